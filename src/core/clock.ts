@@ -1,0 +1,25 @@
+/** Opaque handle of a scheduled timer. */
+export type TimerHandle = { readonly __timer: unique symbol } | number | object;
+
+/**
+ * Every timer and every reading of time in the core goes through a clock, so reconnection and
+ * detection policies run on fake time in tests.
+ */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+/** The real clock (wall time and the platform's timers). */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms) as unknown as TimerHandle,
+  clearTimeout: (handle) => globalThis.clearTimeout(handle as Parameters<typeof globalThis.clearTimeout>[0]),
+};
+
+/** Source of randomness in [0, 1); injected so jitter is reproducible in tests. */
+export type Random = () => number;
+
+export const systemRandom: Random = () => Math.random();

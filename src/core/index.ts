@@ -1,0 +1,15 @@
+/**
+ * holdfast's framework-agnostic client core: sessions, signaling with resume, self-healing media.
+ * No React here.
+ * @packageDocumentation
+ */
+export type { Clock, Random, TimerHandle } from './clock';
+export { systemClock, systemRandom } from './clock';
+export type { Disposer } from './emitter';
+export { Emitter } from './emitter';
+export type { LocalStream, Participant, PublishOptions, RemoteStream, StreamHealth } from './media/types';
+export type { ExceptionName, SessionEventMap, SessionEventName } from './session/events';
+export type { ReconnectPolicy, SessionOptions } from './session/options';
+export type { Session, SignalOptions } from './session/session';
+export { createSession } from './session/session';
+export type { RecoveryCause, SessionState, SessionStatus } from './session/state';

@@ -1,0 +1,67 @@
+import type { Clock, Random } from '../clock';
+
+/** Retry policy for signaling. All times in milliseconds. */
+export interface ReconnectPolicy {
+  /** First retry delay after signaling is lost. @default 250 */
+  initialDelayMs?: number;
+  /** Growth factor between retries. @default 2 */
+  multiplier?: number;
+  /** Delay cap while still inside the server's eviction grace (retry often: resuming is cheap). @default 1000 */
+  maxDelayInGraceMs?: number;
+  /** Delay cap once the grace has run out. @default 5000 */
+  maxDelayMs?: number;
+  /** Share of each delay that is randomized (0 = none, 1 = full jitter). @default 0.5 */
+  jitter?: number;
+  /** How long one connect attempt may take before it is abandoned. @default 3000 */
+  attemptTimeoutMs?: number;
+  /**
+   * Give up and end with `sessionDisconnected` (`networkDisconnect`) when signaling has not come back
+   * after this long. @default the server's grace plus 10 000 ms
+   */
+  giveUpAfterMs?: number;
+}
+
+/** Options of {@link createSession}. */
+export interface SessionOptions {
+  /** Base URL of the holdfast server, e.g. `http://localhost:4000`. */
+  serverUrl: string;
+  /** The session to join. */
+  sessionId: string;
+  /** Fetches a fresh token for `sessionId` from the app backend; called on first join and on every re-join. */
+  getToken: (sessionId: string) => Promise<string>;
+  /**
+   * This participant's stable identity for the life of the page. A re-join with the same identity
+   * replaces the old connection instead of adding a ghost. @default a random id
+   */
+  identity?: string;
+  /** Socket.io path of the server. @default '/holdfast' */
+  path?: string;
+  /** Signaling retry policy. */
+  reconnect?: ReconnectPolicy;
+  /**
+   * After ICE reports `disconnected`, how long to wait for it to come back by itself before repairing.
+   * @default 4000
+   */
+  iceConnectionDisconnectedExceptionTimeout?: number;
+  /** After a signaling drop, renegotiate every media link, not only the broken or frozen ones. @default false */
+  forceMediaReconnectionAfterNetworkDrop?: boolean;
+  /** Move to another node ahead of a `serverRotation`, keeping media up. @default true */
+  sessionMigration?: boolean;
+  /** Overrides the ICE servers and policy the server hands out. */
+  iceServers?: RTCIceServer[];
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  /** How often remote streams are sampled for frozen detection. @default 500 */
+  statsIntervalMs?: number;
+  /** A stream whose decoded frames have not moved for this long is frozen. @default 1500 */
+  frozenAfterMs?: number;
+  /** Time source. @default the system clock */
+  clock?: Clock;
+  /** Randomness for jitter and ids. @default Math.random */
+  random?: Random;
+  /** Receives the core's diagnostic lines. @default silent */
+  logger?: (
+    level: 'debug' | 'info' | 'warn' | 'error',
+    message: string,
+    fields?: Record<string, unknown>,
+  ) => void;
+}

@@ -1,0 +1,43 @@
+import type { DisconnectReason, ProtocolError } from '../../protocol';
+
+/** Why the session is reconnecting or re-joining right now. */
+export type RecoveryCause = 'networkDisconnect' | 'nodeCrashed' | 'serverRotation';
+
+/**
+ * The session's lifecycle, one `status` at a time.
+ * - `idle`: created, never joined (or left and ready to join again).
+ * - `connecting`: first join in progress.
+ * - `connected`: in the session; signaling is up.
+ * - `reconnecting`: signaling lost; retrying to resume the same connection inside the server's grace.
+ * - `rejoining`: the server side ended the connection (`nodeCrashed`, `serverRotation`); joining the same
+ *   session id again with a fresh token.
+ * - `migrating`: moving to another node before a planned rotation, media kept up meanwhile.
+ * - `disconnected`: out of the session for good, with the reason.
+ */
+export type SessionState =
+  | { status: 'idle' }
+  | { status: 'connecting'; attempt: number; since: number; nextRetryAt: number | null }
+  | { status: 'connected'; connectionId: string; since: number }
+  | {
+      status: 'reconnecting';
+      connectionId: string;
+      cause: RecoveryCause;
+      /** 1 for the first try after the loss. */
+      attempt: number;
+      /** When signaling was found lost (epoch ms). */
+      since: number;
+      /** When the next try starts, or null while one is in flight. */
+      nextRetryAt: number | null;
+    }
+  | {
+      status: 'rejoining';
+      previousConnectionId: string | null;
+      cause: RecoveryCause;
+      attempt: number;
+      since: number;
+      nextRetryAt: number | null;
+    }
+  | { status: 'migrating'; connectionId: string; since: number; deadline: number }
+  | { status: 'disconnected'; reason: DisconnectReason; error: ProtocolError | null; since: number };
+
+export type SessionStatus = SessionState['status'];

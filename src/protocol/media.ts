@@ -1,0 +1,38 @@
+import * as v from 'valibot';
+import { LIMITS } from './version';
+
+/**
+ * A media link is the peer connection between two participants, keyed by the pair of identities.
+ * `gen` grows each time either side builds a new peer for the link; messages of an older generation
+ * are dropped, never fed to a newer peer.
+ */
+export const LinkRefSchema = v.object({
+  linkId: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxIdChars * 2 + 1)),
+  gen: v.pipe(v.number(), v.integer(), v.minValue(0)),
+});
+export type LinkRef = v.InferOutput<typeof LinkRefSchema>;
+
+const Sdp = v.pipe(v.string(), v.maxLength(LIMITS.maxSdpChars));
+
+/** The negotiation payloads simple-peer exchanges, each checked for shape and size. */
+export const MediaPayloadSchema = v.variant('type', [
+  v.object({ type: v.literal('offer'), sdp: Sdp }),
+  v.object({ type: v.literal('answer'), sdp: Sdp }),
+  v.object({
+    type: v.literal('candidate'),
+    candidate: v.object({
+      candidate: v.pipe(v.string(), v.maxLength(2048)),
+      sdpMLineIndex: v.nullish(v.number()),
+      sdpMid: v.nullish(v.pipe(v.string(), v.maxLength(64))),
+      usernameFragment: v.nullish(v.pipe(v.string(), v.maxLength(256))),
+    }),
+  }),
+  v.object({ type: v.literal('renegotiate') }),
+  v.object({
+    type: v.literal('transceiverRequest'),
+    kind: v.picklist(['audio', 'video']),
+  }),
+  /** Asks the other side to tear the link down and build a fresh peer at `gen`. */
+  v.object({ type: v.literal('reset'), reason: v.pipe(v.string(), v.maxLength(256)) }),
+]);
+export type MediaPayload = v.InferOutput<typeof MediaPayloadSchema>;

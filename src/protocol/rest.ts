@@ -1,0 +1,66 @@
+import * as v from 'valibot';
+import { ConnectionInfoSchema, RoleSchema, SessionIdSchema, StreamInfoSchema } from './entities';
+import { LIMITS } from './version';
+
+/**
+ * REST API for app backends. Every route under `/api` needs `Authorization: Bearer <server secret>`.
+ *
+ * | method | path | body | answer |
+ * |---|---|---|---|
+ * | POST | /api/sessions | `CreateSessionRequest` | `SessionDescription` (200; idempotent on `customSessionId`) |
+ * | GET | /api/sessions/:sessionId | | `SessionDescription` |
+ * | DELETE | /api/sessions/:sessionId | | 204; members get `sessionDisconnected` `sessionClosedByServer` |
+ * | POST | /api/sessions/:sessionId/connections | `CreateConnectionRequest` | `ConnectionTokenResponse` |
+ * | DELETE | /api/sessions/:sessionId/connections/:connectionId | | 204; `forceDisconnectByServer` |
+ * | POST | /api/sessions/:sessionId/signal | `RestSignalRequest` | 204 |
+ * | GET | /api/health | (no secret) | `HealthResponse` |
+ *
+ * Errors answer `{ error: { code, message } }` with a fitting HTTP status.
+ */
+export const CreateSessionRequestSchema = v.object({
+  customSessionId: v.optional(SessionIdSchema),
+});
+export type CreateSessionRequest = v.InferOutput<typeof CreateSessionRequestSchema>;
+
+export const SessionDescriptionSchema = v.object({
+  sessionId: SessionIdSchema,
+  createdAt: v.number(),
+  connections: v.array(ConnectionInfoSchema),
+  streams: v.array(StreamInfoSchema),
+});
+export type SessionDescription = v.InferOutput<typeof SessionDescriptionSchema>;
+
+export const CreateConnectionRequestSchema = v.object({
+  /** Opaque app data every participant sees on this connection. */
+  data: v.optional(v.pipe(v.string(), v.maxLength(LIMITS.maxConnectionDataChars))),
+  /** @default 'publisher' */
+  role: v.optional(RoleSchema),
+  /** Token lifetime in seconds. @default 3600 */
+  ttlSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(7 * 24 * 3600))),
+});
+export type CreateConnectionRequest = v.InferOutput<typeof CreateConnectionRequestSchema>;
+
+export const ConnectionTokenResponseSchema = v.object({
+  sessionId: SessionIdSchema,
+  token: v.string(),
+  role: RoleSchema,
+  data: v.string(),
+  expiresAt: v.number(),
+});
+export type ConnectionTokenResponse = v.InferOutput<typeof ConnectionTokenResponseSchema>;
+
+export const RestSignalRequestSchema = v.object({
+  type: v.pipe(v.string(), v.maxLength(LIMITS.maxSignalTypeChars)),
+  data: v.unknown(),
+  to: v.optional(v.array(v.string())),
+});
+export type RestSignalRequest = v.InferOutput<typeof RestSignalRequestSchema>;
+
+export const HealthResponseSchema = v.object({
+  ok: v.boolean(),
+  nodeId: v.string(),
+  bootId: v.string(),
+  sessions: v.number(),
+  connections: v.number(),
+});
+export type HealthResponse = v.InferOutput<typeof HealthResponseSchema>;

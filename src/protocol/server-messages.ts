@@ -1,0 +1,139 @@
+import * as v from 'valibot';
+import {
+  ConnectionInfoSchema,
+  IceConfigSchema,
+  IdSchema,
+  MutableStreamPropertySchema,
+  RoleSchema,
+  StreamInfoSchema,
+} from './entities';
+import { ProtocolErrorSchema } from './errors';
+import { LinkRefSchema, MediaPayloadSchema } from './media';
+import { DisconnectReasonSchema, NotificationReasonSchema } from './reasons';
+
+/** Who answered: the node, and the boot of that node process (a restarted node has a new `bootId`). */
+export const NodeInfoSchema = v.object({
+  nodeId: v.string(),
+  bootId: v.string(),
+});
+
+/** Timing the server enforces, so the client can fit its retries inside the grace. */
+export const ServerTimingSchema = v.object({
+  /** How long a lost participant keeps its place before eviction. */
+  graceMs: v.number(),
+  pingIntervalMs: v.number(),
+  pingTimeoutMs: v.number(),
+});
+
+const Failure = v.object({
+  ok: v.literal(false),
+  error: ProtocolErrorSchema,
+  node: v.optional(NodeInfoSchema),
+});
+
+export const JoinSuccessSchema = v.object({
+  ok: v.literal(true),
+  v: v.number(),
+  sessionId: IdSchema,
+  connectionId: IdSchema,
+  identity: IdSchema,
+  role: RoleSchema,
+  data: v.string(),
+  /** Secret that lets this connection resume on a new socket; never shown to other participants. */
+  resumeSecret: v.string(),
+  /** Connection id this join replaced (same identity joined again), if any. */
+  replaced: v.optional(IdSchema),
+  /** Everyone else present, and every stream published, at the moment of joining. */
+  connections: v.array(ConnectionInfoSchema),
+  streams: v.array(StreamInfoSchema),
+  ice: IceConfigSchema,
+  timing: ServerTimingSchema,
+  node: NodeInfoSchema,
+  /** Sequence of the last server event already reflected in this answer; events after it follow. */
+  seq: v.number(),
+});
+export const JoinReplySchema = v.variant('ok', [JoinSuccessSchema, Failure]);
+export type JoinSuccess = v.InferOutput<typeof JoinSuccessSchema>;
+export type JoinReply = v.InferOutput<typeof JoinReplySchema>;
+
+export const ResumeSuccessSchema = v.object({
+  ok: v.literal(true),
+  connectionId: IdSchema,
+  /** Highest client sequence the server has processed; the client resends what follows, in order. */
+  lastClientSeq: v.number(),
+  timing: ServerTimingSchema,
+  node: NodeInfoSchema,
+});
+export const ResumeReplySchema = v.variant('ok', [ResumeSuccessSchema, Failure]);
+export type ResumeSuccess = v.InferOutput<typeof ResumeSuccessSchema>;
+export type ResumeReply = v.InferOutput<typeof ResumeReplySchema>;
+
+/** Answer to each sequenced client message. A rejected message still counts as processed. */
+export const MessageReplySchema = v.variant('ok', [
+  v.object({ ok: v.literal(true), seq: v.number() }),
+  v.object({ ok: v.literal(false), seq: v.number(), error: ProtocolErrorSchema }),
+]);
+export type MessageReply = v.InferOutput<typeof MessageReplySchema>;
+
+/** Every sequenced server → client event. */
+export const ServerEventSchema = v.variant('kind', [
+  v.object({
+    kind: v.literal('connectionCreated'),
+    connection: ConnectionInfoSchema,
+    replaces: v.optional(IdSchema),
+  }),
+  v.object({
+    kind: v.literal('connectionDestroyed'),
+    connectionId: IdSchema,
+    identity: IdSchema,
+    reason: DisconnectReasonSchema,
+  }),
+  v.object({ kind: v.literal('streamCreated'), stream: StreamInfoSchema }),
+  v.object({
+    kind: v.literal('streamDestroyed'),
+    streamId: IdSchema,
+    connectionId: IdSchema,
+    reason: DisconnectReasonSchema,
+  }),
+  v.object({
+    kind: v.literal('streamPropertyChanged'),
+    streamId: IdSchema,
+    connectionId: IdSchema,
+    property: MutableStreamPropertySchema,
+    value: v.union([v.boolean(), v.object({ width: v.number(), height: v.number() })]),
+  }),
+  /** App message; `from` is null when the app backend sent it through the REST API. */
+  v.object({ kind: v.literal('signal'), from: v.nullable(IdSchema), type: v.string(), data: v.unknown() }),
+  v.object({
+    kind: v.literal('media'),
+    from: IdSchema,
+    fromIdentity: IdSchema,
+    link: LinkRefSchema,
+    payload: MediaPayloadSchema,
+  }),
+  v.object({
+    kind: v.literal('sessionNotification'),
+    reason: NotificationReasonSchema,
+    /** Epoch milliseconds by which the change happens. */
+    deadline: v.number(),
+    message: v.optional(v.string()),
+  }),
+  /** The server ends this participant's membership; no resume follows. */
+  v.object({ kind: v.literal('sessionDisconnected'), reason: DisconnectReasonSchema }),
+]);
+export type ServerEvent = v.InferOutput<typeof ServerEventSchema>;
+export type ServerEventKind = ServerEvent['kind'];
+
+/** A server event with its per-connection sequence number (1, 2, 3, …), replayed after a resume. */
+export const ServerEnvelopeSchema = v.object({
+  seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  evt: ServerEventSchema,
+});
+export type ServerEnvelope = v.InferOutput<typeof ServerEnvelopeSchema>;
+
+/** Unsequenced notice about input the server refused outside any acknowledged request. */
+export const ErrorNoticeSchema = v.object({
+  code: ProtocolErrorSchema.entries.code,
+  message: v.string(),
+});
+export type ErrorNotice = v.InferOutput<typeof ErrorNoticeSchema>;
