@@ -1,0 +1,15 @@
+/**
+ * The real-browser fault harness: Chromium pages, the server process, transport proxies, TURN.
+ * @packageDocumentation
+ */
+export * from './child-processes';
+export * from './chromium';
+export * from './fixture-build';
+export * from './free-port';
+export * from './page-server';
+export * from './participant';
+export * from './server-process';
+export * from './tcp-proxy';
+export * from './turn';
+export * from './udp-proxy';
+export * from './wait';
