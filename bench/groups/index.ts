@@ -1,0 +1,9 @@
+import type { BenchGroup } from '../lib/group';
+
+/**
+ * Every bench group by name, loaded on demand. Later issues add theirs here (media, bundle, …);
+ * `bench/run.ts` runs them all, or the ones named on its command line.
+ */
+export const GROUPS: Record<string, () => Promise<BenchGroup>> = {
+  signaling: async () => (await import('./signaling')).signalingGroup,
+};
