@@ -1,0 +1,97 @@
+import type { DisconnectReason, StreamInfo } from '../../protocol';
+import type { MediaHost } from './media-plane';
+import type { RemoteStream, StreamHealth } from './types';
+
+type StreamProperty = 'audioActive' | 'videoActive' | 'videoDimensions';
+
+/**
+ * The remote streams this page knows of, keyed by stream id, and the events that report them.
+ * Every change replaces the stream's snapshot object (so selectors can compare by reference) while the
+ * `mediaStream` inside is kept across repairs.
+ */
+export class RemoteStreamRegistry {
+  readonly streams = new Map<string, RemoteStream>();
+  readonly #emit: MediaHost['emit'];
+
+  constructor(emit: MediaHost['emit']) {
+    this.#emit = emit;
+  }
+
+  /** Adds a stream (or refreshes the properties of a known one). */
+  add(info: StreamInfo, health: StreamHealth, mediaStream: MediaStream | null): RemoteStream {
+    const known = this.streams.get(info.streamId);
+    if (known) {
+      const stream: RemoteStream = { ...known, ...info };
+      this.streams.set(stream.streamId, stream);
+      this.#emit('streamUpdated', { stream });
+      return stream;
+    }
+    const stream: RemoteStream = { ...info, health, mediaStream };
+    this.streams.set(stream.streamId, stream);
+    this.#emit('streamCreated', { stream });
+    return stream;
+  }
+
+  /** The stream published by the participant with this identity, if any. */
+  byIdentity(identity: string): RemoteStream | undefined {
+    for (const stream of this.streams.values()) if (stream.identity === identity) return stream;
+    return undefined;
+  }
+
+  remove(streamId: string, reason: DisconnectReason): RemoteStream | undefined {
+    const stream = this.streams.get(streamId);
+    if (!stream) return undefined;
+    this.streams.delete(streamId);
+    this.#emit('streamDestroyed', { stream, reason, isLocal: false });
+    return stream;
+  }
+
+  /** Removes every stream matching `predicate`, emitting `streamDestroyed` with `reason` for each. */
+  removeWhere(predicate: (stream: RemoteStream) => boolean, reason: DisconnectReason): RemoteStream[] {
+    const removed: RemoteStream[] = [];
+    for (const stream of [...this.streams.values()]) {
+      if (predicate(stream)) {
+        this.remove(stream.streamId, reason);
+        removed.push(stream);
+      }
+    }
+    return removed;
+  }
+
+  setProperty(
+    streamId: string,
+    property: StreamProperty,
+    value: boolean | { width: number; height: number },
+  ): RemoteStream | undefined {
+    const known = this.streams.get(streamId);
+    if (!known) return undefined;
+    const stream: RemoteStream = { ...known, [property]: value };
+    this.streams.set(streamId, stream);
+    this.#emit('streamUpdated', { stream });
+    return stream;
+  }
+
+  setMediaStream(streamId: string, mediaStream: MediaStream | null): RemoteStream | undefined {
+    const known = this.streams.get(streamId);
+    if (!known) return undefined;
+    const stream: RemoteStream = { ...known, mediaStream };
+    this.streams.set(streamId, stream);
+    this.#emit('streamUpdated', { stream });
+    return stream;
+  }
+
+  /** Records a health change; emits `streamHealthChanged` only when it differs. */
+  setHealth(streamId: string, health: StreamHealth): RemoteStream | undefined {
+    const known = this.streams.get(streamId);
+    if (!known || known.health === health) return known;
+    const stream: RemoteStream = { ...known, health };
+    this.streams.set(streamId, stream);
+    this.#emit('streamHealthChanged', { stream, health, previous: known.health });
+    return stream;
+  }
+
+  /** Forgets every stream, emitting `streamDestroyed` with `reason` for each. */
+  clear(reason: DisconnectReason): void {
+    this.removeWhere(() => true, reason);
+  }
+}
