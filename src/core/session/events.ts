@@ -30,7 +30,12 @@ export interface SessionEventMap {
   migrated: { connectionId: string };
   /** Out of the session for good; no retry follows. */
   sessionDisconnected: { reason: DisconnectReason; error: ProtocolError | null };
-  connectionCreated: { connection: Participant };
+  /**
+   * A participant joined, or (with `replaces`) the same identity came back on a new connection id:
+   * update the entry keyed by identity, never add a second one. Emitted for everyone already present
+   * at the first join, and after a re-join for each identity that is new or changed connection.
+   */
+  connectionCreated: { connection: Participant; replaces?: string };
   connectionDestroyed: { connection: Participant; reason: DisconnectReason };
   streamCreated: { stream: RemoteStream };
   streamDestroyed: { stream: RemoteStream | LocalStream; reason: DisconnectReason; isLocal: boolean };

@@ -1,7 +1,10 @@
 import type { Disposer } from '../emitter';
 import type { LocalStream, Participant, PublishOptions, RemoteStream } from '../media/types';
 import type { SessionEventMap } from './events';
+import type { SessionInternals } from './internals';
 import type { SessionOptions } from './options';
+import { resolveSessionOptions } from './resolve-options';
+import { SessionRuntime } from './session-runtime';
 import type { SessionState } from './state';
 
 /** What `signal()` sends. */
@@ -64,5 +67,13 @@ export interface Session {
   destroy(): void;
 }
 
-/** Creates a session. Nothing connects until `join()`. */
-export declare function createSession(options: SessionOptions): Session;
+/**
+ * Creates a session. Nothing connects until `join()`.
+ *
+ * @param options - see {@link SessionOptions}.
+ * @param internals - INTERNAL seams for tests (socket factory, media plane factory, environment); not
+ *   part of the public API.
+ */
+export function createSession(options: SessionOptions, internals?: SessionInternals): Session {
+  return new SessionRuntime(resolveSessionOptions(options), internals);
+}

@@ -16,7 +16,14 @@ export type RecoveryCause = 'networkDisconnect' | 'nodeCrashed' | 'serverRotatio
  */
 export type SessionState =
   | { status: 'idle' }
-  | { status: 'connecting'; attempt: number; since: number; nextRetryAt: number | null }
+  | {
+      status: 'connecting';
+      attempt: number;
+      since: number;
+      nextRetryAt: number | null;
+      /** When retrying stops (epoch ms). */
+      giveUpAt?: number;
+    }
   | { status: 'connected'; connectionId: string; since: number }
   | {
       status: 'reconnecting';
@@ -28,14 +35,21 @@ export type SessionState =
       since: number;
       /** When the next try starts, or null while one is in flight. */
       nextRetryAt: number | null;
+      /** When the server evicts this connection if it has not resumed (estimate, epoch ms). */
+      graceEndsAt?: number;
+      /** When retrying stops and the session ends with `networkDisconnect` (epoch ms). */
+      giveUpAt?: number;
     }
   | {
       status: 'rejoining';
       previousConnectionId: string | null;
       cause: RecoveryCause;
       attempt: number;
+      /** When the outage began (the loss of signaling, or the server's ending). */
       since: number;
       nextRetryAt: number | null;
+      /** When retrying stops (epoch ms). */
+      giveUpAt?: number;
     }
   | { status: 'migrating'; connectionId: string; since: number; deadline: number }
   | { status: 'disconnected'; reason: DisconnectReason; error: ProtocolError | null; since: number };

@@ -1,0 +1,108 @@
+import type { DisconnectReason, ProtocolError } from '../../protocol';
+import type { HoldfastErrorData } from '../errors';
+import type { SessionEventMap } from './events';
+import type { SessionState } from './state';
+
+/**
+ * What the session feeds its state machine. Every event is stamped with `now` (from the injected
+ * clock); events that may lead to a retry carry a `random` draw in [0, 1) for the jitter, so the
+ * transition stays pure.
+ */
+export type MachineEvent =
+  /** The app called `join()`. */
+  | { type: 'join'; now: number }
+  /** The app called `leave()` (or `destroy()`). */
+  | { type: 'leave'; now: number }
+  /** The current attempt's join (or re-join) was accepted. */
+  | { type: 'joined'; now: number; connectionId: string }
+  /** The current attempt's resume was accepted. */
+  | { type: 'resumed'; now: number; connectionId: string }
+  /**
+   * The server refused the current attempt's join or resume. `nodeRestarted`: the answering node's
+   * `bootId` differs from the one this connection joined.
+   */
+  | {
+      type: 'refused';
+      now: number;
+      error: ProtocolError;
+      nodeRestarted: boolean;
+      random: number;
+      graceMs: number;
+    }
+  /** The current attempt got no usable answer (transport error, timeout, invalid answer). */
+  | { type: 'attemptFailed'; now: number; random: number; message: string }
+  /** `getToken` failed for the current join attempt. */
+  | { type: 'tokenFailed'; now: number; random: number; message: string }
+  /** The backoff wait is over. */
+  | { type: 'retryTimer'; now: number }
+  /** The give-up deadline passed. */
+  | { type: 'giveUpTimer'; now: number }
+  /** Retry at once: `reconnectNow()`, the device back online, the page visible again. */
+  | { type: 'retryNow'; now: number }
+  /**
+   * The live link closed by itself (network, heartbeat, server). `graceMs` (here and above): the
+   * server's eviction grace as last announced, which sets the retry budget.
+   */
+  | { type: 'signalingLost'; now: number; graceMs: number }
+  /** The server ended this membership with a `sessionDisconnected` event. */
+  | { type: 'serverEnded'; now: number; reason: DisconnectReason; graceMs: number };
+
+export type MachineEventType = MachineEvent['type'];
+
+/** Which request an attempt makes. */
+export type AttemptMode = 'join' | 'resume' | 'rejoin';
+
+/** Events the machine itself emits (the rest come from the server or the media plane). */
+export type MachineEmitted =
+  | 'connected'
+  | 'reconnecting'
+  | 'reconnected'
+  | 'rejoining'
+  | 'rejoined'
+  | 'sessionDisconnected'
+  | 'exception';
+
+/** An event to emit, as data. */
+export type EmitEffect = {
+  [K in MachineEmitted]: { type: 'emit'; event: K; payload: SessionEventMap[K] };
+}[MachineEmitted];
+
+/**
+ * What the session must do after a transition, in order. Effects are data; only the session runs
+ * them.
+ */
+export type Effect =
+  /** Start the signaling of a new membership (fresh queue and sequences). */
+  | { type: 'openChannel' }
+  /** Abandon any attempt in flight and start a new one (new socket, new epoch). */
+  | { type: 'startAttempt'; mode: AttemptMode }
+  /** Abandon the attempt in flight; its result, if any, is dropped. */
+  | { type: 'abortAttempt' }
+  | { type: 'scheduleRetry'; at: number }
+  | { type: 'cancelRetry' }
+  | { type: 'scheduleGiveUp'; at: number }
+  | { type: 'cancelGiveUp' }
+  /** Make the successful attempt's socket the live link and apply its answer (roster, sequences). */
+  | { type: 'adopt'; mode: AttemptMode }
+  /** Send every queued message, in order, on the live link. */
+  | { type: 'flushOutbox' }
+  /** Deliver the server events held since the answer (the replay), then live ones. */
+  | { type: 'releaseInbound' }
+  /** Close the live link, keeping the connection for a resume or re-join. */
+  | { type: 'dropLink' }
+  /** End the membership's signaling; with `leave`, tell the server first. Pending messages fail. */
+  | { type: 'endChannel'; leave: boolean; error: HoldfastErrorData }
+  | { type: 'mediaSignalingLost' }
+  | { type: 'mediaSignalingRestored'; downtimeMs: number }
+  | { type: 'closeMedia'; reason: DisconnectReason; keepLocalMedia: boolean }
+  /** Settle the `join()` promise (null: joined). */
+  | { type: 'settleJoin'; error: HoldfastErrorData | null }
+  | EmitEffect;
+
+export type EffectType = Effect['type'];
+
+/** The result of one transition. `state` is the same object when nothing changed. */
+export interface Transition {
+  state: SessionState;
+  effects: Effect[];
+}

@@ -1,0 +1,47 @@
+import type { ClientMessage } from '../../protocol';
+import type { MediaHost } from '../media/media-plane';
+import type { Roster } from './roster';
+
+/** What the session gives {@link createMediaHost}. */
+export interface MediaHostDeps
+  extends Pick<MediaHost, 'identity' | 'clock' | 'random' | 'settings' | 'log' | 'emit' | 'whenSignalingUp'> {
+  roster: Roster;
+  connectionId(): string | null;
+  isSignalingUp(): boolean;
+  /** Sends through the membership's reliable outbox (rejects when there is no membership). */
+  send(msg: ClientMessage): Promise<void>;
+}
+
+/**
+ * The session's side of the media seam: everything the media plane sends goes through the session's
+ * reliable, sequenced outbox (queued while signaling is down, delivered once and in order).
+ */
+export function createMediaHost(deps: MediaHostDeps): MediaHost {
+  return {
+    identity: deps.identity,
+    clock: deps.clock,
+    random: deps.random,
+    settings: deps.settings,
+    log: deps.log,
+    emit: deps.emit,
+    whenSignalingUp: deps.whenSignalingUp,
+    connectionId: deps.connectionId,
+    isSignalingUp: deps.isSignalingUp,
+    participant: (identity) => deps.roster.participants.get(identity),
+    participantByConnection: (connectionId) => deps.roster.byConnection(connectionId),
+    sendMedia(to, link, payload) {
+      deps.send({ kind: 'media', to, link, payload }).catch((error: unknown) => {
+        deps.log('debug', 'media message not delivered', {
+          to,
+          link,
+          type: payload.type,
+          error: String(error),
+        });
+      });
+    },
+    announcePublish: (streamId, properties) => deps.send({ kind: 'publish', streamId, properties }),
+    announceUnpublish: (streamId) => deps.send({ kind: 'unpublish', streamId }),
+    announceProperty: (streamId, property, value) =>
+      deps.send({ kind: 'streamProperty', streamId, property, value }),
+  };
+}

@@ -1,0 +1,457 @@
+import type { ClientMessage, DisconnectReason } from '../../protocol';
+import { type Disposer, Emitter } from '../emitter';
+import { HoldfastError } from '../errors';
+import type { MediaPlane } from '../media/media-plane';
+import { createMeshMediaPlane } from '../media/mesh-media-plane';
+import type { LocalStream, Participant, PublishOptions, RemoteStream } from '../media/types';
+import type { AttemptOutcome } from '../signaling/attempt';
+import { SignalingChannel } from '../signaling/channel';
+import { browserEnvironment } from '../signaling/environment';
+import type { SignalingLink } from '../signaling/link';
+import { ioSocketFactory } from '../signaling/socket';
+import type { SessionEventMap } from './events';
+import type { SessionInternals } from './internals';
+import type { AttemptMode, Effect, MachineEvent } from './machine';
+import { createMediaHost } from './media-host';
+import { NamedTimers } from './named-timers';
+import { DEFAULT_GRACE_MS, LEAVE_TIMEOUT_MS, type ResolvedSessionOptions } from './resolve-options';
+import { retargetForRejoin, signalTargets } from './retarget';
+import { Roster } from './roster';
+import { routeServerEvent } from './server-event-router';
+import type { Session, SignalOptions } from './session';
+import type { SessionState } from './state';
+import { createTransition, type TransitionFn } from './transitions';
+import { UpWaiters } from './up-waiters';
+
+type Landing = { link: SignalingLink; outcome: AttemptOutcome };
+type Queued = { event: MachineEvent; landing: Landing | null };
+type RunnableEffect = Exclude<Effect, { type: 'adopt' }>;
+type EffectRunners = { [T in RunnableEffect['type']]: (effect: Extract<Effect, { type: T }>) => void };
+type Deferred = { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void };
+
+/**
+ * The session: holds the state, feeds events to the pure transition function and runs the effects it
+ * returns (sockets, timers, media calls, events). Nothing else changes the state.
+ */
+export class SessionRuntime implements Session {
+  readonly sessionId: string;
+  readonly identity: string;
+  readonly #opts: ResolvedSessionOptions;
+  readonly #internals: SessionInternals;
+  readonly #emitter = new Emitter<SessionEventMap>();
+  readonly #transition: TransitionFn;
+  readonly #roster: Roster;
+  readonly #media: MediaPlane;
+  readonly #disposers: Disposer[] = [];
+  readonly #upWaiters = new UpWaiters();
+  readonly #timers: NamedTimers<'retry' | 'giveUp'>;
+  #state: SessionState = { status: 'idle' };
+  #queue: Queued[] = [];
+  #dispatching = false;
+  #channel: SignalingChannel | null = null;
+  #connectionId: string | null = null;
+  #token: string | null = null;
+  #attemptEpoch = 0;
+  #attemptAbort: AbortController | null = null;
+  #join: Deferred | null = null;
+  #leaving: Promise<void> = Promise.resolve();
+  #destroyed = false;
+
+  constructor(options: ResolvedSessionOptions, internals: SessionInternals = {}) {
+    this.#opts = options;
+    this.#internals = internals;
+    this.sessionId = options.sessionId;
+    this.identity = options.identity;
+    this.#transition = createTransition(options.reconnect);
+    this.#timers = new NamedTimers(options.clock);
+    this.#roster = new Roster(options.identity);
+    const host = createMediaHost({
+      identity: options.identity,
+      clock: options.clock,
+      random: options.random,
+      settings: options.media,
+      log: options.log,
+      emit: (event, payload) => this.#emitter.emit(event, payload),
+      whenSignalingUp: (signal) => this.#whenSignalingUp(signal),
+      roster: this.#roster,
+      connectionId: () => this.connectionId,
+      isSignalingUp: () => this.#isSignalingUp(),
+      send: (msg) => this.#send(msg),
+    });
+    this.#media = (internals.mediaPlaneFactory ?? createMeshMediaPlane)(host);
+    const environment = internals.environment ?? browserEnvironment();
+    const retry = () => this.#dispatch({ type: 'retryNow', now: this.#now() });
+    this.#disposers.push(environment.onOnline(retry), environment.onVisible(retry));
+  }
+
+  get state(): SessionState {
+    return this.#state;
+  }
+
+  get connectionId(): string | null {
+    return this.#connectionId;
+  }
+
+  get participants(): ReadonlyMap<string, Participant> {
+    return this.#roster.participants;
+  }
+
+  get streams(): ReadonlyMap<string, RemoteStream> {
+    return this.#media.streams;
+  }
+
+  get localStream(): LocalStream | null {
+    return this.#media.localStream;
+  }
+
+  join(): Promise<void> {
+    if (this.#destroyed)
+      return Promise.reject(new HoldfastError('SESSION_DESTROYED', 'the session was destroyed'));
+    const status = this.#state.status;
+    if (status !== 'idle' && status !== 'disconnected') return this.#join?.promise ?? Promise.resolve();
+    const join = deferred();
+    this.#join = join;
+    this.#dispatch({ type: 'join', now: this.#now() });
+    return join.promise;
+  }
+
+  leave(): Promise<void> {
+    this.#dispatch({ type: 'leave', now: this.#now() });
+    return this.#leaving;
+  }
+
+  reconnectNow(): void {
+    this.#dispatch({ type: 'retryNow', now: this.#now() });
+  }
+
+  signal(options: SignalOptions): Promise<void> {
+    const msg: ClientMessage = { kind: 'signal', type: options.type, data: options.data };
+    if (options.to !== undefined) msg.to = [...options.to];
+    return this.#send(msg, signalTargets(msg, this.#roster)).catch((error: unknown) => {
+      if (error instanceof HoldfastError && error.protocolError) {
+        this.#emitter.emit('exception', {
+          name: 'SIGNAL_REJECTED',
+          message: error.message,
+          origin: null,
+          error: error.protocolError,
+        });
+      }
+      throw error;
+    });
+  }
+
+  publish(options?: PublishOptions): Promise<LocalStream> {
+    return this.#media.publish(options);
+  }
+
+  unpublish(): Promise<void> {
+    return this.#media.unpublish();
+  }
+
+  setMediaEnabled(kind: 'audio' | 'video', enabled: boolean): void {
+    this.#media.setMediaEnabled(kind, enabled);
+  }
+
+  on<K extends keyof SessionEventMap>(event: K, handler: (payload: SessionEventMap[K]) => void): Disposer {
+    return this.#emitter.on(event, handler);
+  }
+
+  once<K extends keyof SessionEventMap>(event: K, handler: (payload: SessionEventMap[K]) => void): Disposer {
+    return this.#emitter.once(event, handler);
+  }
+
+  destroy(): void {
+    if (this.#destroyed) return;
+    this.#dispatch({ type: 'leave', now: this.#now() });
+    this.#destroyed = true;
+    for (const dispose of this.#disposers.splice(0)) dispose();
+    this.#timers.clearAll();
+    this.#media.destroy();
+    this.#emitter.clear();
+  }
+
+  #now(): number {
+    return this.#opts.clock.now();
+  }
+
+  #graceMs(): number {
+    return this.#channel?.timing?.graceMs ?? DEFAULT_GRACE_MS;
+  }
+
+  #dispatch(event: MachineEvent, landing: Landing | null = null): void {
+    if (this.#destroyed) {
+      landing?.link.close('session destroyed');
+      return;
+    }
+    this.#queue.push({ event, landing });
+    if (this.#dispatching) return;
+    this.#dispatching = true;
+    try {
+      for (let item = this.#queue.shift(); item; item = this.#queue.shift()) this.#step(item);
+    } finally {
+      this.#dispatching = false;
+    }
+  }
+
+  #step({ event, landing }: Queued): void {
+    const previous = this.#state;
+    const { state, effects } = this.#transition(previous, event);
+    this.#state = state;
+    if (state !== previous) {
+      this.#opts.log('debug', `session ${previous.status} → ${state.status}`, { event: event.type });
+      this.#emitter.emit('stateChanged', { state, previous });
+    }
+    let adopted = false;
+    for (const effect of effects) {
+      try {
+        if (effect.type === 'adopt') adopted = this.#adopt(effect.mode, landing, previous);
+        else this.#run(effect as RunnableEffect);
+      } catch (error) {
+        this.#opts.log('error', `effect ${effect.type} failed`, { error: String(error) });
+      }
+    }
+    // A successful attempt the machine did not take (the state moved on) is a stale result: drop it.
+    if (landing && !adopted) landing.link.close('stale attempt');
+    if (state !== previous) this.#settleUpWaiters(state);
+  }
+
+  readonly #runners: EffectRunners = {
+    openChannel: () => this.#openChannel(),
+    startAttempt: (effect) => this.#startAttempt(effect.mode),
+    abortAttempt: () => this.#abortAttempt(),
+    scheduleRetry: (effect) =>
+      this.#timers.setAt('retry', effect.at, () => this.#dispatch({ type: 'retryTimer', now: this.#now() })),
+    cancelRetry: () => this.#timers.clear('retry'),
+    scheduleGiveUp: (effect) =>
+      this.#timers.setAt('giveUp', effect.at, () =>
+        this.#dispatch({ type: 'giveUpTimer', now: this.#now() }),
+      ),
+    cancelGiveUp: () => this.#timers.clear('giveUp'),
+    flushOutbox: () => this.#channel?.startSending(),
+    releaseInbound: () => this.#channel?.releaseInbound(),
+    dropLink: () => this.#channel?.dropLink(),
+    endChannel: (effect) => this.#endChannel(effect.leave, HoldfastError.fromData(effect.error)),
+    mediaSignalingLost: () => this.#media.onSignalingLost(),
+    mediaSignalingRestored: (effect) => this.#media.onSignalingRestored({ downtimeMs: effect.downtimeMs }),
+    closeMedia: (effect) => this.#media.close(effect.reason, { keepLocalMedia: effect.keepLocalMedia }),
+    settleJoin: (effect) => {
+      const join = this.#join;
+      this.#join = null;
+      if (!join) return;
+      if (effect.error === null) join.resolve();
+      else join.reject(HoldfastError.fromData(effect.error));
+    },
+    emit: (effect) => this.#emitter.emit(effect.event, effect.payload as never),
+  };
+
+  #run(effect: RunnableEffect): void {
+    // Each runner is typed for its own effect in #runners; only this lookup is untyped.
+    const runner = this.#runners[effect.type] as (effect: RunnableEffect) => void;
+    runner(effect);
+  }
+
+  #openChannel(): void {
+    this.#channel?.close({
+      leave: false,
+      timeoutMs: 0,
+      error: new HoldfastError('SESSION_ENDED', 'replaced'),
+    });
+    this.#roster.clear();
+    this.#token = null;
+    this.#connectionId = null;
+    const channel: SignalingChannel = new SignalingChannel({
+      serverUrl: this.#opts.serverUrl,
+      path: this.#opts.path,
+      sessionId: this.sessionId,
+      identity: this.identity,
+      clock: this.#opts.clock,
+      socketFactory: this.#internals.socketFactory ?? ioSocketFactory,
+      attemptTimeoutMs: this.#opts.reconnect.attemptTimeoutMs,
+      onEvent: (event) => {
+        if (this.#channel !== channel || !this.#isSignalingUp()) return;
+        routeServerEvent(event, {
+          roster: this.#roster,
+          media: () => this.#media,
+          emit: (name, payload) => this.#emitter.emit(name, payload),
+          onServerEnded: (reason) => this.#serverEnded(reason),
+        });
+      },
+      onErrorNotice: (notice) =>
+        this.#emitter.emit('exception', {
+          name: 'PROTOCOL_ERROR',
+          message: notice.message,
+          origin: null,
+          error: notice,
+        }),
+      onProtocolError: (message) => {
+        this.#opts.log('warn', 'dropped a payload that breaks the protocol', { message });
+        this.#emitter.emit('exception', { name: 'PROTOCOL_ERROR', message, origin: null });
+      },
+      onLost: (reason) => {
+        if (this.#channel !== channel) return;
+        this.#opts.log('info', 'signaling lost', { reason });
+        this.#dispatch({ type: 'signalingLost', now: this.#now(), graceMs: this.#graceMs() });
+      },
+    });
+    this.#channel = channel;
+  }
+
+  #serverEnded(reason: DisconnectReason): void {
+    this.#dispatch({ type: 'serverEnded', now: this.#now(), reason, graceMs: this.#graceMs() });
+  }
+
+  #startAttempt(mode: AttemptMode): void {
+    this.#abortAttempt();
+    const epoch = this.#attemptEpoch;
+    const abort = new AbortController();
+    this.#attemptAbort = abort;
+    void this.#runAttempt(mode, epoch, abort.signal);
+  }
+
+  #abortAttempt(): void {
+    this.#attemptEpoch += 1;
+    this.#attemptAbort?.abort();
+    this.#attemptAbort = null;
+  }
+
+  async #runAttempt(mode: AttemptMode, epoch: number, signal: AbortSignal): Promise<void> {
+    const channel = this.#channel;
+    if (!channel) return;
+    const current = () => epoch === this.#attemptEpoch && channel === this.#channel && !this.#destroyed;
+    let token: string | undefined;
+    if (mode !== 'resume') {
+      try {
+        token = this.#token ?? (await this.#opts.getToken(this.sessionId));
+        if (typeof token !== 'string' || token.length === 0) throw new Error('getToken returned no token');
+      } catch (error) {
+        if (!current()) return;
+        const message = `getToken failed: ${error instanceof Error ? error.message : String(error)}`;
+        this.#dispatch({ type: 'tokenFailed', now: this.#now(), random: this.#opts.random(), message });
+        return;
+      }
+      if (!current()) return;
+      this.#token = token;
+    }
+    const { outcome, link } = await channel.attempt(token, signal);
+    if (!current()) {
+      link.close('stale attempt');
+      return;
+    }
+    const now = this.#now();
+    switch (outcome.kind) {
+      case 'joined':
+        return this.#dispatch(
+          { type: 'joined', now, connectionId: outcome.reply.connectionId },
+          { link, outcome },
+        );
+      case 'resumed':
+        return this.#dispatch(
+          { type: 'resumed', now, connectionId: outcome.reply.connectionId },
+          { link, outcome },
+        );
+      case 'refused': {
+        this.#token = null;
+        const joinedBoot = channel.node?.bootId;
+        const nodeRestarted =
+          joinedBoot !== undefined && outcome.node !== undefined && outcome.node.bootId !== joinedBoot;
+        const graceMs = this.#graceMs();
+        this.#opts.log('info', `${mode} refused`, { code: outcome.error.code, nodeRestarted });
+        return this.#dispatch({
+          type: 'refused',
+          now,
+          error: outcome.error,
+          nodeRestarted,
+          random: this.#opts.random(),
+          graceMs,
+        });
+      }
+      case 'failed':
+        this.#opts.log('debug', `${mode} attempt failed`, { message: outcome.message });
+        return this.#dispatch({
+          type: 'attemptFailed',
+          now,
+          random: this.#opts.random(),
+          message: outcome.message,
+        });
+      case 'aborted':
+        return;
+    }
+  }
+
+  #adopt(mode: AttemptMode, landing: Landing | null, previous: SessionState): boolean {
+    const channel = this.#channel;
+    if (!landing || !channel) return false;
+    channel.adopt(landing.link, landing.outcome);
+    if (landing.outcome.kind !== 'joined') return true;
+    const reply = landing.outcome.reply;
+    this.#token = null;
+    this.#connectionId = reply.connectionId;
+    const cause: DisconnectReason = previous.status === 'rejoining' ? previous.cause : 'networkDisconnect';
+    if (mode === 'rejoin') channel.restartOutbox((pending) => retargetForRejoin(pending, reply.connections));
+    const diff = this.#roster.reset(reply.connections);
+    for (const participant of diff.removed) {
+      this.#emitter.emit('connectionDestroyed', { connection: participant, reason: cause });
+    }
+    for (const { participant, previousConnectionId } of diff.replaced) {
+      this.#emitter.emit('connectionCreated', { connection: participant, replaces: previousConnectionId });
+    }
+    for (const participant of diff.added)
+      this.#emitter.emit('connectionCreated', { connection: participant });
+    this.#media.onJoined({
+      kind: mode === 'rejoin' ? 'rejoin' : 'join',
+      connectionId: reply.connectionId,
+      ice: reply.ice,
+      connections: reply.connections,
+      streams: reply.streams,
+    });
+    return true;
+  }
+
+  #endChannel(leave: boolean, error: HoldfastError): void {
+    const channel = this.#channel;
+    this.#channel = null;
+    this.#token = null;
+    this.#roster.clear();
+    if (!channel) return;
+    this.#leaving = channel.close({ leave, timeoutMs: LEAVE_TIMEOUT_MS, error });
+  }
+
+  #send(msg: ClientMessage, meta?: unknown): Promise<void> {
+    const status = this.#state.status;
+    if (!this.#channel || status === 'idle' || status === 'disconnected') {
+      return Promise.reject(new HoldfastError('NOT_JOINED', 'join the session first'));
+    }
+    return this.#channel.send(msg, meta);
+  }
+
+  #isSignalingUp(): boolean {
+    const status = this.#state.status;
+    return (status === 'connected' || status === 'migrating') && (this.#channel?.isUp ?? false);
+  }
+
+  #whenSignalingUp(signal?: AbortSignal): Promise<void> {
+    if (this.#isSignalingUp()) return Promise.resolve();
+    const status = this.#state.status;
+    if (this.#destroyed || status === 'idle' || status === 'disconnected') {
+      return Promise.reject(new HoldfastError('SESSION_ENDED', 'the session is not joined'));
+    }
+    return this.#upWaiters.wait(signal);
+  }
+
+  #settleUpWaiters(state: SessionState): void {
+    if (state.status === 'connected') this.#upWaiters.release();
+    else if (state.status === 'idle' || state.status === 'disconnected') this.#upWaiters.fail();
+  }
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // join() callers may not await; an unobserved rejection here must not crash the host.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}

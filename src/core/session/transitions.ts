@@ -1,0 +1,326 @@
+import type { DisconnectReason, ErrorCode, ProtocolError } from '../../protocol';
+import type { HoldfastErrorData } from '../errors';
+import { retryDelay } from '../signaling/backoff';
+import type { AttemptMode, Effect, MachineEvent, MachineEventType, Transition } from './machine';
+import { DEFAULT_GRACE_MS, giveUpAfter, type ResolvedReconnectPolicy } from './resolve-options';
+import type { RecoveryCause, SessionState, SessionStatus } from './state';
+
+type StateOf<S extends SessionStatus> = Extract<SessionState, { status: S }>;
+type EventOf<E extends MachineEventType> = Extract<MachineEvent, { type: E }>;
+type Handler<S extends SessionStatus, E extends MachineEventType> = (
+  state: StateOf<S>,
+  event: EventOf<E>,
+  policy: ResolvedReconnectPolicy,
+) => Transition;
+
+/** For each status, the events it reacts to. A pair not listed leaves the state as it is. */
+export type TransitionTable = {
+  readonly [S in SessionStatus]: { readonly [E in MachineEventType]?: Handler<S, E> };
+};
+
+type Recovering = StateOf<'connecting' | 'reconnecting' | 'rejoining'>;
+
+const SESSION_ENDED: HoldfastErrorData = { code: 'SESSION_ENDED', message: 'the session has ended' };
+const STOP_RECOVERY: Effect[] = [{ type: 'abortAttempt' }, { type: 'cancelRetry' }, { type: 'cancelGiveUp' }];
+
+/** Refusals worth another try (the server is overloaded or hiccuped), not a verdict on the connection. */
+const TRANSIENT_REFUSALS: readonly ErrorCode[] = ['RATE_LIMITED', 'INTERNAL'];
+
+/**
+ * How the client reads a refused resume (docs: "Client reading of a rejected resume").
+ * - `nodeCrashed`: the node restarted and forgot us (`CONNECTION_NOT_FOUND`/`SESSION_NOT_FOUND` with a
+ *   different `bootId`): re-join with a new token.
+ * - `retry`: a transient refusal.
+ * - `evicted`: anything else (evicted, wrong secret, unknown to a node that did not restart): end.
+ */
+export function readResumeRefusal(
+  code: ErrorCode,
+  nodeRestarted: boolean,
+): 'nodeCrashed' | 'retry' | 'evicted' {
+  if (TRANSIENT_REFUSALS.includes(code)) return 'retry';
+  if (nodeRestarted && (code === 'CONNECTION_NOT_FOUND' || code === 'SESSION_NOT_FOUND'))
+    return 'nodeCrashed';
+  return 'evicted';
+}
+
+function startJoin(now: number, policy: ResolvedReconnectPolicy): Transition {
+  const giveUpAt = now + giveUpAfter(policy, DEFAULT_GRACE_MS);
+  return {
+    state: { status: 'connecting', attempt: 1, since: now, nextRetryAt: null, giveUpAt },
+    effects: [
+      { type: 'openChannel' },
+      { type: 'startAttempt', mode: 'join' },
+      { type: 'scheduleGiveUp', at: giveUpAt },
+    ],
+  };
+}
+
+function failJoin(error: HoldfastErrorData, extra: Effect[] = []): Transition {
+  return {
+    state: { status: 'idle' },
+    effects: [
+      ...STOP_RECOVERY,
+      { type: 'endChannel', leave: false, error },
+      ...extra,
+      { type: 'settleJoin', error },
+    ],
+  };
+}
+
+function end(now: number, reason: DisconnectReason, error: ProtocolError | null, leave = false): Transition {
+  return {
+    state: { status: 'disconnected', reason, error, since: now },
+    effects: [
+      ...STOP_RECOVERY,
+      { type: 'endChannel', leave, error: SESSION_ENDED },
+      { type: 'closeMedia', reason, keepLocalMedia: false },
+      { type: 'emit', event: 'sessionDisconnected', payload: { reason, error } },
+    ],
+  };
+}
+
+function startRejoin(
+  now: number,
+  since: number,
+  previousConnectionId: string | null,
+  cause: RecoveryCause,
+  graceMs: number,
+  policy: ResolvedReconnectPolicy,
+): Transition {
+  const giveUpAt = now + giveUpAfter(policy, graceMs);
+  return {
+    state: {
+      status: 'rejoining',
+      previousConnectionId,
+      cause,
+      attempt: 1,
+      since,
+      nextRetryAt: null,
+      giveUpAt,
+    },
+    effects: [
+      ...STOP_RECOVERY,
+      { type: 'dropLink' },
+      { type: 'closeMedia', reason: cause, keepLocalMedia: true },
+      { type: 'emit', event: 'rejoining', payload: { cause, previousConnectionId } },
+      { type: 'startAttempt', mode: 'rejoin' },
+      { type: 'scheduleGiveUp', at: giveUpAt },
+    ],
+  };
+}
+
+function modeOf(state: Recovering): AttemptMode {
+  if (state.status === 'connecting') return 'join';
+  return state.status === 'reconnecting' ? 'resume' : 'rejoin';
+}
+
+/** The attempt failed: wait the backoff delay, then try again. */
+function backOff<S extends Recovering>(
+  state: S,
+  event: { now: number; random: number },
+  policy: ResolvedReconnectPolicy,
+  extra: Effect[] = [],
+): Transition {
+  if (state.nextRetryAt !== null) return { state, effects: [] };
+  const inGrace =
+    state.status !== 'reconnecting' || state.graceEndsAt === undefined || event.now < state.graceEndsAt;
+  const at = event.now + retryDelay(state.attempt, inGrace, policy, event.random);
+  return {
+    state: { ...state, attempt: state.attempt + 1, nextRetryAt: at },
+    effects: [...extra, { type: 'scheduleRetry', at }],
+  };
+}
+
+function retryTimer<S extends Recovering>(state: S): Transition {
+  if (state.nextRetryAt === null) return { state, effects: [] };
+  return { state: { ...state, nextRetryAt: null }, effects: [{ type: 'startAttempt', mode: modeOf(state) }] };
+}
+
+/** Skip the wait (or replace an attempt in flight, likely stuck on a dead network, with a fresh one). */
+function retryNow<S extends Recovering>(state: S): Transition {
+  const mode = modeOf(state);
+  if (state.nextRetryAt !== null) {
+    return {
+      state: { ...state, nextRetryAt: null },
+      effects: [{ type: 'cancelRetry' }, { type: 'startAttempt', mode }],
+    };
+  }
+  return { state: { ...state, attempt: state.attempt + 1 }, effects: [{ type: 'startAttempt', mode }] };
+}
+
+function leaveConnected(_state: StateOf<'connected' | 'migrating'>, event: EventOf<'leave'>): Transition {
+  return end(event.now, 'disconnect', null, true);
+}
+
+function lostConnected(
+  state: StateOf<'connected' | 'migrating'>,
+  event: EventOf<'signalingLost'>,
+  policy: ResolvedReconnectPolicy,
+): Transition {
+  const giveUpAt = event.now + giveUpAfter(policy, event.graceMs);
+  const connectionId = state.connectionId;
+  return {
+    state: {
+      status: 'reconnecting',
+      connectionId,
+      cause: 'networkDisconnect',
+      attempt: 1,
+      since: event.now,
+      nextRetryAt: null,
+      graceEndsAt: event.now + event.graceMs,
+      giveUpAt,
+    },
+    effects: [
+      { type: 'dropLink' },
+      { type: 'mediaSignalingLost' },
+      { type: 'emit', event: 'reconnecting', payload: { cause: 'networkDisconnect', connectionId } },
+      { type: 'startAttempt', mode: 'resume' },
+      { type: 'scheduleGiveUp', at: giveUpAt },
+    ],
+  };
+}
+
+function serverEnded(
+  state: StateOf<'connected' | 'migrating'>,
+  event: EventOf<'serverEnded'>,
+  policy: ResolvedReconnectPolicy,
+): Transition {
+  if (event.reason === 'nodeCrashed' || event.reason === 'serverRotation') {
+    return startRejoin(event.now, event.now, state.connectionId, event.reason, event.graceMs, policy);
+  }
+  return end(event.now, event.reason, null);
+}
+
+function tokenException(event: EventOf<'tokenFailed'>): Effect {
+  return {
+    type: 'emit',
+    event: 'exception',
+    payload: { name: 'TOKEN_FETCH_FAILED', message: event.message, origin: null },
+  };
+}
+
+const table = {
+  idle: {
+    join: (_state, event, policy) => startJoin(event.now, policy),
+  },
+  connecting: {
+    joined: (_state, event) => ({
+      state: { status: 'connected', connectionId: event.connectionId, since: event.now },
+      effects: [
+        { type: 'cancelRetry' },
+        { type: 'cancelGiveUp' },
+        { type: 'adopt', mode: 'join' },
+        { type: 'emit', event: 'connected', payload: { connectionId: event.connectionId } },
+        { type: 'flushOutbox' },
+        { type: 'releaseInbound' },
+        { type: 'settleJoin', error: null },
+      ],
+    }),
+    refused: (_state, event) => failJoin(event.error),
+    attemptFailed: backOff,
+    tokenFailed: (_state, event) =>
+      failJoin({ code: 'TOKEN_FETCH_FAILED', message: event.message }, [tokenException(event)]),
+    retryTimer,
+    retryNow,
+    giveUpTimer: () =>
+      failJoin({ code: 'SIGNALING_UNREACHABLE', message: 'no holdfast server answered before giving up' }),
+    leave: () => failJoin({ code: 'JOIN_ABORTED', message: 'left before the join completed' }),
+  },
+  connected: {
+    leave: leaveConnected,
+    signalingLost: lostConnected,
+    serverEnded,
+  },
+  reconnecting: {
+    resumed: (state, event) => {
+      const downtimeMs = event.now - state.since;
+      return {
+        state: { status: 'connected', connectionId: state.connectionId, since: event.now },
+        effects: [
+          { type: 'cancelRetry' },
+          { type: 'cancelGiveUp' },
+          { type: 'adopt', mode: 'resume' },
+          {
+            type: 'emit',
+            event: 'reconnected',
+            payload: { connectionId: state.connectionId, downtimeMs, attempts: state.attempt },
+          },
+          { type: 'flushOutbox' },
+          { type: 'mediaSignalingRestored', downtimeMs },
+          { type: 'releaseInbound' },
+        ],
+      };
+    },
+    refused: (state, event, policy) => {
+      const verdict = readResumeRefusal(event.error.code, event.nodeRestarted);
+      if (verdict === 'retry') return backOff(state, event, policy);
+      if (verdict === 'nodeCrashed') {
+        return startRejoin(event.now, state.since, state.connectionId, 'nodeCrashed', event.graceMs, policy);
+      }
+      return end(event.now, 'networkDisconnect', event.error);
+    },
+    attemptFailed: backOff,
+    retryTimer,
+    retryNow,
+    giveUpTimer: (_state, event) => end(event.now, 'networkDisconnect', null),
+    leave: (_state, event) => end(event.now, 'disconnect', null),
+  },
+  rejoining: {
+    joined: (state, event) => ({
+      state: { status: 'connected', connectionId: event.connectionId, since: event.now },
+      effects: [
+        { type: 'cancelRetry' },
+        { type: 'cancelGiveUp' },
+        { type: 'adopt', mode: 'rejoin' },
+        {
+          type: 'emit',
+          event: 'rejoined',
+          payload: {
+            connectionId: event.connectionId,
+            previousConnectionId: state.previousConnectionId,
+            downtimeMs: event.now - state.since,
+          },
+        },
+        { type: 'flushOutbox' },
+        { type: 'releaseInbound' },
+      ],
+    }),
+    refused: (state, event, policy) =>
+      TRANSIENT_REFUSALS.includes(event.error.code)
+        ? backOff(state, event, policy)
+        : end(event.now, state.cause, event.error),
+    attemptFailed: backOff,
+    tokenFailed: (state, event, policy) => backOff(state, event, policy, [tokenException(event)]),
+    retryTimer,
+    retryNow,
+    giveUpTimer: (_state, event) => end(event.now, 'networkDisconnect', null),
+    leave: (_state, event) => end(event.now, 'disconnect', null),
+  },
+  migrating: {
+    leave: leaveConnected,
+    signalingLost: lostConnected,
+    serverEnded,
+  },
+  disconnected: {
+    join: (_state, event, policy) => startJoin(event.now, policy),
+  },
+} satisfies TransitionTable;
+
+type AnyHandler = (state: SessionState, event: MachineEvent, policy: ResolvedReconnectPolicy) => Transition;
+
+/** A pure transition function: `(state, event) => { state, effects }`. */
+export type TransitionFn = (state: SessionState, event: MachineEvent) => Transition;
+
+/**
+ * The session's state machine for a retry policy. Pure: the same state and event always give the same
+ * result; time and randomness arrive inside the event. A pair the table does not list changes nothing.
+ */
+export function createTransition(policy: ResolvedReconnectPolicy): TransitionFn {
+  return (state, event) => {
+    // The table is checked per (status, event) pair above; here only the lookup is untyped.
+    const row = table[state.status] as Partial<Record<MachineEventType, AnyHandler>>;
+    const handler = row[event.type];
+    if (!handler) return { state, effects: [] };
+    return handler(state, event, policy);
+  };
+}

@@ -1,0 +1,280 @@
+import * as v from 'valibot';
+import {
+  type ClientMessage,
+  type ErrorNotice,
+  ErrorNoticeSchema,
+  JoinReplySchema,
+  PROTOCOL_VERSION,
+  ResumeReplySchema,
+  ServerEnvelopeSchema,
+  type ServerEvent,
+  type ServerTimingSchema,
+  WIRE,
+} from '../../protocol';
+import type { Clock } from '../clock';
+import { HoldfastError } from '../errors';
+import type { AttemptOutcome, AttemptRequest, NodeInfo } from './attempt';
+import { Inbox } from './inbox';
+import { LinkClosedError, SignalingLink } from './link';
+import { Outbox, type PendingMessage, type RestartDecision } from './outbox';
+import type { SocketFactory } from './socket';
+
+/** Timing the server enforces (from the join/resume answer). */
+export type ServerTiming = v.InferOutput<typeof ServerTimingSchema>;
+
+/** What a channel needs from its owner. */
+export interface ChannelDeps {
+  serverUrl: string;
+  path: string;
+  sessionId: string;
+  identity: string;
+  clock: Clock;
+  socketFactory: SocketFactory;
+  attemptTimeoutMs: number;
+  /** A validated, first-seen server event, in sequence order. */
+  onEvent(event: ServerEvent): void;
+  /** An unsequenced `hf:error` notice from the server. */
+  onErrorNotice(notice: ErrorNotice): void;
+  /** Something from the server broke the protocol and was dropped. */
+  onProtocolError(message: string): void;
+  /** The live link closed without the client asking. */
+  onLost(reason: string): void;
+}
+
+const SeqOnlySchema = v.object({ seq: v.pipe(v.number(), v.integer(), v.minValue(1)) });
+
+/**
+ * The signaling side of ONE membership (join → … → end): the live socket, the connection's
+ * credentials (id, resume secret, node), the inbound sequence tracker and the reliable outbox.
+ * Attempts open a new socket each; the owner decides which attempt's result to adopt.
+ */
+export class SignalingChannel {
+  readonly outbox: Outbox;
+  readonly #inbox: Inbox;
+  readonly #deps: ChannelDeps;
+  #link: SignalingLink | null = null;
+  #connectionId: string | null = null;
+  #resumeSecret: string | null = null;
+  #node: NodeInfo | null = null;
+  #timing: ServerTiming | null = null;
+  #closed = false;
+
+  constructor(deps: ChannelDeps) {
+    this.#deps = deps;
+    this.#inbox = new Inbox(deps.clock);
+    this.outbox = new Outbox((message) => deps.onProtocolError(message));
+  }
+
+  /** The connection id of the latest join, or null before the first. */
+  get connectionId(): string | null {
+    return this.#connectionId;
+  }
+
+  /** The node that answered the latest join or resume. */
+  get node(): NodeInfo | null {
+    return this.#node;
+  }
+
+  /** The server's timing from the latest join or resume. */
+  get timing(): ServerTiming | null {
+    return this.#timing;
+  }
+
+  /** True while a link is adopted and open. */
+  get isUp(): boolean {
+    return this.#link?.isOpen ?? false;
+  }
+
+  /** Highest server event sequence processed. */
+  get lastSeq(): number {
+    return this.#inbox.lastSeq;
+  }
+
+  /**
+   * Opens a new socket and sends a join (with `token`) or, when `token` is undefined, a resume of the
+   * current connection. The whole attempt is bounded by `attemptTimeoutMs`; `signal` abandons it. On
+   * `joined`/`resumed` the returned link is open and held; pass it to {@link adopt} or close it.
+   */
+  async attempt(
+    token: string | undefined,
+    signal: AbortSignal,
+  ): Promise<{ outcome: AttemptOutcome; link: SignalingLink }> {
+    const request = this.#request(token);
+    const link = new SignalingLink(
+      this.#deps.socketFactory(this.#deps.serverUrl, {
+        path: this.#deps.path,
+        timeoutMs: this.#deps.attemptTimeoutMs,
+      }),
+    );
+    if (!request) return { outcome: { kind: 'failed', message: 'nothing to resume' }, link };
+    const timer = this.#deps.clock.setTimeout(
+      () => link.close('attempt timed out'),
+      this.#deps.attemptTimeoutMs,
+    );
+    const onAbort = () => link.close('attempt aborted');
+    signal.addEventListener('abort', onAbort);
+    try {
+      if (signal.aborted) return { outcome: { kind: 'aborted' }, link };
+      await link.open();
+      const raw = await link.request(request.kind === 'join' ? WIRE.join : WIRE.resume, request.request);
+      const outcome = this.#readReply(request.kind, raw);
+      if (outcome.kind !== 'joined' && outcome.kind !== 'resumed') link.close(outcome.kind);
+      return { outcome: signal.aborted ? { kind: 'aborted' } : outcome, link };
+    } catch (error) {
+      link.close('attempt failed');
+      if (signal.aborted) return { outcome: { kind: 'aborted' }, link };
+      const message = error instanceof LinkClosedError ? error.message : String(error);
+      return { outcome: { kind: 'failed', message }, link };
+    } finally {
+      this.#deps.clock.clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * Makes `link` the live link for the attempt's outcome. Nothing flows yet: call
+   * {@link startSending} and {@link releaseInbound} when the owner is ready.
+   */
+  adopt(link: SignalingLink, outcome: AttemptOutcome): void {
+    this.dropLink();
+    if (outcome.kind === 'joined') {
+      this.#connectionId = outcome.reply.connectionId;
+      this.#resumeSecret = outcome.reply.resumeSecret;
+      this.#node = outcome.reply.node;
+      this.#timing = outcome.reply.timing;
+      this.#inbox.reset(outcome.reply.seq);
+    } else if (outcome.kind === 'resumed') {
+      this.#node = outcome.reply.node;
+      this.#timing = outcome.reply.timing;
+    }
+    this.#link = link;
+    link.activate({
+      onEvent: (raw) => this.#onRawEvent(raw),
+      onErrorNotice: (raw) => this.#onRawErrorNotice(raw),
+      onClose: (reason) => {
+        if (this.#link !== link) return;
+        this.#unplug();
+        this.#deps.onLost(reason);
+      },
+    });
+  }
+
+  /** Rewrites the pending messages for a new connection (a re-join); sequences restart at 1. */
+  restartOutbox(decide: (message: PendingMessage) => RestartDecision): void {
+    this.outbox.restart(decide);
+  }
+
+  /** Starts sending: every pending message in order, then acknowledgements. */
+  startSending(): void {
+    const link = this.#link;
+    if (!link) return;
+    this.#inbox.attach((seq) => link.emit(WIRE.ack, { seq }));
+    this.outbox.attach((envelope, onReply) => link.emit(WIRE.msg, envelope, onReply));
+  }
+
+  /** Delivers what the server sent since the answer (the replay), then live events. */
+  releaseInbound(): void {
+    this.#link?.release();
+  }
+
+  /** Sends a message through the outbox (queued while down). */
+  send(msg: ClientMessage, meta?: unknown): Promise<void> {
+    if (this.#closed) return Promise.reject(new HoldfastError('SESSION_ENDED', 'the membership has ended'));
+    return this.outbox.enqueue(msg, meta);
+  }
+
+  /** Closes the live link (keeps the connection, the queue and the sequences for a resume). */
+  dropLink(): void {
+    const link = this.#link;
+    if (!link) return;
+    this.#unplug();
+    link.close();
+  }
+
+  /**
+   * Ends the membership. With `leave`, first tells the server (`leave` message, waits for its answer at
+   * most `timeoutMs`), so the others see `disconnect` and not a network loss. Pending messages are
+   * rejected with `error` once the leave is through.
+   */
+  async close(options: { leave: boolean; timeoutMs: number; error: HoldfastError }): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (options.leave && this.isUp) {
+      const left = this.outbox.enqueue({ kind: 'leave' }).catch(() => {});
+      await new Promise<void>((resolve) => {
+        const timer = this.#deps.clock.setTimeout(resolve, options.timeoutMs);
+        void left.then(() => {
+          this.#deps.clock.clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    this.#inbox.dispose();
+    this.outbox.failAll(options.error);
+    this.dropLink();
+  }
+
+  #request(token: string | undefined): AttemptRequest | null {
+    const { sessionId, identity } = this.#deps;
+    if (token !== undefined) {
+      return { kind: 'join', request: { v: PROTOCOL_VERSION, sessionId, token, identity } };
+    }
+    if (this.#connectionId === null || this.#resumeSecret === null) return null;
+    return {
+      kind: 'resume',
+      request: {
+        v: PROTOCOL_VERSION,
+        sessionId,
+        connectionId: this.#connectionId,
+        resumeSecret: this.#resumeSecret,
+        lastSeq: this.#inbox.lastSeq,
+      },
+    };
+  }
+
+  #readReply(kind: AttemptRequest['kind'], raw: unknown): AttemptOutcome {
+    const parsed = kind === 'join' ? v.safeParse(JoinReplySchema, raw) : v.safeParse(ResumeReplySchema, raw);
+    if (!parsed.success) {
+      const message = `invalid ${kind} answer: ${v.summarize(parsed.issues)}`;
+      this.#deps.onProtocolError(message);
+      return { kind: 'failed', message };
+    }
+    const reply = parsed.output;
+    if (!reply.ok) return { kind: 'refused', error: reply.error, node: reply.node };
+    if ('resumeSecret' in reply) return { kind: 'joined', reply };
+    if (reply.connectionId !== this.#connectionId) {
+      const message = `resume answered for connection ${reply.connectionId}, not ${this.#connectionId}`;
+      this.#deps.onProtocolError(message);
+      return { kind: 'failed', message };
+    }
+    return { kind: 'resumed', reply };
+  }
+
+  #onRawEvent(raw: unknown): void {
+    const parsed = v.safeParse(ServerEnvelopeSchema, raw);
+    if (!parsed.success) {
+      // A poisoned event is skipped for good: counting its sequence keeps acknowledgements moving.
+      const seq = v.safeParse(SeqOnlySchema, raw);
+      if (seq.success) this.#inbox.accept(seq.output.seq);
+      this.#deps.onProtocolError(`invalid server event: ${v.summarize(parsed.issues)}`);
+      return;
+    }
+    if (!this.#inbox.accept(parsed.output.seq)) return;
+    this.#deps.onEvent(parsed.output.evt);
+  }
+
+  #onRawErrorNotice(raw: unknown): void {
+    const parsed = v.safeParse(ErrorNoticeSchema, raw);
+    if (!parsed.success) {
+      this.#deps.onProtocolError(`invalid error notice: ${v.summarize(parsed.issues)}`);
+      return;
+    }
+    this.#deps.onErrorNotice(parsed.output);
+  }
+
+  #unplug(): void {
+    this.#link = null;
+    this.outbox.detach();
+    this.#inbox.attach(null);
+  }
+}

@@ -1,0 +1,37 @@
+import type { Disposer } from '../emitter';
+
+/**
+ * The page signals that make a retry worth trying at once. Injected so tests (and non-browser hosts)
+ * can raise them; the default listens to `window` and `document` when they exist.
+ */
+export interface SessionEnvironment {
+  /** Calls `listener` when the device reports it is back online. */
+  onOnline(listener: () => void): Disposer;
+  /** Calls `listener` when the page becomes visible again. */
+  onVisible(listener: () => void): Disposer;
+}
+
+/**
+ * The browser's environment: `window` `online` events and `document` `visibilitychange` to `visible`.
+ * Safe to call on a server (SSR) or in Node: without `window`/`document` nothing is listened to.
+ */
+export function browserEnvironment(): SessionEnvironment {
+  return {
+    onOnline(listener) {
+      const target = typeof window === 'undefined' ? undefined : window;
+      if (!target?.addEventListener) return () => {};
+      const handler = () => listener();
+      target.addEventListener('online', handler);
+      return () => target.removeEventListener('online', handler);
+    },
+    onVisible(listener) {
+      const doc = typeof document === 'undefined' ? undefined : document;
+      if (!doc?.addEventListener) return () => {};
+      const handler = () => {
+        if (doc.visibilityState === 'visible') listener();
+      };
+      doc.addEventListener('visibilitychange', handler);
+      return () => doc.removeEventListener('visibilitychange', handler);
+    },
+  };
+}

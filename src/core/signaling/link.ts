@@ -1,0 +1,163 @@
+import { WIRE } from '../../protocol';
+import type { SignalingSocket } from './socket';
+
+/** Where a live link delivers what the server sends (raw: validation is the channel's job). */
+export interface LinkHandlers {
+  /** A raw `hf:evt` payload. */
+  onEvent(raw: unknown): void;
+  /** A raw `hf:error` payload. */
+  onErrorNotice(raw: unknown): void;
+  /** The socket closed without us asking (network, heartbeat, server). Called at most once. */
+  onClose(reason: string): void;
+}
+
+type Inbound = { kind: 'evt' | 'error'; raw: unknown };
+
+/** Raised when a link closes while an operation waits on it. */
+export class LinkClosedError extends Error {
+  override readonly name = 'LinkClosedError';
+}
+
+/**
+ * One socket, from opening to close. Never reopened: a new attempt gets a new link.
+ *
+ * Inbound events are HELD from the moment the socket exists until `release()`, so nothing the server
+ * sends right after its join/resume answer (the replay) can slip past before the session has adopted
+ * the link.
+ */
+export class SignalingLink {
+  readonly #socket: SignalingSocket;
+  #closedReason: string | null = null;
+  #connected = false;
+  #handlers: LinkHandlers | null = null;
+  #released = false;
+  #held: Inbound[] = [];
+  #closeNotified = false;
+  readonly #waiters = new Set<(reason: string) => void>();
+  #onConnect: (() => void) | null = null;
+
+  constructor(socket: SignalingSocket) {
+    this.#socket = socket;
+    socket.on('connect', () => {
+      if (this.#closedReason !== null) return;
+      this.#connected = true;
+      this.#onConnect?.();
+    });
+    socket.on('connect_error', (error: unknown) => this.#lost(`connect error: ${describe(error)}`));
+    socket.on('disconnect', (reason: unknown) => this.#lost(String(reason)));
+    socket.on(WIRE.evt, (raw: unknown) => this.#inbound({ kind: 'evt', raw }));
+    socket.on(WIRE.error, (raw: unknown) => this.#inbound({ kind: 'error', raw }));
+  }
+
+  /** True between connect and close. */
+  get isOpen(): boolean {
+    return this.#connected && this.#closedReason === null;
+  }
+
+  /** Why the link closed, or null while it is not closed. */
+  get closedReason(): string | null {
+    return this.#closedReason;
+  }
+
+  /** Connects the socket. Rejects with {@link LinkClosedError} if it closes first. */
+  open(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.#closedReason !== null) return reject(new LinkClosedError(this.#closedReason));
+      const fail = (reason: string) => {
+        this.#onConnect = null;
+        reject(new LinkClosedError(reason));
+      };
+      this.#waiters.add(fail);
+      this.#onConnect = () => {
+        this.#waiters.delete(fail);
+        this.#onConnect = null;
+        resolve();
+      };
+      this.#socket.connect();
+    });
+  }
+
+  /** Emits `event` with `payload` and waits for the server's answer (raw). Rejects if the link closes. */
+  request(event: string, payload: unknown): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      if (!this.isOpen) return reject(new LinkClosedError(this.#closedReason ?? 'not connected'));
+      const fail = (reason: string) => reject(new LinkClosedError(reason));
+      this.#waiters.add(fail);
+      this.#socket.emit(event, payload, (reply: unknown) => {
+        if (!this.#waiters.delete(fail)) return;
+        resolve(reply);
+      });
+    });
+  }
+
+  /** Emits without waiting. Returns false (and sends nothing) when the link is not open. */
+  emit(event: string, payload: unknown, ack?: (reply: unknown) => void): boolean {
+    if (!this.isOpen) return false;
+    if (ack) this.#socket.emit(event, payload, ack);
+    else this.#socket.emit(event, payload);
+    return true;
+  }
+
+  /** Hands the link to its owner. Inbound stays held until {@link release}. */
+  activate(handlers: LinkHandlers): void {
+    this.#handlers = handlers;
+  }
+
+  /** Delivers what was held, in order, then everything live; reports a close that happened meanwhile. */
+  release(): void {
+    if (!this.#handlers || this.#released) return;
+    this.#released = true;
+    const held = this.#held;
+    this.#held = [];
+    for (const item of held) this.#deliver(item);
+    if (this.#closedReason !== null) this.#notifyClose();
+  }
+
+  /** Closes the socket. The owner is not told (it asked). Idempotent. */
+  close(reason = 'closed by client'): void {
+    if (this.#closedReason !== null) return;
+    this.#closedReason = reason;
+    this.#closeNotified = true;
+    this.#handlers = null;
+    this.#held = [];
+    this.#failWaiters(reason);
+    this.#socket.disconnect();
+    this.#socket.off();
+  }
+
+  #inbound(item: Inbound): void {
+    if (this.#closedReason !== null) return;
+    if (this.#released) this.#deliver(item);
+    else this.#held.push(item);
+  }
+
+  #deliver(item: Inbound): void {
+    if (item.kind === 'evt') this.#handlers?.onEvent(item.raw);
+    else this.#handlers?.onErrorNotice(item.raw);
+  }
+
+  #lost(reason: string): void {
+    if (this.#closedReason !== null) return;
+    this.#closedReason = reason;
+    this.#connected = false;
+    this.#failWaiters(reason);
+    this.#socket.disconnect();
+    if (this.#released) this.#notifyClose();
+  }
+
+  #notifyClose(): void {
+    if (this.#closeNotified) return;
+    this.#closeNotified = true;
+    this.#handlers?.onClose(this.#closedReason ?? 'closed');
+  }
+
+  #failWaiters(reason: string): void {
+    const waiters = [...this.#waiters];
+    this.#waiters.clear();
+    for (const fail of waiters) fail(reason);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
