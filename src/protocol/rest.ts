@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { ConnectionInfoSchema, RoleSchema, SessionIdSchema, StreamInfoSchema } from './entities';
+import { ProtocolErrorSchema } from './errors';
 import { LIMITS } from './version';
 
 /**
@@ -64,3 +65,17 @@ export const HealthResponseSchema = v.object({
   connections: v.number(),
 });
 export type HealthResponse = v.InferOutput<typeof HealthResponseSchema>;
+
+/**
+ * `POST /dev/token` (dev mode only, no secret, CORS open): a token for `sessionId`, creating the
+ * session when it does not exist. Answered by `ConnectionTokenResponse`.
+ */
+export const DevTokenRequestSchema = v.object({
+  sessionId: SessionIdSchema,
+  ...CreateConnectionRequestSchema.entries,
+});
+export type DevTokenRequest = v.InferOutput<typeof DevTokenRequestSchema>;
+
+/** Body of every REST error answer. */
+export const RestErrorResponseSchema = v.object({ error: ProtocolErrorSchema });
+export type RestErrorResponse = v.InferOutput<typeof RestErrorResponseSchema>;

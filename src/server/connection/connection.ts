@@ -1,0 +1,156 @@
+import type { ConnectionInfo, MessageReply, ServerEnvelope, ServerEvent } from '../../protocol';
+import type { ServerClock, ServerTimer } from '../clock';
+import { secretsEqual } from '../ids';
+import { ReplayBuffer, type ReplayCaps } from './replay-buffer';
+import { ReplyStore } from './reply-store';
+
+/** Where a connection's sequenced events go while it has a socket. */
+export interface EventSink {
+  /** Socket id, for logs. */
+  readonly id: string;
+  send(envelope: ServerEnvelope): void;
+  /** Drops the socket. */
+  close(): void;
+}
+
+/**
+ * - `live`: a member with a socket;
+ * - `grace`: a member whose socket was lost; it keeps its place until the grace runs out;
+ * - `ended`: no longer a member; kept a little while so a resume can still fetch its final event.
+ */
+export type ConnectionStatus = 'live' | 'grace' | 'ended';
+
+/** What a connection is built from. */
+export interface ConnectionInit {
+  info: ConnectionInfo;
+  sessionId: string;
+  resumeSecret: string;
+  replayCaps: ReplayCaps;
+  storedReplies: number;
+  clock: ServerClock;
+}
+
+/**
+ * Per-connection state: server event sequence and replay buffer, client message sequence and stored
+ * replies, the socket it is attached to, and its one timer (grace or retention).
+ */
+export class Connection {
+  readonly info: ConnectionInfo;
+  readonly sessionId: string;
+  status: ConnectionStatus = 'live';
+  /** Highest client message sequence processed. */
+  lastClientSeq = 0;
+  readonly #resumeSecret: string;
+  readonly #buffer: ReplayBuffer;
+  readonly #replies: ReplyStore;
+  readonly #clock: ServerClock;
+  #lastSeq = 0;
+  #sink: EventSink | null = null;
+  #timer: ServerTimer | null = null;
+
+  constructor(init: ConnectionInit) {
+    this.info = init.info;
+    this.sessionId = init.sessionId;
+    this.#resumeSecret = init.resumeSecret;
+    this.#buffer = new ReplayBuffer(init.replayCaps);
+    this.#replies = new ReplyStore(init.storedReplies);
+    this.#clock = init.clock;
+  }
+
+  get id(): string {
+    return this.info.connectionId;
+  }
+
+  get identity(): string {
+    return this.info.identity;
+  }
+
+  /** The socket currently attached, if any. */
+  get sink(): EventSink | null {
+    return this.#sink;
+  }
+
+  /** Sequence of the last event queued for this connection (0 before the first). */
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  /** Events queued and not yet acknowledged. */
+  get buffered(): number {
+    return this.#buffer.size;
+  }
+
+  /** True when `secret` is this connection's resume secret. */
+  resumeSecretMatches(secret: string): boolean {
+    return secretsEqual(secret, this.#resumeSecret);
+  }
+
+  /**
+   * Queues `evt` with the next sequence and sends it when a socket is attached. Returns false when
+   * the replay buffer is full (the event is not kept; the owner must evict the connection).
+   */
+  push(evt: ServerEvent, bytes: number): boolean {
+    const envelope: ServerEnvelope = { seq: this.#lastSeq + 1, evt };
+    if (!this.#buffer.append(envelope, bytes)) return false;
+    this.#lastSeq = envelope.seq;
+    this.#sink?.send(envelope);
+    return true;
+  }
+
+  /** The client processed every event up to `seq`: forget them. */
+  acknowledge(seq: number): void {
+    this.#buffer.trimThrough(Math.min(seq, this.#lastSeq));
+  }
+
+  /** Attaches a socket; nothing is sent until {@link replayAfter} or the next {@link push}. */
+  attach(sink: EventSink): void {
+    this.#sink = sink;
+  }
+
+  /** Unbinds the socket (without closing it) and returns it. */
+  detach(): EventSink | null {
+    const sink = this.#sink;
+    this.#sink = null;
+    return sink;
+  }
+
+  /** Sends, in order, every kept event after `seq` (what the resuming client has not processed). */
+  replayAfter(seq: number): number {
+    this.acknowledge(seq);
+    const events = this.#buffer.after(seq);
+    for (const envelope of events) this.#sink?.send(envelope);
+    return events.length;
+  }
+
+  /** Remembers the reply to a processed client message and advances the client sequence. */
+  recordReply(reply: MessageReply): void {
+    this.lastClientSeq = reply.seq;
+    this.#replies.remember(reply);
+  }
+
+  /** The reply stored for an already processed `seq`. */
+  storedReply(seq: number): MessageReply | undefined {
+    return this.#replies.get(seq);
+  }
+
+  /** Runs `fn` after `ms`, replacing any timer already set. */
+  schedule(ms: number, fn: () => void): void {
+    this.cancelTimer();
+    this.#timer = this.#clock.setTimeout(() => {
+      this.#timer = null;
+      fn();
+    }, ms);
+  }
+
+  /** Cancels the pending timer, if any. */
+  cancelTimer(): void {
+    if (this.#timer === null) return;
+    this.#clock.clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  /** Drops every kept event (the connection is gone for good). */
+  dropBuffer(): void {
+    this.#buffer.clear();
+  }
+}

@@ -1,0 +1,98 @@
+import type { ServerEvent, StreamInfo } from '../../protocol';
+import type { Connection } from '../connection/connection';
+
+/** JSON size of an event inside its envelope (the sequence adds at most ~30 characters). */
+export const eventBytes = (evt: ServerEvent): number => JSON.stringify(evt).length + 32;
+
+/**
+ * The members (live or in grace) and published streams of one session on this node, and the fan-out
+ * of events to them. A connection whose replay buffer overflows is handed to `onOverflow`.
+ */
+export class LiveSession {
+  readonly sessionId: string;
+  readonly #members = new Map<string, Connection>();
+  readonly #byIdentity = new Map<string, Connection>();
+  readonly #streams = new Map<string, StreamInfo>();
+  readonly #onOverflow: (connection: Connection) => void;
+
+  constructor(sessionId: string, onOverflow: (connection: Connection) => void) {
+    this.sessionId = sessionId;
+    this.#onOverflow = onOverflow;
+  }
+
+  /** Number of members. */
+  get size(): number {
+    return this.#members.size;
+  }
+
+  /** The member with connection id `connectionId`. */
+  member(connectionId: string): Connection | undefined {
+    return this.#members.get(connectionId);
+  }
+
+  /** The member with identity `identity`. */
+  memberWithIdentity(identity: string): Connection | undefined {
+    return this.#byIdentity.get(identity);
+  }
+
+  /** Every member, in join order (a snapshot: safe to iterate while members change). */
+  members(): Connection[] {
+    return [...this.#members.values()];
+  }
+
+  /** Every member but `connection`. */
+  othersThan(connection: Connection): Connection[] {
+    return this.members().filter((member) => member !== connection);
+  }
+
+  add(connection: Connection): void {
+    this.#members.set(connection.id, connection);
+    this.#byIdentity.set(connection.identity, connection);
+  }
+
+  /** Removes `connection` and its streams; returns the streams it had. */
+  remove(connection: Connection): StreamInfo[] {
+    this.#members.delete(connection.id);
+    if (this.#byIdentity.get(connection.identity) === connection)
+      this.#byIdentity.delete(connection.identity);
+    const streams = this.streamsOf(connection.id);
+    for (const stream of streams) this.#streams.delete(stream.streamId);
+    return streams;
+  }
+
+  /** Every published stream. */
+  streams(): StreamInfo[] {
+    return [...this.#streams.values()];
+  }
+
+  stream(streamId: string): StreamInfo | undefined {
+    return this.#streams.get(streamId);
+  }
+
+  streamsOf(connectionId: string): StreamInfo[] {
+    return this.streams().filter((stream) => stream.connectionId === connectionId);
+  }
+
+  /** Adds or replaces a stream. */
+  putStream(stream: StreamInfo): void {
+    this.#streams.set(stream.streamId, stream);
+  }
+
+  removeStream(streamId: string): void {
+    this.#streams.delete(streamId);
+  }
+
+  /** Queues `evt` for each of `targets` still a member. */
+  deliver(targets: readonly Connection[], evt: ServerEvent): void {
+    const bytes = eventBytes(evt);
+    for (const target of targets) {
+      if (target.status === 'ended' || this.#members.get(target.id) !== target) continue;
+      if (!target.push(evt, bytes)) this.#onOverflow(target);
+    }
+  }
+
+  /** Queues `evt` for every member but `except`. */
+  broadcast(evt: ServerEvent, except?: Connection): void {
+    this.deliver(except ? this.othersThan(except) : this.members(), evt);
+  }
+}

@@ -1,0 +1,126 @@
+import type {
+  ConnectionTokenResponse,
+  CreateConnectionRequest,
+  DevTokenRequest,
+  HealthResponse,
+  RestSignalRequest,
+  SessionDescription,
+} from '../../protocol';
+import { logEvent, type ServerLogger } from '../logger';
+import type { ResolvedServerOptions } from '../options';
+import { ProtocolFailure } from '../protocol-failure';
+import type { SessionRecord, SessionRegistry } from '../registry/session-registry';
+import type { TokenService } from '../tokens';
+import type { SessionHub } from './session-hub';
+
+/** What {@link SessionAdmin} is built from. */
+export interface SessionAdminDeps {
+  hub: SessionHub;
+  registry: SessionRegistry;
+  tokens: TokenService;
+  options: ResolvedServerOptions;
+  logger: ServerLogger;
+}
+
+/**
+ * What the app backend may do (the REST API's operations): sessions, tokens, forced endings, server
+ * signals, health. Throws {@link ProtocolFailure} for every refusal.
+ */
+export class SessionAdmin {
+  readonly #d: SessionAdminDeps;
+
+  constructor(deps: SessionAdminDeps) {
+    this.#d = deps;
+  }
+
+  /** Creates a session, or answers the open one with `customSessionId` (idempotent). */
+  async createSession(customSessionId?: string): Promise<SessionDescription> {
+    const { registry, options, hub } = this.#d;
+    const sessionId = customSessionId ?? options.ids.sessionId();
+    const { record, created } = await registry.create(sessionId, options.nodeId, hub.now());
+    if (created) logEvent(this.#d.logger, 'info', 'session created', { sessionId });
+    return this.#describe(record);
+  }
+
+  /** The open session `sessionId` with its members and streams. */
+  async describe(sessionId: string): Promise<SessionDescription> {
+    return this.#describe(await this.#open(sessionId));
+  }
+
+  /** Closes `sessionId`: every member gets `sessionDisconnected` `sessionClosedByServer`. */
+  async close(sessionId: string): Promise<void> {
+    const record = await this.#d.registry.get(sessionId);
+    if (!record) throw new ProtocolFailure('SESSION_NOT_FOUND', `no session "${sessionId}"`);
+    if (record.closedAt !== undefined) return;
+    await this.#d.registry.close(sessionId, this.#d.hub.now());
+    this.#d.hub.endSession(sessionId);
+  }
+
+  /** A signed token for `sessionId` (which must be open). */
+  async issueToken(sessionId: string, request: CreateConnectionRequest): Promise<ConnectionTokenResponse> {
+    await this.#open(sessionId);
+    const role = request.role ?? 'publisher';
+    const data = request.data ?? '';
+    const ttlSeconds = request.ttlSeconds ?? this.#d.options.tokenTtlSeconds;
+    const { token, expiresAt } = await this.#d.tokens.issue({ sessionId, role, data, ttlSeconds });
+    return { sessionId, token, role, data, expiresAt };
+  }
+
+  /** Dev mode: a token for `request.sessionId`, creating the session when it is missing or closed. */
+  async devToken(request: DevTokenRequest): Promise<ConnectionTokenResponse> {
+    const { sessionId, ...connection } = request;
+    await this.createSession(sessionId);
+    return this.issueToken(sessionId, connection);
+  }
+
+  /** Ends one member with `forceDisconnectByServer`. */
+  async forceDisconnect(sessionId: string, connectionId: string): Promise<void> {
+    await this.#open(sessionId);
+    if (!this.#d.hub.forceDisconnect(sessionId, connectionId)) {
+      throw new ProtocolFailure('CONNECTION_NOT_FOUND', `no connection "${connectionId}" in this session`);
+    }
+  }
+
+  /** Sends an app signal from the server (`from: null`) to everyone, or to the members in `to`. */
+  async signal(sessionId: string, request: RestSignalRequest): Promise<void> {
+    await this.#open(sessionId);
+    const live = this.#d.hub.liveSession(sessionId);
+    const targets = request.to === undefined ? (live?.members() ?? []) : [];
+    for (const id of request.to ?? []) {
+      const member = live?.member(id);
+      if (!member)
+        throw new ProtocolFailure('TARGET_NOT_IN_SESSION', `"${id}" is not a connection of this session`);
+      targets.push(member);
+    }
+    live?.deliver(targets, { kind: 'signal', from: null, type: request.type, data: request.data });
+  }
+
+  /** Liveness and load of this node. */
+  async health(): Promise<HealthResponse> {
+    const { hub, registry } = this.#d;
+    return {
+      ok: true,
+      nodeId: hub.node.nodeId,
+      bootId: hub.node.bootId,
+      sessions: await registry.countOpen(),
+      connections: hub.memberCount,
+    };
+  }
+
+  async #open(sessionId: string): Promise<SessionRecord> {
+    const record = await this.#d.registry.get(sessionId);
+    if (!record) throw new ProtocolFailure('SESSION_NOT_FOUND', `no session "${sessionId}"`);
+    if (record.closedAt !== undefined) throw new ProtocolFailure('SESSION_CLOSED', 'session was closed');
+    return record;
+  }
+
+  #describe(record: SessionRecord): SessionDescription {
+    const live = this.#d.hub.liveSession(record.sessionId);
+    return {
+      sessionId: record.sessionId,
+      createdAt: record.createdAt,
+      connections: live?.members().map((member) => member.info) ?? [],
+      streams: live?.streams() ?? [],
+    };
+  }
+}

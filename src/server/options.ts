@@ -1,0 +1,142 @@
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import { DEFAULT_SOCKET_PATH, type IceConfig } from '../protocol';
+import { type ServerClock, systemClock } from './clock';
+import { cryptoIds, type IdSource } from './ids';
+import type { SessionRegistry } from './registry/session-registry';
+
+/** Log levels the server accepts. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** A pino log level, or `silent`. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Options of {@link createServer}. Every one but `secret` has a default. */
+export interface ServerOptions {
+  /**
+   * Secret of the REST API (`Authorization: Bearer <secret>`) and key material of connection tokens.
+   * At least 16 characters among letters, digits and `. _ ~ + / -`. Required unless `devTokens` is on,
+   * which generates one.
+   */
+  secret?: string;
+  /** TCP port; 0 picks a free one (read it back from `listen()`). @default 4000 */
+  port?: number;
+  /** Interface to listen on. @default '127.0.0.1' */
+  host?: string;
+  /** Socket.io path. @default '/holdfast' */
+  path?: string;
+  /** How long a participant whose signaling is lost keeps its place before eviction. @default 12000 */
+  graceMs?: number;
+  /** engine.io heartbeat: time between two pings. @default 1000 */
+  pingIntervalMs?: number;
+  /** engine.io heartbeat: how long to wait for a pong. @default 1500 */
+  pingTimeoutMs?: number;
+  /** ICE servers handed to clients in the join answer. @default [] */
+  iceServers?: IceConfig['iceServers'];
+  /** ICE transport policy handed to clients (`relay` forces TURN). @default 'all' */
+  iceTransportPolicy?: IceConfig['iceTransportPolicy'];
+  /** Serve `POST /dev/token` (tokens without the secret, CORS open). Never in production. @default false */
+  devTokens?: boolean;
+  /** This node's id, reported in join/resume answers and health. @default `<hostname>-<pid>` */
+  nodeId?: string;
+  /** A pino logger to log to (the server adds `nodeId`). @default a new pino logger on stdout */
+  logger?: Logger;
+  /** Level of the logger the server creates when `logger` is not given. @default 'info' */
+  logLevel?: LogLevel;
+  /** Messages a socket may send per second, on average (token bucket refill). @default 100 */
+  rateLimitPerSec?: number;
+  /** Messages a socket may send at once (token bucket size). @default 200 */
+  rateLimitBurst?: number;
+  /** Refusals after which a socket that keeps flooding is disconnected. @default 500 */
+  floodDisconnectAfter?: number;
+  /** Unacknowledged events kept per connection; beyond, the connection is evicted. @default 10000 */
+  replayMaxEvents?: number;
+  /** Unacknowledged event bytes (JSON) kept per connection; beyond, it is evicted. @default 8388608 */
+  replayMaxBytes?: number;
+  /** Replies to client messages kept per connection to answer duplicates. @default 1024 */
+  storedReplies?: number;
+  /** How long evicted connection ids are remembered (`CONNECTION_EVICTED`). @default 600000 */
+  evictedMemoryMs?: number;
+  /** How many evicted connection ids are remembered at most. @default 100000 */
+  evictedMemoryMax?: number;
+  /** A socket that has not joined or resumed after this long is closed. @default 10000 */
+  joinTimeoutMs?: number;
+  /** Lifetime of tokens when the request names none, in seconds. @default 3600 */
+  tokenTtlSeconds?: number;
+  /** Where sessions are recorded. @default a new {@link MemorySessionRegistry} */
+  registry?: SessionRegistry;
+  /** Time and timers of the session logic. @default the system clock */
+  clock?: ServerClock;
+  /** Random ids and secrets. @default `node:crypto` */
+  ids?: IdSource;
+}
+
+/** {@link ServerOptions} with every default applied (`registry` and `logger` are built later). */
+export type ResolvedServerOptions = Required<Omit<ServerOptions, 'logger' | 'registry' | 'secret'>> &
+  Pick<ServerOptions, 'logger' | 'registry'> & { secret: string | undefined };
+
+/** Applies defaults and checks every option; throws a `TypeError` naming the first bad one. */
+export function resolveServerOptions(options: ServerOptions): ResolvedServerOptions {
+  const o: ResolvedServerOptions = {
+    secret: options.secret,
+    port: options.port ?? 4000,
+    host: options.host ?? '127.0.0.1',
+    path: options.path ?? DEFAULT_SOCKET_PATH,
+    graceMs: options.graceMs ?? 12_000,
+    pingIntervalMs: options.pingIntervalMs ?? 1000,
+    pingTimeoutMs: options.pingTimeoutMs ?? 1500,
+    iceServers: options.iceServers ?? [],
+    iceTransportPolicy: options.iceTransportPolicy ?? 'all',
+    devTokens: options.devTokens ?? false,
+    nodeId: options.nodeId ?? `${hostname()}-${process.pid}`,
+    logger: options.logger,
+    logLevel: options.logLevel ?? 'info',
+    rateLimitPerSec: options.rateLimitPerSec ?? 100,
+    rateLimitBurst: options.rateLimitBurst ?? 200,
+    floodDisconnectAfter: options.floodDisconnectAfter ?? 500,
+    replayMaxEvents: options.replayMaxEvents ?? 10_000,
+    replayMaxBytes: options.replayMaxBytes ?? 8 * 1024 * 1024,
+    storedReplies: options.storedReplies ?? 1024,
+    evictedMemoryMs: options.evictedMemoryMs ?? 10 * 60_000,
+    evictedMemoryMax: options.evictedMemoryMax ?? 100_000,
+    joinTimeoutMs: options.joinTimeoutMs ?? 10_000,
+    tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+    registry: options.registry,
+    clock: options.clock ?? systemClock,
+    ids: options.ids ?? cryptoIds,
+  };
+  if (o.secret !== undefined && o.secret.length < 16) fail('secret', 'must be at least 16 characters');
+  // A bearer token (RFC 6750 token68): what an Authorization header can carry as is.
+  if (o.secret !== undefined && !/^[A-Za-z0-9._~+/-]+=*$/.test(o.secret)) {
+    fail('secret', 'may hold only letters, digits and . _ ~ + / - (then = padding)');
+  }
+  if (o.secret === undefined && !o.devTokens) fail('secret', 'is required unless devTokens is on');
+  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65_535) fail('port', 'must be 0–65535');
+  if (!o.path.startsWith('/')) fail('path', 'must start with "/"');
+  if (!['all', 'relay'].includes(o.iceTransportPolicy)) fail('iceTransportPolicy', 'must be all or relay');
+  if (!LOG_LEVELS.includes(o.logLevel)) fail('logLevel', `must be one of ${LOG_LEVELS.join(', ')}`);
+  if (o.nodeId === '') fail('nodeId', 'must not be empty');
+  const positive = [
+    'graceMs',
+    'pingIntervalMs',
+    'pingTimeoutMs',
+    'rateLimitPerSec',
+    'rateLimitBurst',
+    'floodDisconnectAfter',
+    'replayMaxEvents',
+    'replayMaxBytes',
+    'storedReplies',
+    'evictedMemoryMs',
+    'evictedMemoryMax',
+    'joinTimeoutMs',
+    'tokenTtlSeconds',
+  ] as const;
+  for (const name of positive) {
+    const value = o[name];
+    if (!Number.isFinite(value) || value <= 0) fail(name, 'must be a positive number');
+  }
+  return o;
+}
+
+function fail(name: string, problem: string): never {
+  throw new TypeError(`holdfast server option "${name}" ${problem}`);
+}

@@ -1,0 +1,113 @@
+import { Hono } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import * as v from 'valibot';
+import {
+  CreateConnectionRequestSchema,
+  CreateSessionRequestSchema,
+  DevTokenRequestSchema,
+  LIMITS,
+  RestSignalRequestSchema,
+} from '../../protocol';
+import type { SessionAdmin } from '../hub/session-admin';
+import { logEvent, type ServerLogger } from '../logger';
+import { ProtocolFailure } from '../protocol-failure';
+import { errorResponse } from './rest-errors';
+
+/** What the REST app is built from. */
+export interface RestAppDeps {
+  admin: SessionAdmin;
+  /** The REST secret (`Authorization: Bearer <secret>`). */
+  secret: string;
+  /** Serve `POST /dev/token`. */
+  devTokens: boolean;
+  logger: ServerLogger;
+}
+
+/**
+ * The REST API for app backends (see `src/protocol/rest.ts` and docs/protocol.md): sessions, tokens,
+ * forced endings and server signals under `/api` (secret required, except `GET /api/health`), and in
+ * dev mode `POST /dev/token` (no secret, CORS open).
+ */
+export function createRestApp(deps: RestAppDeps): Hono {
+  const { admin } = deps;
+  const app = new Hono();
+  const unauthorized = () => errorResponse('UNAUTHORIZED', 'missing or wrong bearer secret');
+
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: LIMITS.maxMessageChars,
+      onError: () => errorResponse('MESSAGE_TOO_LARGE', `body over ${LIMITS.maxMessageChars} bytes`),
+    }),
+  );
+  app.get('/api/health', async (c) => c.json(await admin.health()));
+  app.use(
+    '/api/*',
+    bearerAuth({
+      token: deps.secret,
+      noAuthenticationHeader: { message: unauthorized },
+      invalidAuthenticationHeader: { message: unauthorized },
+      invalidToken: { message: unauthorized },
+    }),
+  );
+
+  app.post('/api/sessions', async (c) => {
+    const body = await readBody(c.req.raw, CreateSessionRequestSchema, true);
+    return c.json(await admin.createSession(body.customSessionId));
+  });
+  app.get('/api/sessions/:sessionId', async (c) => c.json(await admin.describe(c.req.param('sessionId'))));
+  app.delete('/api/sessions/:sessionId', async (c) => {
+    await admin.close(c.req.param('sessionId'));
+    return c.body(null, 204);
+  });
+  app.post('/api/sessions/:sessionId/connections', async (c) => {
+    const body = await readBody(c.req.raw, CreateConnectionRequestSchema, true);
+    return c.json(await admin.issueToken(c.req.param('sessionId'), body));
+  });
+  app.delete('/api/sessions/:sessionId/connections/:connectionId', async (c) => {
+    await admin.forceDisconnect(c.req.param('sessionId'), c.req.param('connectionId'));
+    return c.body(null, 204);
+  });
+  app.post('/api/sessions/:sessionId/signal', async (c) => {
+    await admin.signal(c.req.param('sessionId'), await readBody(c.req.raw, RestSignalRequestSchema, false));
+    return c.body(null, 204);
+  });
+
+  if (deps.devTokens) {
+    app.use('/dev/*', cors());
+    app.post('/dev/token', async (c) =>
+      c.json(await admin.devToken(await readBody(c.req.raw, DevTokenRequestSchema, false))),
+    );
+  }
+
+  app.notFound(() => errorResponse('NOT_FOUND', 'no such route'));
+  app.onError((error) => {
+    if (error instanceof ProtocolFailure) return errorResponse(error.code, error.message);
+    if (error instanceof HTTPException) return error.getResponse();
+    logEvent(deps.logger, 'error', 'rest error', { err: error });
+    return errorResponse('INTERNAL', 'internal server error');
+  });
+  return app;
+}
+
+/** Reads a JSON body and validates it; an empty body counts as `{}` when `emptyIsObject`. */
+async function readBody<TSchema extends v.GenericSchema>(
+  request: Request,
+  schema: TSchema,
+  emptyIsObject: boolean,
+): Promise<v.InferOutput<TSchema>> {
+  const text = await request.text();
+  let json: unknown;
+  try {
+    json = text.trim() === '' && emptyIsObject ? {} : JSON.parse(text);
+  } catch {
+    throw new ProtocolFailure('MESSAGE_MALFORMED', 'body is not JSON');
+  }
+  const parsed = v.safeParse(schema, json);
+  if (!parsed.success)
+    throw new ProtocolFailure('MESSAGE_MALFORMED', `invalid body: ${v.summarize(parsed.issues)}`);
+  return parsed.output;
+}

@@ -1,0 +1,25 @@
+import type { ErrorCode, RestErrorResponse } from '../../protocol';
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  SESSION_NOT_FOUND: 404,
+  CONNECTION_NOT_FOUND: 404,
+  SESSION_CLOSED: 410,
+  MESSAGE_MALFORMED: 400,
+  MESSAGE_UNKNOWN: 400,
+  TARGET_NOT_IN_SESSION: 400,
+  MESSAGE_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};
+
+/** HTTP status of a REST answer refused with `code`. */
+export const httpStatusOf = (code: ErrorCode): number => STATUS[code] ?? 400;
+
+/** A REST error answer: `{ error: { code, message } }` with the fitting status. */
+export function errorResponse(code: ErrorCode, message: string): Response {
+  const body: RestErrorResponse = { error: { code, message } };
+  return Response.json(body, { status: httpStatusOf(code) });
+}

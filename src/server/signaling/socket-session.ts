@@ -1,0 +1,284 @@
+import type { Socket } from 'socket.io';
+import {
+  ClientAckSchema,
+  ClientEnvelopeSchema,
+  JoinRequestSchema,
+  type MessageReply,
+  type ProtocolError,
+  ResumeRequestSchema,
+  WIRE,
+} from '../../protocol';
+import type { ServerClock, ServerTimer } from '../clock';
+import type { Connection, EventSink } from '../connection/connection';
+import { routeMessage } from '../hub/message-router';
+import type { NodeInfo, SessionHub } from '../hub/session-hub';
+import { type LogContext, logEvent, type ServerLogger } from '../logger';
+import { protocolError, toProtocolError } from '../protocol-failure';
+import type { FloodGuard } from './flood-guard';
+import {
+  type AckFn,
+  checkSize,
+  checkVersion,
+  isProtocolError,
+  KNOWN_EVENTS,
+  parseClientMessage,
+  parseWith,
+  splitArgs,
+} from './inbound';
+
+/** What a {@link SocketSession} needs besides its socket. */
+export interface SocketSessionDeps {
+  hub: SessionHub;
+  guard: FloodGuard;
+  logger: ServerLogger;
+  clock: ServerClock;
+  joinTimeoutMs: number;
+}
+
+/**
+ * One socket's side of the protocol: rate limiting, validation of every packet, join or resume (once),
+ * sequenced messages with stored replies, acknowledgements, and handing a lost socket to the hub.
+ */
+export class SocketSession {
+  readonly #socket: Socket;
+  readonly #d: SocketSessionDeps;
+  readonly #sink: EventSink;
+  #phase: 'fresh' | 'pending' | 'joined' = 'fresh';
+  #connection: Connection | null = null;
+  #joinTimer: ServerTimer | null;
+
+  constructor(socket: Socket, deps: SocketSessionDeps) {
+    this.#socket = socket;
+    this.#d = deps;
+    this.#sink = {
+      id: socket.id,
+      send: (envelope) => socket.emit(WIRE.evt, envelope),
+      close: () => socket.disconnect(true),
+    };
+    this.#joinTimer = deps.clock.setTimeout(() => this.#onJoinTimeout(), deps.joinTimeoutMs);
+    socket.on(WIRE.join, (...args: unknown[]) => this.#onJoin(args));
+    socket.on(WIRE.resume, (...args: unknown[]) => this.#onResume(args));
+    socket.on(WIRE.msg, (...args: unknown[]) => this.#onMessage(args));
+    socket.on(WIRE.ack, (...args: unknown[]) => this.#onAck(args));
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      if (typeof event !== 'string' || !KNOWN_EVENTS.has(event)) this.#onUnknown(event, args);
+    });
+    socket.on('disconnect', (reason) => this.#onDisconnect(reason));
+  }
+
+  #onJoin(args: unknown[]): void {
+    const { payload, ack } = splitArgs(args);
+    const refuse = (error: ProtocolError) => {
+      this.#refused('join refused', error);
+      this.#reply(ack, { ok: false, error, node: this.#d.hub.node });
+    };
+    if (!this.#admit(ack, refuse)) return;
+    if (!ack) {
+      refuse(protocolError('MESSAGE_MALFORMED', `${WIRE.join} needs an acknowledgement`));
+      return;
+    }
+    if (this.#phase !== 'fresh') {
+      refuse(protocolError('ALREADY_JOINED', 'socket has already joined'));
+      return;
+    }
+    const request =
+      checkSize(payload) ?? checkVersion(payload) ?? parseWith(JoinRequestSchema, payload, 'join request');
+    if (isProtocolError(request)) {
+      refuse(request);
+      return;
+    }
+    this.#phase = 'pending';
+    this.#d.hub.authorize(request).then(
+      (grant) => {
+        if (!this.#socket.connected) return;
+        const { reply, connection } = this.#d.hub.admit(request, grant, this.#sink);
+        this.#joined(connection);
+        ack(reply);
+      },
+      (error: unknown) => {
+        this.#phase = 'fresh';
+        if (this.#socket.connected) refuse(toProtocolError(error));
+      },
+    );
+  }
+
+  #onResume(args: unknown[]): void {
+    const { payload, ack } = splitArgs(args);
+    const refuse = (error: ProtocolError) => {
+      this.#refused('resume refused', error);
+      this.#reply(ack, { ok: false, error, node: this.#d.hub.node });
+    };
+    if (!this.#admit(ack, refuse)) return;
+    if (!ack) {
+      refuse(protocolError('MESSAGE_MALFORMED', `${WIRE.resume} needs an acknowledgement`));
+      return;
+    }
+    if (this.#phase !== 'fresh') {
+      refuse(protocolError('ALREADY_JOINED', 'socket has already joined'));
+      return;
+    }
+    const request =
+      checkSize(payload) ??
+      checkVersion(payload) ??
+      parseWith(ResumeRequestSchema, payload, 'resume request');
+    if (isProtocolError(request)) {
+      refuse(request);
+      return;
+    }
+    let outcome: ReturnType<SessionHub['resume']>;
+    try {
+      outcome = this.#d.hub.resume(request, this.#sink);
+    } catch (error) {
+      refuse(toProtocolError(error));
+      return;
+    }
+    this.#joined(outcome.connection);
+    ack(outcome.reply);
+    outcome.replay();
+  }
+
+  #onMessage(args: unknown[]): void {
+    const { payload, ack } = splitArgs(args);
+    const admission = this.#d.guard.admit();
+    if (admission === 'disconnect') {
+      this.#floodDisconnect();
+      return;
+    }
+    const limited = admission === 'limited';
+    const answer = (reply: MessageReply) => {
+      if (!reply.ok) this.#refused('message refused', reply.error, { seq: reply.seq });
+      if (ack) ack(reply);
+      else if (!reply.ok) this.#socket.emit(WIRE.error, reply.error);
+    };
+    const refusal = (seq: number, error: ProtocolError): MessageReply => ({
+      ok: false,
+      seq,
+      error: limited ? rateLimited() : error,
+    });
+    const envelope = parseWith(ClientEnvelopeSchema, payload, 'message envelope');
+    if (isProtocolError(envelope)) {
+      answer(refusal(0, envelope));
+      return;
+    }
+    const { seq, msg } = envelope;
+    const connection = this.#connection;
+    if (!connection || connection.status === 'ended') {
+      answer(refusal(seq, protocolError('NOT_JOINED', 'join or resume first')));
+      return;
+    }
+    if (seq <= connection.lastClientSeq) {
+      answer(connection.storedReply(seq) ?? { ok: true, seq });
+      return;
+    }
+    if (seq > connection.lastClientSeq + 1) {
+      const expected = connection.lastClientSeq + 1;
+      answer(refusal(seq, protocolError('MESSAGE_MALFORMED', `sequence gap: expected ${expected}`)));
+      return;
+    }
+    // The next message in sequence: processed exactly once, refused or not.
+    const parsed = limited ? rateLimited() : parseClientMessage(msg);
+    const outcome = isProtocolError(parsed)
+      ? { error: parsed }
+      : routeMessage(this.#d.hub, connection, parsed);
+    const reply: MessageReply = outcome.error ? { ok: false, seq, error: outcome.error } : { ok: true, seq };
+    connection.recordReply(reply);
+    answer(reply);
+    outcome.after?.();
+  }
+
+  #onAck(args: unknown[]): void {
+    const { payload, ack } = splitArgs(args);
+    const notice = (error: ProtocolError) => {
+      this.#refused('ack refused', error);
+      this.#reply(ack, { ok: false, error });
+    };
+    if (!this.#admit(ack, notice)) return;
+    const connection = this.#connection;
+    if (!connection) {
+      notice(protocolError('NOT_JOINED', 'join or resume first'));
+      return;
+    }
+    const parsed = parseWith(ClientAckSchema, payload, 'ack');
+    if (isProtocolError(parsed)) {
+      notice(parsed);
+      return;
+    }
+    connection.acknowledge(parsed.seq);
+    ack?.({ ok: true });
+  }
+
+  #onUnknown(event: unknown, args: unknown[]): void {
+    const { ack } = splitArgs(args);
+    const notice = (error: ProtocolError) => {
+      this.#refused('event refused', error, { wireEvent: String(event).slice(0, 64) });
+      this.#reply(ack, { ok: false, error });
+    };
+    if (!this.#admit(ack, notice)) return;
+    notice(protocolError('MESSAGE_UNKNOWN', `unknown event ${JSON.stringify(String(event).slice(0, 64))}`));
+  }
+
+  #onDisconnect(reason: string): void {
+    this.#clearJoinTimer();
+    if (this.#connection) this.#d.hub.socketClosed(this.#connection, this.#sink, reason);
+  }
+
+  #onJoinTimeout(): void {
+    this.#joinTimer = null;
+    if (this.#phase === 'joined' || !this.#socket.connected) return;
+    logEvent(this.#d.logger, 'debug', 'join timeout', { socketId: this.#socket.id });
+    this.#socket.disconnect(true);
+  }
+
+  #joined(connection: Connection): void {
+    this.#phase = 'joined';
+    this.#connection = connection;
+    this.#clearJoinTimer();
+  }
+
+  #clearJoinTimer(): void {
+    if (this.#joinTimer === null) return;
+    this.#d.clock.clearTimeout(this.#joinTimer);
+    this.#joinTimer = null;
+  }
+
+  /** Rate limit for every packet but `hf:msg` (which folds the verdict into its sequencing). */
+  #admit(ack: AckFn | null, refuse: (error: ProtocolError) => void): boolean {
+    const admission = this.#d.guard.admit();
+    if (admission === 'ok') return true;
+    if (admission === 'disconnect') this.#floodDisconnect();
+    else if (ack) refuse(rateLimited());
+    else this.#socket.emit(WIRE.error, rateLimited());
+    return false;
+  }
+
+  #floodDisconnect(): void {
+    if (!this.#socket.connected) return;
+    logEvent(this.#d.logger, 'warn', 'flood disconnect', this.#context({ refusals: this.#d.guard.refusals }));
+    this.#socket.emit(WIRE.error, protocolError('RATE_LIMITED', 'too many messages: disconnecting'));
+    this.#socket.disconnect(true);
+  }
+
+  /** Answers through the acknowledgement when there is one, else as an unsequenced `hf:error`. */
+  #reply(ack: AckFn | null, answer: { ok: false; error: ProtocolError; node?: NodeInfo }): void {
+    if (ack) ack(answer);
+    else this.#socket.emit(WIRE.error, answer.error);
+  }
+
+  #refused(event: string, error: ProtocolError, extra: LogContext = {}): void {
+    const level = error.code === 'RATE_LIMITED' ? 'debug' : 'warn';
+    logEvent(
+      this.#d.logger,
+      level,
+      event,
+      this.#context({ code: error.code, reason: error.message, ...extra }),
+    );
+  }
+
+  #context(extra: LogContext): LogContext {
+    const c = this.#connection;
+    const ids = c ? { sessionId: c.sessionId, connectionId: c.id } : {};
+    return { ...ids, socketId: this.#socket.id, ...extra };
+  }
+}
+
+const rateLimited = (): ProtocolError => protocolError('RATE_LIMITED', 'too many messages from this socket');
