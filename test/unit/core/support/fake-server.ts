@@ -43,11 +43,25 @@ export class FakeServer implements FakeSocketPeer {
   /** Highest `hf:ack` per connection id. */
   readonly acks = new Map<string, number>();
   mode: NetMode = 'up';
+  /** Process messages but lose their answers (as if the link died right after). */
+  loseReplies = false;
+  /** Answer even on sockets the client already closed (an answer already in flight). */
+  lateReplies = false;
+  /** Delay every answer by this long (fake clock); 0 answers on the next microtask. */
+  replyDelayMs = 0;
+  /** Called with each request event the server receives, before it answers. */
+  onRequest: ((event: string, socket: FakeSocket) => void) | null = null;
+  /** Fake-clock time at which each socket was opened (one per attempt). */
+  readonly openedAt: number[] = [];
   graceMs = 12_000;
   nodeId = 'node-1';
   bootId = 'boot-1';
   sessionId = 'room';
   sessionExists = true;
+  /** Answer the next join with this raw value instead (then behave again). */
+  nextJoinAnswer: unknown = undefined;
+  /** Answer the next resume with this raw value instead (then behave again). */
+  nextResumeAnswer: unknown = undefined;
   /** Refuse joins with this code (once set, until cleared). */
   refuseJoin: ErrorCode | null = null;
   /** Refuse a message (after sequencing) when this returns an error. */
@@ -65,6 +79,7 @@ export class FakeServer implements FakeSocketPeer {
   readonly socketFactory: SocketFactory = (url) => {
     const socket = new FakeSocket(this, url);
     this.sockets.push(socket);
+    this.openedAt.push(this.#clock.now());
     return socket;
   };
 
@@ -161,10 +176,24 @@ export class FakeServer implements FakeSocketPeer {
 
   onClientEmit(socket: FakeSocket, event: string, payload: unknown, ack?: (reply: unknown) => void): void {
     if (this.mode !== 'up') return;
-    const reply = (value: unknown) =>
-      queueMicrotask(() => this.mode === 'up' && !socket.closed && ack?.(value));
-    if (event === 'hf:join') reply(this.#join(socket, payload as { token: string; identity: string }));
-    else if (event === 'hf:resume') this.#resume(socket, payload as ResumeArgs, reply);
+    this.onRequest?.(event, socket);
+    const send = (value: unknown) => {
+      if (this.mode !== 'up' || (socket.closed && !this.lateReplies)) return;
+      if (event === 'hf:msg' && this.loseReplies) return;
+      ack?.(value);
+    };
+    const reply = (value: unknown) => {
+      if (this.replyDelayMs > 0) this.#clock.setTimeout(() => send(value), this.replyDelayMs);
+      else queueMicrotask(() => send(value));
+    };
+    if (event === 'hf:join' && this.nextJoinAnswer !== undefined) {
+      reply(this.nextJoinAnswer);
+      this.nextJoinAnswer = undefined;
+    } else if (event === 'hf:join') reply(this.#join(socket, payload as { token: string; identity: string }));
+    else if (event === 'hf:resume' && this.nextResumeAnswer !== undefined) {
+      reply(this.nextResumeAnswer);
+      this.nextResumeAnswer = undefined;
+    } else if (event === 'hf:resume') this.#resume(socket, payload as ResumeArgs, reply);
     else if (event === 'hf:msg') this.#message(socket, payload as { seq: number; msg: ClientMessage }, reply);
     else if (event === 'hf:ack') this.#ack(socket, payload as { seq: number });
   }

@@ -24,12 +24,14 @@ export function sessionHarness(
   const media = fakeMediaPlaneFactory();
   const tokens: string[] = [];
   let tokenFailure: Error | null = null;
+  let tokenGate: Promise<void> | null = null;
   const session: Session = createSession(
     {
       serverUrl: 'http://holdfast.test',
       sessionId: 'room',
       identity: options.identity ?? 'alice',
       getToken: async (sessionId) => {
+        if (tokenGate) await tokenGate;
         if (tokenFailure) throw tokenFailure;
         const token = `tok-${sessionId}-${tokens.length + 1}`;
         tokens.push(token);
@@ -69,6 +71,17 @@ export function sessionHarness(
     media: () => media.plane(),
     failTokens(error: Error | null) {
       tokenFailure = error;
+    },
+    /** Holds every getToken call until the returned function is called. */
+    holdTokens(): () => void {
+      let open!: () => void;
+      tokenGate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      return () => {
+        tokenGate = null;
+        open();
+      };
     },
     /** Names of the recorded events, `stateChanged` left out. */
     names(): string[] {
