@@ -125,7 +125,8 @@ export class SessionRuntime implements Session {
   }
 
   signal(options: SignalOptions): Promise<void> {
-    const msg: ClientMessage = { kind: 'signal', type: options.type, data: options.data };
+    // `data` is required on the wire (JSON drops `undefined`): no data travels as null.
+    const msg: ClientMessage = { kind: 'signal', type: options.type, data: options.data ?? null };
     if (options.to !== undefined) msg.to = [...options.to];
     return this.#send(msg, signalTargets(msg, this.#roster)).catch((error: unknown) => {
       if (error instanceof HoldfastError && error.protocolError) {

@@ -54,7 +54,7 @@ describe('session: signaling drop and resume', () => {
       ...Array.from({ length: 20 }, (_, i) => `m${i}`),
     ]);
     const received = h.server.eventsFor(bob).flatMap((e) => (e.kind === 'signal' ? [e.data] : []));
-    expect(received).toEqual([undefined, ...Array.from({ length: 20 }, (_, i) => i)]);
+    expect(received).toEqual([null, ...Array.from({ length: 20 }, (_, i) => i)]);
   });
 
   it('a message the server processed but whose answer was lost is resent and not processed twice', async () => {

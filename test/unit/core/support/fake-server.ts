@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import type { TimerHandle } from '../../../../src/core/clock';
 import type { SocketFactory } from '../../../../src/core/signaling/socket';
 import type {
@@ -12,6 +13,7 @@ import type {
   ServerEnvelope,
   ServerEvent,
 } from '../../../../src/protocol';
+import { ClientMessageSchema, JoinRequestSchema, ResumeRequestSchema } from '../../../../src/protocol';
 import type { FakeClock } from './fake-clock';
 import { FakeSocket, type FakeSocketPeer } from './fake-socket';
 
@@ -186,6 +188,11 @@ export class FakeServer implements FakeSocketPeer {
       if (this.replyDelayMs > 0) this.#clock.setTimeout(() => send(value), this.replyDelayMs);
       else queueMicrotask(() => send(value));
     };
+    const schema = { 'hf:join': JoinRequestSchema, 'hf:resume': ResumeRequestSchema }[event];
+    if (schema && !v.safeParse(schema, payload).success) {
+      reply({ ok: false, error: { code: 'MESSAGE_MALFORMED', message: `invalid ${event}` } });
+      return;
+    }
     if (event === 'hf:join' && this.nextJoinAnswer !== undefined) {
       reply(this.nextJoinAnswer);
       this.nextJoinAnswer = undefined;
@@ -314,7 +321,10 @@ export class FakeServer implements FakeSocketPeer {
       reply({ ok: false, seq: env.seq, error: { code: 'MESSAGE_MALFORMED', message: 'gap' } });
       return;
     }
-    const error = this.rejectMessage(env.msg) ?? this.#check(env.msg);
+    // The next message in sequence is processed once, refused or not (as the real server does).
+    const error: ProtocolError | null = v.safeParse(ClientMessageSchema, env.msg).success
+      ? (this.rejectMessage(env.msg) ?? this.#check(env.msg))
+      : { code: 'MESSAGE_MALFORMED', message: 'invalid message' };
     const answer: MessageReply = error ? { ok: false, seq: env.seq, error } : { ok: true, seq: env.seq };
     conn.lastClientSeq = env.seq;
     conn.replies.set(env.seq, answer);
