@@ -59,7 +59,12 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
   const o = resolveServerOptions(options);
   const secret = o.secret ?? randomBytes(24).toString('hex');
   const bootId = newBootId();
-  const logger = (o.logger ?? createLogger(o.logLevel, o.nodeId)).child({ nodeId: o.nodeId });
+  const given = o.logger;
+  const logger = given
+    ? given.bindings().nodeId === undefined
+      ? given.child({ nodeId: o.nodeId })
+      : given
+    : createLogger(o.logLevel, o.nodeId);
   const registry = o.registry ?? new MemorySessionRegistry();
   const tokens = new TokenService(secret, o.clock, o.ids);
   const hub = new SessionHub({ options: o, registry, tokens, logger, bootId });

@@ -10,6 +10,9 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 /** A pino log level, or `silent`. */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** The default node id: `<hostname>-<pid>`. */
+export const defaultNodeId = (): string => `${hostname()}-${process.pid}`;
+
 /** Options of {@link createServer}. Every one but `secret` has a default. */
 export interface ServerOptions {
   /**
@@ -87,7 +90,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     iceServers: options.iceServers ?? [],
     iceTransportPolicy: options.iceTransportPolicy ?? 'all',
     devTokens: options.devTokens ?? false,
-    nodeId: options.nodeId ?? `${hostname()}-${process.pid}`,
+    nodeId: options.nodeId ?? defaultNodeId(),
     logger: options.logger,
     logLevel: options.logLevel ?? 'info',
     rateLimitPerSec: options.rateLimitPerSec ?? 100,

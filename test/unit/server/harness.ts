@@ -93,9 +93,9 @@ export class TestServer {
     return answer.body.token;
   }
 
-  /** A raw client, connected. */
-  client(): Promise<TestClient> {
-    return TestClient.connect(this.url);
+  /** A raw client, connected (through `via`, e.g. a proxy, when given). */
+  client(via: string = this.url): Promise<TestClient> {
+    return TestClient.connect(via);
   }
 
   /** A client joined to `sessionId` (created if needed) with `identity`. */
@@ -103,9 +103,10 @@ export class TestServer {
     sessionId: string,
     identity: string,
     request: CreateConnectionRequest = {},
+    via: string = this.url,
   ): Promise<TestClient> {
     await this.session(sessionId);
-    const client = await this.client();
+    const client = await this.client(via);
     const reply = await client.join(sessionId, await this.token(sessionId, request), identity);
     if (!reply.ok) throw new Error(`join refused: ${JSON.stringify(reply.error)}`);
     return client;

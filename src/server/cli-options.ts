@@ -1,0 +1,127 @@
+import { parseArgs } from 'node:util';
+import * as v from 'valibot';
+import { IceServerSchema } from '../protocol';
+import { LOG_LEVELS, type LogLevel, type ServerOptions } from './options';
+
+/** Every flag of `holdfast-server`; each falls back to the environment variable `HOLDFAST_<NAME>`. */
+const FLAGS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  secret: { type: 'string' },
+  path: { type: 'string' },
+  'grace-ms': { type: 'string' },
+  'ping-interval-ms': { type: 'string' },
+  'ping-timeout-ms': { type: 'string' },
+  'ice-servers': { type: 'string' },
+  'ice-transport-policy': { type: 'string' },
+  dev: { type: 'boolean' },
+  'node-id': { type: 'string' },
+  'log-level': { type: 'string' },
+  'rate-limit-per-sec': { type: 'string' },
+  'rate-limit-burst': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The usage text of `holdfast-server --help`. */
+export const USAGE = `Usage: holdfast-server [options]
+
+Every option falls back to the environment variable HOLDFAST_<NAME> (e.g. HOLDFAST_GRACE_MS).
+
+  --port <n>                  TCP port; 0 = any free port            (4000)
+  --host <addr>               interface to listen on                 (127.0.0.1)
+  --secret <s>                REST secret, >= 16 chars; required unless --dev
+  --path <p>                  socket.io path                         (/holdfast)
+  --grace-ms <n>              eviction grace                         (12000)
+  --ping-interval-ms <n>      heartbeat interval                     (1000)
+  --ping-timeout-ms <n>       heartbeat timeout                      (1500)
+  --ice-servers <json>        JSON array of RTCIceServer             ([])
+  --ice-transport-policy <p>  all | relay                            (all)
+  --dev                       dev mode: POST /dev/token without the secret; generates a secret if none
+  --node-id <id>              this node's id                         (<hostname>-<pid>)
+  --log-level <level>         ${LOG_LEVELS.join(' | ')}   (info)
+  --rate-limit-per-sec <n>    messages per second per socket         (100)
+  --rate-limit-burst <n>      burst per socket                       (200)
+  -h, --help                  this text
+`;
+
+/** What the command line asks for. */
+export type CliRequest =
+  | { kind: 'help' }
+  | { kind: 'run'; options: ServerOptions & { logLevel: LogLevel }; dev: boolean }
+  | { kind: 'error'; message: string };
+
+type FlagName = keyof typeof FLAGS;
+
+/** Parses `argv` (without `node` and the script) with the environment as fallback. */
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRequest {
+  let values: Partial<Record<FlagName, string | boolean>>;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }));
+  } catch (error) {
+    return { kind: 'error', message: (error as Error).message };
+  }
+  if (values.help) return { kind: 'help' };
+  const read = (name: FlagName): string | undefined => {
+    const value = values[name];
+    if (typeof value === 'string') return value;
+    return env[`HOLDFAST_${name.toUpperCase().replaceAll('-', '_')}`] || undefined;
+  };
+  try {
+    const int = (name: FlagName, min: number): number | undefined => {
+      const raw = read(name);
+      if (raw === undefined) return undefined;
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < min)
+        throw new Error(`--${name} must be an integer >= ${min}, got "${raw}"`);
+      return n;
+    };
+    const devRaw = values.dev ?? env.HOLDFAST_DEV;
+    const dev = devRaw === true || devRaw === '1' || devRaw === 'true';
+    const logLevel = (read('log-level') ?? 'info') as LogLevel;
+    if (!LOG_LEVELS.includes(logLevel))
+      throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+    const policy = read('ice-transport-policy');
+    if (policy !== undefined && policy !== 'all' && policy !== 'relay') {
+      throw new Error('--ice-transport-policy must be all or relay');
+    }
+    const secret = read('secret');
+    if (secret === undefined && !dev)
+      throw new Error('--secret (or HOLDFAST_SECRET) is required unless --dev');
+    const options: ServerOptions & { logLevel: LogLevel } = {
+      port: int('port', 0) ?? 4000,
+      host: read('host') ?? '127.0.0.1',
+      secret,
+      path: read('path'),
+      graceMs: int('grace-ms', 1),
+      pingIntervalMs: int('ping-interval-ms', 1),
+      pingTimeoutMs: int('ping-timeout-ms', 1),
+      iceServers: parseIceServers(read('ice-servers')),
+      iceTransportPolicy: policy,
+      devTokens: dev,
+      nodeId: read('node-id'),
+      logLevel,
+      rateLimitPerSec: int('rate-limit-per-sec', 1),
+      rateLimitBurst: int('rate-limit-burst', 1),
+    };
+    return { kind: 'run', options: dropUndefined(options), dev };
+  } catch (error) {
+    return { kind: 'error', message: (error as Error).message };
+  }
+}
+
+function parseIceServers(raw: string | undefined): ServerOptions['iceServers'] {
+  if (raw === undefined) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new Error('--ice-servers must be JSON');
+  }
+  const parsed = v.safeParse(v.array(IceServerSchema), json);
+  if (!parsed.success) throw new Error(`--ice-servers: ${v.summarize(parsed.issues)}`);
+  return parsed.output;
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+/**
+ * `holdfast-server`: runs the holdfast signaling server. Logs are pino JSON lines on stdout; once
+ * listening it prints one line with `"msg":"listening"`, `port` and `url`. SIGTERM / SIGINT stop it
+ * gracefully (exit 0). See `--help` and docs/protocol.md.
+ * @packageDocumentation
+ */
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { parseCli, USAGE } from './cli-options';
+import { createServer } from './create-server';
+import { createLogger, logEvent } from './logger';
+import { defaultNodeId } from './options';
+
+/** How long a graceful shutdown may take before the process exits anyway. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+async function main(): Promise<void> {
+  const request = parseCli(process.argv.slice(2), process.env);
+  if (request.kind === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (request.kind === 'error') {
+    process.stderr.write(`holdfast-server: ${request.message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const { options, dev } = request;
+  const nodeId = options.nodeId ?? defaultNodeId();
+  // Synchronous stdout: no line is lost when the process exits right after a signal.
+  const logger = createLogger(options.logLevel, nodeId, pino.destination({ dest: 1, sync: true }));
+  let secret = options.secret;
+  if (dev) {
+    logEvent(logger, 'warn', 'dev mode', { note: 'POST /dev/token issues tokens without the secret' });
+    if (secret === undefined) {
+      secret = randomBytes(24).toString('hex');
+      logEvent(logger, 'info', 'dev secret', { secret });
+    }
+  }
+  const server = createServer({ ...options, nodeId, secret, logger });
+  const { port, url } = await server.listen();
+  logger.info({ port, url, bootId: server.node.bootId, dev }, 'listening');
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logEvent(logger, 'info', 'shutdown', { signal });
+    const timer = setTimeout(() => {
+      logEvent(logger, 'error', 'shutdown timed out');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logEvent(logger, 'error', 'shutdown failed', { err: error });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`holdfast-server: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

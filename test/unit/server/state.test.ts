@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import type { ServerEnvelope } from '../../../src/protocol';
+import { Connection } from '../../../src/server/connection/connection';
+import { Tombstones } from '../../../src/server/hub/tombstones';
+import { FloodGuard } from '../../../src/server/signaling/flood-guard';
+import { FakeClock } from './fake-clock';
+
+const signal = (n: number) => ({ kind: 'signal', from: null, type: 't', data: n }) as const;
+
+function connection(clock: FakeClock, caps = { maxEvents: 100, maxBytes: 1_000_000 }) {
+  return new Connection({
+    info: { connectionId: 'c1', identity: 'i', role: 'publisher', data: '', createdAt: 0 },
+    sessionId: 's',
+    resumeSecret: 'secret-secret',
+    replayCaps: caps,
+    storedReplies: 3,
+    clock,
+  });
+}
+
+function sink() {
+  const sent: ServerEnvelope[] = [];
+  return { sent, sink: { id: 'sock', send: (e: ServerEnvelope) => sent.push(e), close: () => {} } };
+}
+
+describe('connection state', () => {
+  it('sequences events, buffers them without a socket and replays after the acknowledged one', () => {
+    const c = connection(new FakeClock());
+    for (let i = 1; i <= 3; i += 1) c.push(signal(i), 10);
+    expect(c.lastSeq).toBe(3);
+    c.acknowledge(1);
+    expect(c.buffered).toBe(2);
+    const { sent, sink: s } = sink();
+    c.attach(s);
+    expect(sent).toEqual([]);
+    expect(c.replayAfter(2)).toBe(1);
+    expect(sent.map((e) => e.seq)).toEqual([3]);
+    c.push(signal(4), 10);
+    expect(sent.map((e) => e.seq)).toEqual([3, 4]);
+    // An ack beyond what was sent trims only what exists.
+    c.acknowledge(99);
+    expect(c.buffered).toBe(0);
+    c.push(signal(5), 10);
+    expect(sent.at(-1)?.seq).toBe(5);
+  });
+
+  it('refuses an event beyond the caps (count or bytes)', () => {
+    const byCount = connection(new FakeClock(), { maxEvents: 2, maxBytes: 1000 });
+    expect([byCount.push(signal(1), 1), byCount.push(signal(2), 1), byCount.push(signal(3), 1)]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    const byBytes = connection(new FakeClock(), { maxEvents: 100, maxBytes: 25 });
+    expect([byBytes.push(signal(1), 10), byBytes.push(signal(2), 10), byBytes.push(signal(3), 10)]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    byBytes.acknowledge(2);
+    expect(byBytes.push(signal(3), 10)).toBe(true);
+  });
+
+  it('keeps the last N replies for duplicates', () => {
+    const c = connection(new FakeClock());
+    for (let seq = 1; seq <= 5; seq += 1) c.recordReply({ ok: true, seq });
+    expect(c.lastClientSeq).toBe(5);
+    expect(c.storedReply(2)).toBeUndefined();
+    expect(c.storedReply(3)).toEqual({ ok: true, seq: 3 });
+  });
+
+  it('runs its one timer on the injected clock; a new schedule replaces the old', () => {
+    const clock = new FakeClock();
+    const c = connection(clock);
+    const fired: string[] = [];
+    c.schedule(1000, () => fired.push('grace'));
+    clock.advance(999);
+    c.schedule(500, () => fired.push('retention'));
+    clock.advance(1000);
+    expect(fired).toEqual(['retention']);
+    c.schedule(100, () => fired.push('cancelled'));
+    c.cancelTimer();
+    clock.advance(1000);
+    expect(fired).toEqual(['retention']);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('checks the resume secret', () => {
+    const c = connection(new FakeClock());
+    expect(c.resumeSecretMatches('secret-secret')).toBe(true);
+    expect(c.resumeSecretMatches('secret-secreT')).toBe(false);
+    expect(c.resumeSecretMatches('short')).toBe(false);
+  });
+});
+
+describe('tombstones', () => {
+  it('remember ids for the configured time and at most the configured count', () => {
+    const clock = new FakeClock();
+    const t = new Tombstones(clock, 600_000, 3);
+    t.add('a');
+    clock.advance(599_999);
+    expect(t.has('a')).toBe(true);
+    clock.advance(1);
+    expect(t.has('a')).toBe(false);
+    for (const id of ['b', 'c', 'd', 'e']) t.add(id);
+    expect([t.has('b'), t.has('c'), t.has('e')]).toEqual([false, true, true]);
+    expect(t.size).toBe(3);
+  });
+});
+
+describe('flood guard', () => {
+  it('admits a burst, then the refill rate; disconnects after N refusals; forgives once the bucket is full', () => {
+    const clock = new FakeClock();
+    const guard = new FloodGuard(clock, { perSec: 10, burst: 5, disconnectAfter: 3 });
+    const take = (n: number) => Array.from({ length: n }, () => guard.admit());
+    expect(take(6)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'limited']);
+    clock.advance(100);
+    expect(take(2)).toEqual(['ok', 'limited']);
+    expect(take(2)).toEqual(['limited', 'disconnect']);
+    clock.advance(10_000);
+    expect(guard.admit()).toBe('ok');
+    expect(guard.refusals).toBe(0);
+  });
+});
