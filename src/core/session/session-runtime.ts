@@ -4,18 +4,18 @@ import { HoldfastError } from '../errors';
 import type { MediaPlane } from '../media/media-plane';
 import { createMeshMediaPlane } from '../media/mesh-media-plane';
 import type { LocalStream, Participant, PublishOptions, RemoteStream } from '../media/types';
-import type { AttemptOutcome } from '../signaling/attempt';
 import { SignalingChannel } from '../signaling/channel';
 import { browserEnvironment } from '../signaling/environment';
-import type { SignalingLink } from '../signaling/link';
 import { ioSocketFactory } from '../signaling/socket';
+import { applyJoinAnswer } from './apply-join';
+import { AttemptRunner, type Landing } from './attempt-runner';
 import type { SessionEventMap } from './events';
 import type { SessionInternals } from './internals';
 import type { AttemptMode, Effect, MachineEvent } from './machine';
 import { createMediaHost } from './media-host';
 import { NamedTimers } from './named-timers';
 import { DEFAULT_GRACE_MS, LEAVE_TIMEOUT_MS, type ResolvedSessionOptions } from './resolve-options';
-import { retargetForRejoin, signalTargets } from './retarget';
+import { signalTargets } from './retarget';
 import { Roster } from './roster';
 import { routeServerEvent } from './server-event-router';
 import type { Session, SignalOptions } from './session';
@@ -23,7 +23,6 @@ import type { SessionState } from './state';
 import { createTransition, type TransitionFn } from './transitions';
 import { UpWaiters } from './up-waiters';
 
-type Landing = { link: SignalingLink; outcome: AttemptOutcome };
 type Queued = { event: MachineEvent; landing: Landing | null };
 type RunnableEffect = Exclude<Effect, { type: 'adopt' }>;
 type EffectRunners = { [T in RunnableEffect['type']]: (effect: Extract<Effect, { type: T }>) => void };
@@ -45,14 +44,12 @@ export class SessionRuntime implements Session {
   readonly #disposers: Disposer[] = [];
   readonly #upWaiters = new UpWaiters();
   readonly #timers: NamedTimers<'retry' | 'giveUp'>;
+  readonly #attempts: AttemptRunner;
   #state: SessionState = { status: 'idle' };
   #queue: Queued[] = [];
   #dispatching = false;
   #channel: SignalingChannel | null = null;
   #connectionId: string | null = null;
-  #token: string | null = null;
-  #attemptEpoch = 0;
-  #attemptAbort: AbortController | null = null;
   #join: Deferred | null = null;
   #leaving: Promise<void> = Promise.resolve();
   #destroyed = false;
@@ -64,6 +61,15 @@ export class SessionRuntime implements Session {
     this.identity = options.identity;
     this.#transition = createTransition(options.reconnect);
     this.#timers = new NamedTimers(options.clock);
+    this.#attempts = new AttemptRunner({
+      channel: () => this.#channel,
+      getToken: () => options.getToken(options.sessionId),
+      now: () => this.#now(),
+      random: options.random,
+      graceMs: () => this.#graceMs(),
+      log: options.log,
+      dispatch: (event, landing) => this.#dispatch(event, landing),
+    });
     this.#roster = new Roster(options.identity);
     const host = createMediaHost({
       identity: options.identity,
@@ -117,7 +123,9 @@ export class SessionRuntime implements Session {
 
   leave(): Promise<void> {
     this.#dispatch({ type: 'leave', now: this.#now() });
-    return this.#leaving;
+    // Called from an event handler, the leave is queued behind the running transition: read the
+    // promise once it has been processed.
+    return Promise.resolve().then(() => this.#leaving);
   }
 
   reconnectNow(): void {
@@ -165,6 +173,7 @@ export class SessionRuntime implements Session {
     if (this.#destroyed) return;
     this.#dispatch({ type: 'leave', now: this.#now() });
     this.#destroyed = true;
+    this.#attempts.stop();
     for (const dispose of this.#disposers.splice(0)) dispose();
     this.#timers.clearAll();
     this.#media.destroy();
@@ -218,8 +227,8 @@ export class SessionRuntime implements Session {
 
   readonly #runners: EffectRunners = {
     openChannel: () => this.#openChannel(),
-    startAttempt: (effect) => this.#startAttempt(effect.mode),
-    abortAttempt: () => this.#abortAttempt(),
+    startAttempt: (effect) => this.#attempts.start(effect.mode),
+    abortAttempt: () => this.#attempts.abort(),
     scheduleRetry: (effect) =>
       this.#timers.setAt('retry', effect.at, () => this.#dispatch({ type: 'retryTimer', now: this.#now() })),
     cancelRetry: () => this.#timers.clear('retry'),
@@ -258,7 +267,7 @@ export class SessionRuntime implements Session {
       error: new HoldfastError('SESSION_ENDED', 'replaced'),
     });
     this.#roster.clear();
-    this.#token = null;
+    this.#attempts.forgetToken();
     this.#connectionId = null;
     const channel: SignalingChannel = new SignalingChannel({
       serverUrl: this.#opts.serverUrl,
@@ -301,109 +310,20 @@ export class SessionRuntime implements Session {
     this.#dispatch({ type: 'serverEnded', now: this.#now(), reason, graceMs: this.#graceMs() });
   }
 
-  #startAttempt(mode: AttemptMode): void {
-    this.#abortAttempt();
-    const epoch = this.#attemptEpoch;
-    const abort = new AbortController();
-    this.#attemptAbort = abort;
-    void this.#runAttempt(mode, epoch, abort.signal);
-  }
-
-  #abortAttempt(): void {
-    this.#attemptEpoch += 1;
-    this.#attemptAbort?.abort();
-    this.#attemptAbort = null;
-  }
-
-  async #runAttempt(mode: AttemptMode, epoch: number, signal: AbortSignal): Promise<void> {
-    const channel = this.#channel;
-    if (!channel) return;
-    const current = () => epoch === this.#attemptEpoch && channel === this.#channel && !this.#destroyed;
-    let token: string | undefined;
-    if (mode !== 'resume') {
-      try {
-        token = this.#token ?? (await this.#opts.getToken(this.sessionId));
-        if (typeof token !== 'string' || token.length === 0) throw new Error('getToken returned no token');
-      } catch (error) {
-        if (!current()) return;
-        const message = `getToken failed: ${error instanceof Error ? error.message : String(error)}`;
-        this.#dispatch({ type: 'tokenFailed', now: this.#now(), random: this.#opts.random(), message });
-        return;
-      }
-      if (!current()) return;
-      this.#token = token;
-    }
-    const { outcome, link } = await channel.attempt(token, signal);
-    if (!current()) {
-      link.close('stale attempt');
-      return;
-    }
-    const now = this.#now();
-    switch (outcome.kind) {
-      case 'joined':
-        return this.#dispatch(
-          { type: 'joined', now, connectionId: outcome.reply.connectionId },
-          { link, outcome },
-        );
-      case 'resumed':
-        return this.#dispatch(
-          { type: 'resumed', now, connectionId: outcome.reply.connectionId },
-          { link, outcome },
-        );
-      case 'refused': {
-        this.#token = null;
-        const joinedBoot = channel.node?.bootId;
-        const nodeRestarted =
-          joinedBoot !== undefined && outcome.node !== undefined && outcome.node.bootId !== joinedBoot;
-        const graceMs = this.#graceMs();
-        this.#opts.log('info', `${mode} refused`, { code: outcome.error.code, nodeRestarted });
-        return this.#dispatch({
-          type: 'refused',
-          now,
-          error: outcome.error,
-          nodeRestarted,
-          random: this.#opts.random(),
-          graceMs,
-        });
-      }
-      case 'failed':
-        this.#opts.log('debug', `${mode} attempt failed`, { message: outcome.message });
-        return this.#dispatch({
-          type: 'attemptFailed',
-          now,
-          random: this.#opts.random(),
-          message: outcome.message,
-        });
-      case 'aborted':
-        return;
-    }
-  }
-
   #adopt(mode: AttemptMode, landing: Landing | null, previous: SessionState): boolean {
     const channel = this.#channel;
     if (!landing || !channel) return false;
     channel.adopt(landing.link, landing.outcome);
     if (landing.outcome.kind !== 'joined') return true;
     const reply = landing.outcome.reply;
-    this.#token = null;
+    this.#attempts.forgetToken();
     this.#connectionId = reply.connectionId;
-    const cause: DisconnectReason = previous.status === 'rejoining' ? previous.cause : 'networkDisconnect';
-    if (mode === 'rejoin') channel.restartOutbox((pending) => retargetForRejoin(pending, reply.connections));
-    const diff = this.#roster.reset(reply.connections);
-    for (const participant of diff.removed) {
-      this.#emitter.emit('connectionDestroyed', { connection: participant, reason: cause });
-    }
-    for (const { participant, previousConnectionId } of diff.replaced) {
-      this.#emitter.emit('connectionCreated', { connection: participant, replaces: previousConnectionId });
-    }
-    for (const participant of diff.added)
-      this.#emitter.emit('connectionCreated', { connection: participant });
-    this.#media.onJoined({
-      kind: mode === 'rejoin' ? 'rejoin' : 'join',
-      connectionId: reply.connectionId,
-      ice: reply.ice,
-      connections: reply.connections,
-      streams: reply.streams,
+    const cause = previous.status === 'rejoining' ? previous.cause : 'networkDisconnect';
+    applyJoinAnswer(reply, mode === 'rejoin' ? 'rejoin' : 'join', cause, {
+      channel,
+      roster: this.#roster,
+      media: this.#media,
+      emit: (event, payload) => this.#emitter.emit(event, payload),
     });
     return true;
   }
@@ -411,7 +331,7 @@ export class SessionRuntime implements Session {
   #endChannel(leave: boolean, error: HoldfastError): void {
     const channel = this.#channel;
     this.#channel = null;
-    this.#token = null;
+    this.#attempts.forgetToken();
     this.#roster.clear();
     if (!channel) return;
     this.#leaving = channel.close({ leave, timeoutMs: LEAVE_TIMEOUT_MS, error });

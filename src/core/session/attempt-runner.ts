@@ -1,0 +1,127 @@
+import type { AttemptOutcome } from '../signaling/attempt';
+import type { SignalingChannel } from '../signaling/channel';
+import type { SignalingLink } from '../signaling/link';
+import type { AttemptMode, MachineEvent } from './machine';
+import type { Logger } from './resolve-options';
+
+/** A successful attempt waiting to be adopted (or dropped) by the session. */
+export interface Landing {
+  link: SignalingLink;
+  outcome: AttemptOutcome;
+}
+
+/** What an {@link AttemptRunner} needs from its session. */
+export interface AttemptRunnerDeps {
+  /** The current membership's channel (attempts of an older channel are stale). */
+  channel(): SignalingChannel | null;
+  /** The app's `getToken` for this session id. */
+  getToken(): Promise<string>;
+  now(): number;
+  random(): number;
+  /** The server's grace as last announced. */
+  graceMs(): number;
+  log: Logger;
+  /** Feeds an attempt's result to the state machine. */
+  dispatch(event: MachineEvent, landing: Landing | null): void;
+}
+
+/**
+ * Runs connect attempts one at a time: each gets a new epoch, and starting or aborting one makes
+ * every older one stale, so a late result (a token, an answer) is dropped instead of acted on.
+ * Keeps the join token for the retries of one join and fetches a fresh one for every new join.
+ */
+export class AttemptRunner {
+  readonly #deps: AttemptRunnerDeps;
+  #epoch = 0;
+  #abort: AbortController | null = null;
+  #token: string | null = null;
+  #stopped = false;
+
+  constructor(deps: AttemptRunnerDeps) {
+    this.#deps = deps;
+  }
+
+  /** Abandons the attempt in flight, then starts a new one. */
+  start(mode: AttemptMode): void {
+    this.abort();
+    const abort = new AbortController();
+    this.#abort = abort;
+    void this.#run(mode, this.#epoch, abort.signal);
+  }
+
+  /** Abandons the attempt in flight (its result will be dropped). */
+  abort(): void {
+    this.#epoch += 1;
+    this.#abort?.abort();
+    this.#abort = null;
+  }
+
+  /** The next join fetches a new token (after a join succeeded, was refused, or the membership ended). */
+  forgetToken(): void {
+    this.#token = null;
+  }
+
+  /** Aborts and refuses to run again. */
+  stop(): void {
+    this.#stopped = true;
+    this.abort();
+  }
+
+  async #run(mode: AttemptMode, epoch: number, signal: AbortSignal): Promise<void> {
+    const deps = this.#deps;
+    const channel = deps.channel();
+    if (!channel) return;
+    const current = () => epoch === this.#epoch && channel === deps.channel() && !this.#stopped;
+    let token: string | undefined;
+    if (mode !== 'resume') {
+      try {
+        token = this.#token ?? (await deps.getToken());
+        if (typeof token !== 'string' || token.length === 0) throw new Error('getToken returned no token');
+      } catch (error) {
+        if (!current()) return;
+        const message = `getToken failed: ${error instanceof Error ? error.message : String(error)}`;
+        deps.dispatch({ type: 'tokenFailed', now: deps.now(), random: deps.random(), message }, null);
+        return;
+      }
+      if (!current()) return;
+      this.#token = token;
+    }
+    const { outcome, link } = await channel.attempt(token, signal);
+    if (!current()) {
+      link.close('stale attempt');
+      return;
+    }
+    const now = deps.now();
+    switch (outcome.kind) {
+      case 'joined':
+        deps.dispatch({ type: 'joined', now, connectionId: outcome.reply.connectionId }, { link, outcome });
+        return;
+      case 'resumed':
+        deps.dispatch({ type: 'resumed', now, connectionId: outcome.reply.connectionId }, { link, outcome });
+        return;
+      case 'refused': {
+        this.#token = null;
+        const joinedBoot = channel.node?.bootId;
+        const nodeRestarted =
+          joinedBoot !== undefined && outcome.node !== undefined && outcome.node.bootId !== joinedBoot;
+        deps.log('info', `${mode} refused`, { code: outcome.error.code, nodeRestarted });
+        const event: MachineEvent = {
+          type: 'refused',
+          now,
+          error: outcome.error,
+          nodeRestarted,
+          random: deps.random(),
+          graceMs: deps.graceMs(),
+        };
+        deps.dispatch(event, null);
+        return;
+      }
+      case 'failed':
+        deps.log('debug', `${mode} attempt failed`, { message: outcome.message });
+        deps.dispatch({ type: 'attemptFailed', now, random: deps.random(), message: outcome.message }, null);
+        return;
+      case 'aborted':
+        return;
+    }
+  }
+}
