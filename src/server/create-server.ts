@@ -92,7 +92,7 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
       }),
     close: () => {
       closing ??= (async () => {
-        logEvent(logger, 'info', 'closing', { sessions: hub.memberCount });
+        logEvent(logger, 'info', 'closing', { members: hub.memberCount });
         hub.shutdown();
         const httpClosed = new Promise<void>((resolve) => {
           if (!httpServer.listening) return resolve();

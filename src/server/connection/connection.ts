@@ -1,6 +1,7 @@
 import type { ConnectionInfo, MessageReply, ServerEnvelope, ServerEvent } from '../../protocol';
 import type { ServerClock, ServerTimer } from '../clock';
 import { secretsEqual } from '../ids';
+import type { LogContext } from '../logger';
 import { ReplayBuffer, type ReplayCaps } from './replay-buffer';
 import { ReplyStore } from './reply-store';
 
@@ -63,6 +64,11 @@ export class Connection {
 
   get identity(): string {
     return this.info.identity;
+  }
+
+  /** Fields identifying this connection in log lines. */
+  get logContext(): LogContext {
+    return { sessionId: this.sessionId, connectionId: this.id, identity: this.identity };
   }
 
   /** The socket currently attached, if any. */

@@ -1,4 +1,4 @@
-import type { ServerEvent, StreamInfo } from '../../protocol';
+import type { DisconnectReason, ServerEvent, StreamInfo } from '../../protocol';
 import type { Connection } from '../connection/connection';
 
 /** JSON size of an event inside its envelope (the sequence adds at most ~30 characters). */
@@ -58,6 +58,28 @@ export class LiveSession {
     const streams = this.streamsOf(connection.id);
     for (const stream of streams) this.#streams.delete(stream.streamId);
     return streams;
+  }
+
+  /**
+   * Removes `connection` and tells the others: `streamDestroyed` for each of its streams, then (when
+   * `announce`) `connectionDestroyed`, all with `reason`.
+   */
+  expel(connection: Connection, reason: DisconnectReason, announce: boolean): void {
+    for (const stream of this.remove(connection)) {
+      this.broadcast({
+        kind: 'streamDestroyed',
+        streamId: stream.streamId,
+        connectionId: connection.id,
+        reason,
+      });
+    }
+    if (!announce) return;
+    this.broadcast({
+      kind: 'connectionDestroyed',
+      connectionId: connection.id,
+      identity: connection.identity,
+      reason,
+    });
   }
 
   /** Every published stream. */

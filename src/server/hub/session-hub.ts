@@ -1,5 +1,4 @@
 import {
-  type DisconnectReason,
   type IceConfig,
   type JoinRequest,
   type JoinSuccess,
@@ -14,8 +13,9 @@ import type { ResolvedServerOptions } from '../options';
 import { ProtocolFailure } from '../protocol-failure';
 import type { SessionRegistry } from '../registry/session-registry';
 import type { TokenGrant, TokenService } from '../tokens';
-import { eventBytes, LiveSession } from './live-session';
-import { Tombstones } from './tombstones';
+import { ConnectionDirectory } from './connection-directory';
+import type { LiveSession } from './live-session';
+import { MembershipEndings } from './membership-endings';
 
 /** Who answered: this node and this boot of it. */
 export type NodeInfo = JoinSuccess['node'];
@@ -51,10 +51,8 @@ export class SessionHub {
   readonly #registry: SessionRegistry;
   readonly #tokens: TokenService;
   readonly #log: ServerLogger;
-  readonly #live = new Map<string, LiveSession>();
-  /** Members, plus ended connections kept for a final replay. */
-  readonly #index = new Map<string, Connection>();
-  readonly #tombstones: Tombstones;
+  readonly #dir: ConnectionDirectory;
+  readonly #endings: MembershipEndings;
   #closing = false;
 
   constructor(deps: SessionHubDeps) {
@@ -66,7 +64,13 @@ export class SessionHub {
     this.node = { nodeId: o.nodeId, bootId: deps.bootId };
     this.timing = { graceMs: o.graceMs, pingIntervalMs: o.pingIntervalMs, pingTimeoutMs: o.pingTimeoutMs };
     this.ice = { iceServers: o.iceServers, iceTransportPolicy: o.iceTransportPolicy };
-    this.#tombstones = new Tombstones(o.clock, o.evictedMemoryMs, o.evictedMemoryMax);
+    this.#dir = new ConnectionDirectory({
+      clock: o.clock,
+      tombstoneMs: o.evictedMemoryMs,
+      tombstoneMax: o.evictedMemoryMax,
+      onOverflow: (connection) => this.#endings.evict(connection, 'replayOverflow'),
+    });
+    this.#endings = new MembershipEndings(this.#dir, o.graceMs, deps.logger);
   }
 
   /** Epoch milliseconds on the hub's clock. */
@@ -76,20 +80,17 @@ export class SessionHub {
 
   /** Members on this node (live or in grace). */
   get memberCount(): number {
-    let count = 0;
-    for (const live of this.#live.values()) count += live.size;
-    return count;
+    return this.#dir.memberCount;
   }
 
   /** The live session `sessionId`, if it has members on this node. */
   liveSession(sessionId: string): LiveSession | undefined {
-    return this.#live.get(sessionId);
+    return this.#dir.session(sessionId);
   }
 
   /** The session `connection` is a member of, or undefined once it is not a member any more. */
   sessionOf(connection: Connection): LiveSession | undefined {
-    const live = this.#live.get(connection.sessionId);
-    return live?.member(connection.id) === connection ? live : undefined;
+    return this.#dir.sessionOf(connection);
   }
 
   /**
@@ -117,9 +118,9 @@ export class SessionHub {
     grant: TokenGrant,
     sink: EventSink,
   ): { reply: JoinSuccess; connection: Connection } {
-    const live = this.#liveFor(request.sessionId);
+    const live = this.#dir.sessionFor(request.sessionId);
     const replaced = live.memberWithIdentity(request.identity);
-    if (replaced) this.#replace(live, replaced);
+    if (replaced) this.#endings.replace(live, replaced);
     const o = this.#o;
     const resumeSecret = o.ids.resumeSecret();
     const connection = new Connection({
@@ -154,20 +155,20 @@ export class SessionHub {
     };
     if (replaced) reply.replaced = replaced.id;
     live.add(connection);
-    this.#index.set(connection.id, connection);
+    this.#dir.register(connection);
     connection.attach(sink);
     const created: ServerEvent = { kind: 'connectionCreated', connection: connection.info };
     if (replaced) created.replaces = replaced.id;
     live.broadcast(created, connection);
-    this.#event('info', 'join', connection, { socketId: sink.id, role: grant.role, replaced: replaced?.id });
+    this.#event('join', connection, { socketId: sink.id, role: grant.role, replaced: replaced?.id });
     return { reply, connection };
   }
 
   /** Re-attaches a connection to a new socket. Throws a {@link ProtocolFailure} on refusal. */
   resume(request: ResumeRequest, sink: EventSink): ResumeOutcome {
-    const connection = this.#index.get(request.connectionId);
+    const connection = this.#dir.connection(request.connectionId);
     if (!connection || connection.sessionId !== request.sessionId) {
-      if (this.#tombstones.has(request.connectionId)) {
+      if (this.#dir.isGone(request.connectionId)) {
         throw new ProtocolFailure('CONNECTION_EVICTED', 'connection was evicted or has ended');
       }
       throw new ProtocolFailure('CONNECTION_NOT_FOUND', 'no such connection on this node');
@@ -192,14 +193,14 @@ export class SessionHub {
     };
     const replay = () => {
       const replayed = connection.replayAfter(request.lastSeq);
-      this.#event('info', 'resume', connection, {
+      this.#event('resume', connection, {
         socketId: sink.id,
         lastSeq: request.lastSeq,
         replayed,
         ended: connection.status === 'ended',
       });
       // An ended connection only came back for its final event.
-      if (connection.status === 'ended') this.#bury(connection);
+      if (connection.status === 'ended') this.#endings.bury(connection);
     };
     return { reply, connection, replay };
   }
@@ -210,139 +211,36 @@ export class SessionHub {
     connection.detach();
     if (connection.status !== 'live' || this.#closing) return;
     connection.status = 'grace';
-    connection.schedule(this.#o.graceMs, () => this.#evict(connection, 'graceExpired'));
-    this.#event('info', 'grace start', connection, { socketId: sink.id, reason, graceMs: this.#o.graceMs });
+    connection.schedule(this.#o.graceMs, () => this.#endings.evict(connection, 'graceExpired'));
+    this.#event('grace start', connection, { socketId: sink.id, reason, graceMs: this.#o.graceMs });
   }
 
-  /**
-   * `connection` leaves on purpose: the others get `streamDestroyed` and `connectionDestroyed` (reason
-   * `disconnect`). Returns what closes its socket, to be called after the reply is sent.
-   */
+  /** Leaves on purpose (see {@link MembershipEndings.leave}). */
   leave(connection: Connection): () => void {
-    this.#removeMember(connection, 'disconnect', true);
-    const sink = connection.detach();
-    this.#bury(connection);
-    this.#event('info', 'leave', connection);
-    return () => sink?.close();
+    return this.#endings.leave(connection);
   }
 
   /** REST: ends `connectionId` with `forceDisconnectByServer`; false when it is not a member. */
   forceDisconnect(sessionId: string, connectionId: string): boolean {
-    const connection = this.#live.get(sessionId)?.member(connectionId);
-    if (!connection) return false;
-    this.#removeMember(connection, 'forceDisconnectByServer', true);
-    this.#retire(connection, 'forceDisconnectByServer');
-    this.#event('info', 'force disconnect', connection);
-    return true;
+    return this.#endings.forceDisconnect(sessionId, connectionId);
   }
 
   /** REST: every member gets `sessionDisconnected` `sessionClosedByServer`; returns how many. */
   endSession(sessionId: string): number {
-    const live = this.#live.get(sessionId);
-    if (!live) return 0;
-    this.#live.delete(sessionId);
-    const members = live.members();
-    for (const connection of members) {
-      live.remove(connection);
-      this.#retire(connection, 'sessionClosedByServer');
-    }
-    logEvent(this.#log, 'info', 'session closed', { sessionId, members: members.length });
-    return members.length;
+    return this.#endings.endSession(sessionId);
   }
 
   /** Stops every timer and drops every socket (server shutdown). */
   shutdown(): void {
     this.#closing = true;
-    for (const connection of this.#index.values()) {
+    for (const connection of this.#dir.connections()) {
       connection.cancelTimer();
       connection.detach()?.close();
     }
-    this.#index.clear();
-    this.#live.clear();
+    this.#dir.clear();
   }
 
-  #liveFor(sessionId: string): LiveSession {
-    let live = this.#live.get(sessionId);
-    if (!live) {
-      live = new LiveSession(sessionId, (connection) => this.#evict(connection, 'replayOverflow'));
-      this.#live.set(sessionId, live);
-    }
-    return live;
-  }
-
-  /** A join with the same identity: the old connection's streams end, it vanishes without a word. */
-  #replace(live: LiveSession, old: Connection): void {
-    for (const stream of live.remove(old)) {
-      live.broadcast({
-        kind: 'streamDestroyed',
-        streamId: stream.streamId,
-        connectionId: old.id,
-        reason: 'networkDisconnect',
-      });
-    }
-    this.#bury(old);
-    this.#event('info', 'replace', old);
-  }
-
-  #evict(connection: Connection, cause: 'graceExpired' | 'replayOverflow'): void {
-    if (connection.status === 'ended') return;
-    this.#removeMember(connection, 'networkDisconnect', true);
-    this.#bury(connection);
-    this.#event('info', 'evict', connection, { cause, reason: 'networkDisconnect' });
-  }
-
-  /** Removes a member and tells the others about its streams (and itself, when `announce`). */
-  #removeMember(connection: Connection, reason: DisconnectReason, announce: boolean): void {
-    const live = this.sessionOf(connection);
-    if (!live) return;
-    const streams = live.remove(connection);
-    for (const stream of streams) {
-      live.broadcast({
-        kind: 'streamDestroyed',
-        streamId: stream.streamId,
-        connectionId: connection.id,
-        reason,
-      });
-    }
-    if (announce) {
-      live.broadcast({
-        kind: 'connectionDestroyed',
-        connectionId: connection.id,
-        identity: connection.identity,
-        reason,
-      });
-    }
-    if (live.size === 0 && this.#live.get(live.sessionId) === live) this.#live.delete(live.sessionId);
-  }
-
-  /**
-   * Ends a connection the server removed: its final `sessionDisconnected` is queued, its socket closed,
-   * and it is kept for one grace period so a client that missed the event can resume and fetch it.
-   */
-  #retire(connection: Connection, reason: DisconnectReason): void {
-    connection.status = 'ended';
-    const evt: ServerEvent = { kind: 'sessionDisconnected', reason };
-    connection.push(evt, eventBytes(evt));
-    connection.detach()?.close();
-    connection.schedule(this.#o.graceMs, () => this.#bury(connection));
-  }
-
-  /** Forgets a connection for good; a later resume is answered `CONNECTION_EVICTED`. */
-  #bury(connection: Connection): void {
-    connection.status = 'ended';
-    connection.cancelTimer();
-    connection.dropBuffer();
-    connection.detach()?.close();
-    if (this.#index.get(connection.id) === connection) this.#index.delete(connection.id);
-    this.#tombstones.add(connection.id);
-  }
-
-  #event(level: 'info' | 'warn', event: string, connection: Connection, extra: LogContext = {}): void {
-    logEvent(this.#log, level, event, {
-      sessionId: connection.sessionId,
-      connectionId: connection.id,
-      identity: connection.identity,
-      ...extra,
-    });
+  #event(event: string, connection: Connection, extra: LogContext): void {
+    logEvent(this.#log, 'info', event, { ...connection.logContext, ...extra });
   }
 }

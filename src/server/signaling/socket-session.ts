@@ -1,16 +1,13 @@
 import type { Socket } from 'socket.io';
 import {
   ClientAckSchema,
-  ClientEnvelopeSchema,
   JoinRequestSchema,
-  type MessageReply,
   type ProtocolError,
   ResumeRequestSchema,
   WIRE,
 } from '../../protocol';
 import type { ServerClock, ServerTimer } from '../clock';
 import type { Connection, EventSink } from '../connection/connection';
-import { routeMessage } from '../hub/message-router';
 import type { NodeInfo, SessionHub } from '../hub/session-hub';
 import { type LogContext, logEvent, type ServerLogger } from '../logger';
 import { protocolError, toProtocolError } from '../protocol-failure';
@@ -21,10 +18,10 @@ import {
   checkVersion,
   isProtocolError,
   KNOWN_EVENTS,
-  parseClientMessage,
   parseWith,
   splitArgs,
 } from './inbound';
+import { takeMessage } from './message-intake';
 
 /** What a {@link SocketSession} needs besides its socket. */
 export interface SocketSessionDeps {
@@ -144,46 +141,11 @@ export class SocketSession {
       this.#floodDisconnect();
       return;
     }
-    const limited = admission === 'limited';
-    const answer = (reply: MessageReply) => {
-      if (!reply.ok) this.#refused('message refused', reply.error, { seq: reply.seq });
-      if (ack) ack(reply);
-      else if (!reply.ok) this.#socket.emit(WIRE.error, reply.error);
-    };
-    const refusal = (seq: number, error: ProtocolError): MessageReply => ({
-      ok: false,
-      seq,
-      error: limited ? rateLimited() : error,
-    });
-    const envelope = parseWith(ClientEnvelopeSchema, payload, 'message envelope');
-    if (isProtocolError(envelope)) {
-      answer(refusal(0, envelope));
-      return;
-    }
-    const { seq, msg } = envelope;
-    const connection = this.#connection;
-    if (!connection || connection.status === 'ended') {
-      answer(refusal(seq, protocolError('NOT_JOINED', 'join or resume first')));
-      return;
-    }
-    if (seq <= connection.lastClientSeq) {
-      answer(connection.storedReply(seq) ?? { ok: true, seq });
-      return;
-    }
-    if (seq > connection.lastClientSeq + 1) {
-      const expected = connection.lastClientSeq + 1;
-      answer(refusal(seq, protocolError('MESSAGE_MALFORMED', `sequence gap: expected ${expected}`)));
-      return;
-    }
-    // The next message in sequence: processed exactly once, refused or not.
-    const parsed = limited ? rateLimited() : parseClientMessage(msg);
-    const outcome = isProtocolError(parsed)
-      ? { error: parsed }
-      : routeMessage(this.#d.hub, connection, parsed);
-    const reply: MessageReply = outcome.error ? { ok: false, seq, error: outcome.error } : { ok: true, seq };
-    connection.recordReply(reply);
-    answer(reply);
-    outcome.after?.();
+    const { reply, after } = takeMessage(this.#d.hub, this.#connection, payload, admission === 'limited');
+    if (!reply.ok) this.#refused('message refused', reply.error, { seq: reply.seq });
+    if (ack) ack(reply);
+    else if (!reply.ok) this.#socket.emit(WIRE.error, reply.error);
+    after?.();
   }
 
   #onAck(args: unknown[]): void {

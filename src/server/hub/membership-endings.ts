@@ -1,0 +1,107 @@
+import type { DisconnectReason, ServerEvent } from '../../protocol';
+import type { Connection } from '../connection/connection';
+import { type LogContext, logEvent, type ServerLogger } from '../logger';
+import type { ConnectionDirectory } from './connection-directory';
+import { eventBytes, type LiveSession } from './live-session';
+
+/** Why a member was evicted. */
+export type EvictionCause = 'graceExpired' | 'replayOverflow';
+
+/**
+ * Every way a membership ends, with what each tells whom:
+ * - replaced (same identity joined again): its streams end for the others, nothing else is said;
+ * - evicted (grace ran out, or replay buffer overflow): `networkDisconnect` to the others;
+ * - left: `disconnect` to the others;
+ * - forced by the REST API: `forceDisconnectByServer` to it and the others;
+ * - session closed by the REST API: `sessionClosedByServer` to every member.
+ */
+export class MembershipEndings {
+  readonly #dir: ConnectionDirectory;
+  readonly #graceMs: number;
+  readonly #log: ServerLogger;
+
+  constructor(dir: ConnectionDirectory, graceMs: number, logger: ServerLogger) {
+    this.#dir = dir;
+    this.#graceMs = graceMs;
+    this.#log = logger;
+  }
+
+  /** A join with the same identity: the old connection's streams end, it vanishes without a word. */
+  replace(live: LiveSession, old: Connection): void {
+    live.expel(old, 'networkDisconnect', false);
+    this.bury(old);
+    this.#event('replace', old);
+  }
+
+  evict(connection: Connection, cause: EvictionCause): void {
+    if (connection.status === 'ended') return;
+    this.#removeMember(connection, 'networkDisconnect', true);
+    this.bury(connection);
+    this.#event('evict', connection, { cause, reason: 'networkDisconnect' });
+  }
+
+  /** Leaves on purpose; returns what closes the socket, to be called once the reply is sent. */
+  leave(connection: Connection): () => void {
+    this.#removeMember(connection, 'disconnect', true);
+    const sink = connection.detach();
+    this.bury(connection);
+    this.#event('leave', connection);
+    return () => sink?.close();
+  }
+
+  /** Ends one member with `forceDisconnectByServer`; false when it is not a member. */
+  forceDisconnect(sessionId: string, connectionId: string): boolean {
+    const connection = this.#dir.session(sessionId)?.member(connectionId);
+    if (!connection) return false;
+    this.#removeMember(connection, 'forceDisconnectByServer', true);
+    this.#retire(connection, 'forceDisconnectByServer');
+    this.#event('force disconnect', connection);
+    return true;
+  }
+
+  /** Ends every member with `sessionClosedByServer`; returns how many. */
+  endSession(sessionId: string): number {
+    const live = this.#dir.session(sessionId);
+    if (!live) return 0;
+    this.#dir.dropSession(sessionId);
+    const members = live.members();
+    for (const connection of members) {
+      live.remove(connection);
+      this.#retire(connection, 'sessionClosedByServer');
+    }
+    logEvent(this.#log, 'info', 'session closed', { sessionId, members: members.length });
+    return members.length;
+  }
+
+  /** Forgets a connection for good; a later resume is answered `CONNECTION_EVICTED`. */
+  bury(connection: Connection): void {
+    connection.status = 'ended';
+    connection.cancelTimer();
+    connection.dropBuffer();
+    connection.detach()?.close();
+    this.#dir.bury(connection);
+  }
+
+  #removeMember(connection: Connection, reason: DisconnectReason, announce: boolean): void {
+    const live = this.#dir.sessionOf(connection);
+    if (!live) return;
+    live.expel(connection, reason, announce);
+    this.#dir.pruneSession(live);
+  }
+
+  /**
+   * Ends a connection the server removed: its final `sessionDisconnected` is queued, its socket closed,
+   * and it is kept for one grace period so a client that missed the event can resume and fetch it.
+   */
+  #retire(connection: Connection, reason: DisconnectReason): void {
+    connection.status = 'ended';
+    const evt: ServerEvent = { kind: 'sessionDisconnected', reason };
+    connection.push(evt, eventBytes(evt));
+    connection.detach()?.close();
+    connection.schedule(this.#graceMs, () => this.bury(connection));
+  }
+
+  #event(event: string, connection: Connection, extra: LogContext = {}): void {
+    logEvent(this.#log, 'info', event, { ...connection.logContext, ...extra });
+  }
+}
