@@ -71,6 +71,7 @@ export class AttemptRunner {
     const deps = this.#deps;
     const channel = deps.channel();
     if (!channel) return;
+    const startedAt = deps.now();
     const current = () => epoch === this.#epoch && channel === deps.channel() && !this.#stopped;
     let token: string | undefined;
     if (mode !== 'resume') {
@@ -80,7 +81,10 @@ export class AttemptRunner {
       } catch (error) {
         if (!current()) return;
         const message = `getToken failed: ${error instanceof Error ? error.message : String(error)}`;
-        deps.dispatch({ type: 'tokenFailed', now: deps.now(), random: deps.random(), message }, null);
+        deps.dispatch(
+          { type: 'tokenFailed', now: deps.now(), random: deps.random(), startedAt, message },
+          null,
+        );
         return;
       }
       if (!current()) return;
@@ -111,6 +115,7 @@ export class AttemptRunner {
           error: outcome.error,
           nodeRestarted,
           random: deps.random(),
+          startedAt,
           graceMs: deps.graceMs(),
         };
         deps.dispatch(event, null);
@@ -118,7 +123,10 @@ export class AttemptRunner {
       }
       case 'failed':
         deps.log('debug', `${mode} attempt failed`, { message: outcome.message });
-        deps.dispatch({ type: 'attemptFailed', now, random: deps.random(), message: outcome.message }, null);
+        deps.dispatch(
+          { type: 'attemptFailed', now, random: deps.random(), startedAt, message: outcome.message },
+          null,
+        );
         return;
       case 'aborted':
         return;

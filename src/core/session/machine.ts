@@ -5,8 +5,9 @@ import type { SessionState } from './state';
 
 /**
  * What the session feeds its state machine. Every event is stamped with `now` (from the injected
- * clock); events that may lead to a retry carry a `random` draw in [0, 1) for the jitter, so the
- * transition stays pure.
+ * clock); events that may lead to a retry carry a `random` draw in [0, 1) for the jitter and the
+ * `startedAt` time of the attempt that failed (backoff delays run from the start of an attempt, so
+ * an attempt that hung until its timeout is followed at once), so the transition stays pure.
  */
 export type MachineEvent =
   /** The app called `join()`. */
@@ -27,12 +28,13 @@ export type MachineEvent =
       error: ProtocolError;
       nodeRestarted: boolean;
       random: number;
+      startedAt: number;
       graceMs: number;
     }
   /** The current attempt got no usable answer (transport error, timeout, invalid answer). */
-  | { type: 'attemptFailed'; now: number; random: number; message: string }
+  | { type: 'attemptFailed'; now: number; random: number; startedAt: number; message: string }
   /** `getToken` failed for the current join attempt. */
-  | { type: 'tokenFailed'; now: number; random: number; message: string }
+  | { type: 'tokenFailed'; now: number; random: number; startedAt: number; message: string }
   /** The backoff wait is over. */
   | { type: 'retryTimer'; now: number }
   /** The give-up deadline passed. */

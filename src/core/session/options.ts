@@ -2,7 +2,11 @@ import type { Clock, Random } from '../clock';
 
 /** Retry policy for signaling. All times in milliseconds. */
 export interface ReconnectPolicy {
-  /** First retry delay after signaling is lost. @default 250 */
+  /**
+   * Delay before the second attempt. The first attempt starts as soon as signaling is found lost; each
+   * delay runs from the start of the attempt that failed, so an attempt that hung until
+   * `attemptTimeoutMs` is followed at once. @default 250
+   */
   initialDelayMs?: number;
   /** Growth factor between retries. @default 2 */
   multiplier?: number;

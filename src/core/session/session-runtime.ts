@@ -41,7 +41,8 @@ export class SessionRuntime implements Session {
   readonly #transition: TransitionFn;
   readonly #roster: Roster;
   readonly #media: MediaPlane;
-  readonly #disposers: Disposer[] = [];
+  /** `online` / visibility subscriptions, held only while a membership exists. */
+  #environmentDisposers: Disposer[] = [];
   readonly #upWaiters = new UpWaiters();
   readonly #timers: NamedTimers<'retry' | 'giveUp'>;
   readonly #attempts: AttemptRunner;
@@ -85,9 +86,6 @@ export class SessionRuntime implements Session {
       send: (msg) => this.#send(msg),
     });
     this.#media = (internals.mediaPlaneFactory ?? createMeshMediaPlane)(host);
-    const environment = internals.environment ?? browserEnvironment();
-    const retry = () => this.#dispatch({ type: 'retryNow', now: this.#now() });
-    this.#disposers.push(environment.onOnline(retry), environment.onVisible(retry));
   }
 
   get state(): SessionState {
@@ -174,7 +172,7 @@ export class SessionRuntime implements Session {
     this.#dispatch({ type: 'leave', now: this.#now() });
     this.#destroyed = true;
     this.#attempts.stop();
-    for (const dispose of this.#disposers.splice(0)) dispose();
+    this.#unwatchEnvironment();
     this.#timers.clearAll();
     this.#media.destroy();
     this.#emitter.clear();
@@ -269,6 +267,7 @@ export class SessionRuntime implements Session {
     this.#roster.clear();
     this.#attempts.forgetToken();
     this.#connectionId = null;
+    this.#watchEnvironment();
     const channel: SignalingChannel = new SignalingChannel({
       serverUrl: this.#opts.serverUrl,
       path: this.#opts.path,
@@ -306,6 +305,18 @@ export class SessionRuntime implements Session {
     this.#channel = channel;
   }
 
+  /** Retry at once when the device comes back online or the page becomes visible (while a member). */
+  #watchEnvironment(): void {
+    if (this.#environmentDisposers.length > 0) return;
+    const environment = this.#internals.environment ?? browserEnvironment();
+    const retry = () => this.#dispatch({ type: 'retryNow', now: this.#now() });
+    this.#environmentDisposers = [environment.onOnline(retry), environment.onVisible(retry)];
+  }
+
+  #unwatchEnvironment(): void {
+    for (const dispose of this.#environmentDisposers.splice(0)) dispose();
+  }
+
   #serverEnded(reason: DisconnectReason): void {
     this.#dispatch({ type: 'serverEnded', now: this.#now(), reason, graceMs: this.#graceMs() });
   }
@@ -331,6 +342,7 @@ export class SessionRuntime implements Session {
   #endChannel(leave: boolean, error: HoldfastError): void {
     const channel = this.#channel;
     this.#channel = null;
+    this.#unwatchEnvironment();
     this.#attempts.forgetToken();
     this.#roster.clear();
     if (!channel) return;

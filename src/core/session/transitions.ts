@@ -114,17 +114,21 @@ function modeOf(state: Recovering): AttemptMode {
   return state.status === 'reconnecting' ? 'resume' : 'rejoin';
 }
 
-/** The attempt failed: wait the backoff delay, then try again. */
+/**
+ * The attempt failed: try again once the backoff delay has passed since the START of the failed
+ * attempt (an attempt that hung until its timeout already waited; the next one starts at once).
+ */
 function backOff<S extends Recovering>(
   state: S,
-  event: { now: number; random: number },
+  event: { now: number; random: number; startedAt: number },
   policy: ResolvedReconnectPolicy,
   extra: Effect[] = [],
 ): Transition {
   if (state.nextRetryAt !== null) return { state, effects: [] };
   const inGrace =
     state.status !== 'reconnecting' || state.graceEndsAt === undefined || event.now < state.graceEndsAt;
-  const at = event.now + retryDelay(state.attempt, inGrace, policy, event.random);
+  const delay = retryDelay(state.attempt, inGrace, policy, event.random);
+  const at = Math.max(event.now, Math.min(event.startedAt, event.now) + delay);
   return {
     state: { ...state, attempt: state.attempt + 1, nextRetryAt: at },
     effects: [...extra, { type: 'scheduleRetry', at }],

@@ -97,6 +97,18 @@ describe('session: leave', () => {
     expect(h.server.connectionIds()).toEqual([h.session.connectionId]);
   });
 
+  it('listens to online/visibility only while a member: nothing before join, nothing after leave', async () => {
+    const h = sessionHarness();
+    expect(h.environment.listenerCount).toBe(0);
+    await joined(h);
+    expect(h.environment.listenerCount).toBe(2);
+    await h.session.leave();
+    expect(h.environment.listenerCount).toBe(0);
+    h.server.refuseJoin = 'SESSION_CLOSED';
+    await h.session.join().catch(() => {});
+    expect(h.environment.listenerCount).toBe(0);
+  });
+
   it('destroy leaves, releases the environment listeners and every timer', async () => {
     const h = sessionHarness();
     await joined(h);

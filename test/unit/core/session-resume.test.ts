@@ -133,18 +133,29 @@ describe('session: signaling drop and resume', () => {
     expect(h.server.acks.get(me)).toBe(3);
   });
 
-  it('retries a stuck resume after the attempt timeout, with the small backoff cap inside the grace', async () => {
+  it('a resume stuck on a dead network is replaced after the attempt timeout, without further wait', async () => {
     const h = sessionHarness({ random: [0] });
     await joined(h);
     h.server.mode = 'blackhole';
     h.server.heartbeatTimeout();
     const lostAt = h.clock.now();
-    await h.clock.advance(11_000);
+    await h.clock.advance(10_000);
     const starts = h.server.openedAt.slice(1).map((at) => at - lostAt);
-    // Each attempt hangs 3000 ms (attempt timeout), then waits 250, 500, 1000 (capped) ms.
-    expect(starts).toEqual([0, 3_250, 6_750, 10_750]);
+    // Each attempt hangs 3000 ms (the attempt timeout), longer than any backoff delay inside the grace.
+    expect(starts).toEqual([0, 3_000, 6_000, 9_000]);
     expect(h.server.sockets.slice(1, -1).every((s) => s.closed)).toBe(true);
     expect(h.session.state).toMatchObject({ status: 'reconnecting', attempt: 4, nextRetryAt: null });
+  });
+
+  it('quick failures (connection refused) are spaced by the backoff: 250, 500, then 1000 ms inside the grace', async () => {
+    const h = sessionHarness({ random: [0] });
+    await joined(h);
+    h.server.mode = 'down';
+    h.server.heartbeatTimeout();
+    const lostAt = h.clock.now();
+    await h.clock.advance(4_000);
+    const starts = h.server.openedAt.slice(1).map((at) => at - lostAt);
+    expect(starts).toEqual([0, 250, 750, 1_750, 2_750, 3_750]);
   });
 
   it('reports reconnecting state details a UI can show (attempt, since, next retry, grace end)', async () => {

@@ -66,7 +66,7 @@ describe('session: stale attempts', () => {
     };
     h.server.heartbeatTimeout();
     await h.clock.advance(1_000);
-    const timedOut = h.server.sockets.at(-1);
+    const timedOut = h.server.sockets[1];
     expect(timedOut?.closed).toBe(true);
     expect(h.session.state.status).toBe('reconnecting');
     await h.clock.advance(600);

@@ -47,8 +47,8 @@ const ev = {
   leave: { type: 'leave', now: NOW },
   joined: { type: 'joined', now: NOW, connectionId: 'c9' },
   resumed: { type: 'resumed', now: NOW, connectionId: 'c1' },
-  failed: { type: 'attemptFailed', now: NOW, random: 0, message: 'timeout' },
-  tokenFailed: { type: 'tokenFailed', now: NOW, random: 0, message: 'backend down' },
+  failed: { type: 'attemptFailed', now: NOW, random: 0, startedAt: NOW, message: 'refused at once' },
+  tokenFailed: { type: 'tokenFailed', now: NOW, random: 0, startedAt: NOW, message: 'backend down' },
   retryTimer: { type: 'retryTimer', now: NOW },
   giveUp: { type: 'giveUpTimer', now: NOW },
   retryNow: { type: 'retryNow', now: NOW },
@@ -72,6 +72,7 @@ function refused(
     error: { code, message: code },
     nodeRestarted,
     random: 0,
+    startedAt: NOW,
     graceMs: 12_000,
   };
 }
@@ -158,6 +159,19 @@ describe('session transitions: connecting (first join)', () => {
     const retried = t(failed.state, { type: 'retryTimer', now: NOW + 250 });
     expect(retried.state).toMatchObject({ status: 'connecting', attempt: 2, nextRetryAt: null });
     expect(retried.effects).toEqual([{ type: 'startAttempt', mode: 'join' }]);
+  });
+
+  it('backoff runs from the start of the failed attempt: one that hung until its timeout is followed at once', () => {
+    const hung = {
+      type: 'attemptFailed',
+      now: NOW,
+      random: 0,
+      startedAt: NOW - 3_000,
+      message: 'timed out',
+    } as const;
+    expect(t(connecting, hung).state).toMatchObject({ attempt: 2, nextRetryAt: NOW });
+    const quick = { ...hung, startedAt: NOW - 100 };
+    expect(t(connecting, quick).state).toMatchObject({ attempt: 2, nextRetryAt: NOW + 150 });
   });
 
   it('join retries stay on the small cap', () => {
