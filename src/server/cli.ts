@@ -30,17 +30,20 @@ async function main(): Promise<void> {
   const nodeId = options.nodeId ?? defaultNodeId();
   // Synchronous stdout: no line is lost when the process exits right after a signal.
   const logger = createLogger(options.logLevel, nodeId, pino.destination({ dest: 1, sync: true }));
+  // The dev secret and the listening line are a contract (people and harnesses wait for them):
+  // printed whatever the log level.
+  const announcer = logger.isLevelEnabled('info') ? logger : logger.child({}, { level: 'info' });
   let secret = options.secret;
   if (dev) {
     logEvent(logger, 'warn', 'dev mode', { note: 'POST /dev/token issues tokens without the secret' });
     if (secret === undefined) {
       secret = randomBytes(24).toString('hex');
-      logEvent(logger, 'info', 'dev secret', { secret });
+      logEvent(announcer, 'info', 'dev secret', { secret });
     }
   }
   const server = createServer({ ...options, nodeId, secret, logger });
   const { port, url } = await server.listen();
-  logger.info({ port, url, bootId: server.node.bootId, dev }, 'listening');
+  announcer.info({ port, url, bootId: server.node.bootId, dev }, 'listening');
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
