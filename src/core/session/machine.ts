@@ -49,6 +49,7 @@ export type MachineEvent =
   /** The server ended this membership with a `sessionDisconnected` event. */
   | { type: 'serverEnded'; now: number; reason: DisconnectReason; graceMs: number };
 
+/** The `type` of every machine event. */
 export type MachineEventType = MachineEvent['type'];
 
 /** Which request an attempt makes. */
@@ -101,6 +102,7 @@ export type Effect =
   | { type: 'settleJoin'; error: HoldfastErrorData | null }
   | EmitEffect;
 
+/** The `type` of every effect. */
 export type EffectType = Effect['type'];
 
 /** The result of one transition. `state` is the same object when nothing changed. */

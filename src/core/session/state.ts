@@ -5,14 +5,16 @@ export type RecoveryCause = 'networkDisconnect' | 'nodeCrashed' | 'serverRotatio
 
 /**
  * The session's lifecycle, one `status` at a time.
- * - `idle`: created, never joined (or left and ready to join again).
+ * - `idle`: created and not joined: never joined, or the first join failed or was abandoned (no
+ *   `sessionDisconnected`: it was never connected). `join()` may be called again.
  * - `connecting`: first join in progress.
  * - `connected`: in the session; signaling is up.
  * - `reconnecting`: signaling lost; retrying to resume the same connection inside the server's grace.
  * - `rejoining`: the server side ended the connection (`nodeCrashed`, `serverRotation`); joining the same
  *   session id again with a fresh token.
  * - `migrating`: moving to another node before a planned rotation, media kept up meanwhile.
- * - `disconnected`: out of the session for good, with the reason.
+ * - `disconnected`: out of the session for good (after `leave()`: reason `disconnect`), with the reason;
+ *   nothing retries. `join()` may be called again and joins as a new connection.
  */
 export type SessionState =
   | { status: 'idle' }
