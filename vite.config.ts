@@ -1,7 +1,22 @@
+import { existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
 import react from '@vitejs/plugin-react';
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import pkg from './package.json' with { type: 'json' };
+
+/** Debian's Chromium (never a downloaded browser) and the flags every test browser gets. */
+const chromiumPath = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((path) => existsSync(path));
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const external = [
   ...Object.keys(pkg.dependencies ?? {}),
@@ -17,6 +32,8 @@ export default defineConfig({
     sourcemap: true,
     minify: false,
     emptyOutDir: true,
+    // Lets the CSS entry (`styles`) build to its own file; components import no CSS themselves.
+    cssCodeSplit: true,
     lib: {
       entry: {
         index: 'src/index.ts',
@@ -24,11 +41,17 @@ export default defineConfig({
         protocol: 'src/protocol/index.ts',
         server: 'src/server/index.ts',
         cli: 'src/server/cli.ts',
+        // The default theme, shipped as `holdfast/styles.css`.
+        styles: 'src/components/styles.css',
       },
       formats: ['es'],
     },
     rollupOptions: {
       external: (id) => external.some((dep) => id === dep || id.startsWith(`${dep}/`)),
+      output: {
+        assetFileNames: (asset) =>
+          asset.names.includes('styles.css') ? 'styles.css' : 'assets/[name]-[hash][extname]',
+      },
     },
   },
   test: {
@@ -47,6 +70,7 @@ export default defineConfig({
           name: 'dom',
           environment: 'jsdom',
           include: ['test/dom/**/*.test.{ts,tsx}'],
+          setupFiles: ['test/dom/setup.ts'],
         },
       },
       {
@@ -59,6 +83,29 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // Every story (and its play function) as a test in real Chromium.
+        plugins: [storybookTest({ configDir: '.storybook' })],
+        optimizeDeps: {
+          include: ['react', 'react-dom', 'react-dom/client', 'react/jsx-runtime', 'react/jsx-dev-runtime'],
+        },
+        test: {
+          name: 'storybook',
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({
+              launchOptions: {
+                executablePath: chromiumPath,
+                // Stories simulate a blocked autoplay themselves (stories/fixtures/blocked-sound.tsx); the
+                // browser's own policy would also refuse the synthetic click that lifts it.
+                args: [...chromiumArgs, '--autoplay-policy=no-user-gesture-required'],
+              },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
         },
       },
     ],

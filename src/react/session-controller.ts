@@ -1,0 +1,184 @@
+import { type Clock, systemClock } from '../core/clock';
+import { type Disposer, Emitter } from '../core/emitter';
+import type { LocalStream, PublishOptions } from '../core/media/types';
+import type { SessionEventMap } from '../core/session/events';
+import type { Session, SignalOptions } from '../core/session/session';
+import { bindSessionToStore, readSessionIntoState } from '../store/bind-session-to-store';
+import { createSessionStore, type SessionStore } from '../store/create-session-store';
+import { SESSION_EVENT_NAMES } from '../store/session-event-names';
+
+/** Options of {@link SessionController}. */
+export interface SessionControllerOptions {
+  /** Creates the session this controller owns (joins, leaves and destroys it). Called on first mount only. */
+  createSession?: () => Session;
+  /** An app-owned session: shown and driven, but never joined on mount nor destroyed by the controller. */
+  session?: Session;
+  /** Time source for the store and the elapsed-time displays. @default the system clock */
+  clock?: Clock;
+  /** How long the reconnect phase stays `recovered`. @default 3000 */
+  recoveredVisibleMs?: number;
+  /** Receives errors of the joins and publishes the controller starts by itself. @default console.error */
+  onError?: (error: unknown) => void;
+}
+
+const noSession = (action: string) =>
+  new Error(`holdfast: ${action}() has no session yet (the provider creates it when it mounts in a browser)`);
+
+/**
+ * What a `SessionProvider` holds: one store and, while mounted, one session bound to it. Like TanStack
+ * Query's client, it owns the lifecycle and the provider only mounts and unmounts it. A release is
+ * deferred by a microtask and cancelled by a re-mount, so React StrictMode's mount → unmount → mount
+ * keeps the same session and its single connection.
+ */
+export class SessionController {
+  readonly store: SessionStore;
+  readonly clock: Clock;
+  readonly #options: SessionControllerOptions;
+  readonly #relay = new Emitter<SessionEventMap>();
+  readonly #sessionListeners = new Set<() => void>();
+  #session: Session | null;
+  #disposers: Disposer[] = [];
+  #mounts = 0;
+  #releaseToken = 0;
+  #wantConnected = false;
+  #publish: PublishOptions | null = null;
+
+  constructor(options: SessionControllerOptions) {
+    if (!options.session && !options.createSession)
+      throw new Error('holdfast: give a session or a way to create one');
+    this.#options = options;
+    this.clock = options.clock ?? systemClock;
+    this.store = createSessionStore();
+    this.#session = options.session ?? null;
+    // Pure: an app-owned session shows in the very first render (and on a server render).
+    if (this.#session)
+      this.store.setState(readSessionIntoState(this.store.getState(), this.#session, this.#context()), true);
+  }
+
+  /** The bound session, or null before the first mount (and during a server render). */
+  get session(): Session | null {
+    return this.#session;
+  }
+
+  /** True when this controller created the session (and so destroys it). */
+  get ownsSession(): boolean {
+    return !this.#options.session;
+  }
+
+  /** For `useSyncExternalStore`: notified when {@link session} changes. */
+  readonly subscribeSession = (listener: () => void): Disposer => {
+    this.#sessionListeners.add(listener);
+    return () => {
+      this.#sessionListeners.delete(listener);
+    };
+  };
+
+  readonly getSession = (): Session | null => this.#session;
+
+  /** The provider mounted: cancels a pending release, or creates and binds the session. */
+  mount(): void {
+    this.#mounts += 1;
+    this.#releaseToken += 1;
+    if (this.#disposers.length > 0) return;
+    const session = this.#session ?? this.#create();
+    this.#disposers.push(bindSessionToStore(session, this.store, this.#context()));
+    for (const name of SESSION_EVENT_NAMES) {
+      this.#disposers.push(session.on(name, (payload) => this.#relay.emit(name, payload as never)));
+    }
+    if (this.#wantConnected) this.#connect();
+  }
+
+  /** The provider unmounted: releases after a microtask unless it mounts again first. */
+  unmount(): void {
+    this.#mounts = Math.max(0, this.#mounts - 1);
+    if (this.#mounts > 0) return;
+    const token = ++this.#releaseToken;
+    queueMicrotask(() => {
+      if (token === this.#releaseToken && this.#mounts === 0) this.#release();
+    });
+  }
+
+  /**
+   * Whether an owned session should be in the call (and what to publish once it is). Joins or leaves
+   * accordingly; an app-owned session is never joined or left by this.
+   */
+  setConnect(connect: boolean, publish: PublishOptions | null): void {
+    this.#publish = publish;
+    const changed = this.#wantConnected !== connect;
+    this.#wantConnected = connect;
+    if (!this.ownsSession || !this.#session || this.#disposers.length === 0) return;
+    if (connect) this.#connect();
+    else if (changed) void this.#session.leave().catch(this.#onError);
+  }
+
+  /** Subscribes to a session event, across session changes; returns the disposer. */
+  on<K extends keyof SessionEventMap>(event: K, handler: (payload: SessionEventMap[K]) => void): Disposer {
+    return this.#relay.on(event, handler);
+  }
+
+  readonly join = (): Promise<void> => this.#with('join', (s) => s.join());
+  readonly leave = (): Promise<void> => this.#with('leave', (s) => s.leave());
+  readonly publish = (options?: PublishOptions): Promise<LocalStream> =>
+    this.#with('publish', (s) => s.publish(options ?? this.#publish ?? undefined));
+  readonly unpublish = (): Promise<void> => this.#with('unpublish', (s) => s.unpublish());
+  readonly signal = (options: SignalOptions): Promise<void> => this.#with('signal', (s) => s.signal(options));
+  readonly reconnectNow = (): void => {
+    this.#session?.reconnectNow();
+  };
+  readonly setMediaEnabled = (kind: 'audio' | 'video', enabled: boolean): void => {
+    this.#session?.setMediaEnabled(kind, enabled);
+  };
+
+  #context() {
+    return {
+      clock: this.clock,
+      now: this.clock.now(),
+      recoveredVisibleMs: this.#options.recoveredVisibleMs ?? 3000,
+    };
+  }
+
+  #with<T>(action: string, run: (session: Session) => Promise<T>): Promise<T> {
+    const session = this.#session;
+    return session ? run(session) : Promise.reject(noSession(action));
+  }
+
+  readonly #onError = (error: unknown): void => {
+    (this.#options.onError ?? ((e: unknown) => console.error('[holdfast]', e)))(error);
+  };
+
+  #create(): Session {
+    const session = (this.#options.createSession as () => Session)();
+    this.#setSession(session);
+    return session;
+  }
+
+  #setSession(session: Session | null): void {
+    this.#session = session;
+    for (const listener of [...this.#sessionListeners]) listener();
+  }
+
+  #connect(): void {
+    const session = this.#session;
+    if (!session || !this.ownsSession) return;
+    const status = session.state.status;
+    if (status !== 'idle' && status !== 'disconnected') return;
+    session
+      .join()
+      .then(async () => {
+        if (this.#publish && this.#session === session && !session.localStream)
+          await session.publish(this.#publish);
+      })
+      .catch((error: unknown) => {
+        // A failed join shows in the store (`disconnected` with its reason); only report it.
+        if (this.#session === session) this.#onError(error);
+      });
+  }
+
+  #release(): void {
+    for (const dispose of this.#disposers.splice(0)) dispose();
+    if (this.ownsSession && this.#session) {
+      this.#session.destroy();
+      this.#setSession(null);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import { useMemo } from 'react';
+import type { LocalStream, PublishOptions } from '../core/media/types';
+import { selectLocalStream } from '../store/selectors';
+import { useSessionController } from './session-context';
+import { useSessionStore } from './useSessionStore';
+
+/** What {@link useLocalMedia} returns. */
+export interface UseLocalMediaResult {
+  /** This page's published stream, or null. */
+  stream: LocalStream | null;
+  /** `stream.mediaStream`, for a preview. */
+  mediaStream: MediaStream | null;
+  isPublishing: boolean;
+  /** True while the microphone is sending (false when muted or not publishing). */
+  audioEnabled: boolean;
+  /** True while the camera is sending. */
+  videoEnabled: boolean;
+  publish(options?: PublishOptions): Promise<LocalStream>;
+  unpublish(): Promise<void>;
+  setAudioEnabled(enabled: boolean): void;
+  setVideoEnabled(enabled: boolean): void;
+}
+
+/**
+ * This page's own media: the published stream, mute state and the actions to change them. Muting does
+ * not renegotiate; others see the stream as `muted`, not frozen.
+ *
+ * @example
+ * ```tsx
+ * const { videoEnabled, setVideoEnabled } = useLocalMedia();
+ * return <button aria-pressed={!videoEnabled} onClick={() => setVideoEnabled(!videoEnabled)}>Camera</button>;
+ * ```
+ */
+export function useLocalMedia(): UseLocalMediaResult {
+  const controller = useSessionController('useLocalMedia');
+  const stream = useSessionStore(selectLocalStream);
+  return useMemo(
+    () => ({
+      stream,
+      mediaStream: stream?.mediaStream ?? null,
+      isPublishing: stream !== null,
+      audioEnabled: stream?.properties.hasAudio === true && stream.properties.audioActive,
+      videoEnabled: stream?.properties.hasVideo === true && stream.properties.videoActive,
+      publish: controller.publish,
+      unpublish: controller.unpublish,
+      setAudioEnabled: (enabled: boolean) => controller.setMediaEnabled('audio', enabled),
+      setVideoEnabled: (enabled: boolean) => controller.setMediaEnabled('video', enabled),
+    }),
+    [controller, stream],
+  );
+}

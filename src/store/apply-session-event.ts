@@ -1,0 +1,242 @@
+import type { LocalStream, Participant, RemoteStream } from '../core/media/types';
+import type { SessionEventMap } from '../core/session/events';
+import type { SessionState } from '../core/session/state';
+import { deriveReconnectState, isTroubled } from './derive-reconnect-state';
+import type { LastRecovery, SessionStoreState } from './session-store-state';
+
+/** One session event, as the store receives it. */
+export type SessionEventRecord = {
+  [K in keyof SessionEventMap]: { name: K; payload: SessionEventMap[K] };
+}[keyof SessionEventMap];
+
+/** Time and policy the reducer needs. */
+export interface ApplyContext {
+  /** Current time (epoch ms), from the injected clock. */
+  now: number;
+  /** How long `recovered` is shown after an outage ends. */
+  recoveredVisibleMs: number;
+}
+
+/** What the store reads from the session itself (the core's current snapshots). */
+export interface SessionSnapshotSource {
+  readonly state: SessionState;
+  readonly connectionId: string | null;
+  readonly participants: ReadonlyMap<string, Participant>;
+  readonly streams: ReadonlyMap<string, RemoteStream>;
+  readonly localStream: LocalStream | null;
+}
+
+const OUTAGES = new Set(['reconnecting', 'rejoining', 'migrating']);
+
+function connectionIdOf(state: SessionState): string | null {
+  return 'connectionId' in state ? state.connectionId : null;
+}
+
+/** Keeps `current` when it holds exactly the entries of `source` (same keys, same snapshot objects). */
+function reconcileMap<V>(
+  current: ReadonlyMap<string, V>,
+  source: ReadonlyMap<string, V>,
+): ReadonlyMap<string, V> {
+  if (current.size === source.size) {
+    let same = true;
+    for (const [key, value] of source) {
+      if (current.get(key) !== value) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return current;
+  }
+  return new Map(source);
+}
+
+function withEntry<V>(map: ReadonlyMap<string, V>, key: string, value: V): ReadonlyMap<string, V> {
+  if (map.get(key) === value) return map;
+  const next = new Map(map);
+  next.set(key, value);
+  return next;
+}
+
+function withoutEntry<V>(map: ReadonlyMap<string, V>, key: string): ReadonlyMap<string, V> {
+  if (!map.has(key)) return map;
+  const next = new Map(map);
+  next.delete(key);
+  return next;
+}
+
+/** Re-reads the session's participants, streams, local stream and connection id, keeping unchanged references. */
+export function syncFromSession(state: SessionStoreState, session: SessionSnapshotSource): SessionStoreState {
+  const participants = reconcileMap(state.participants, session.participants);
+  const streams = reconcileMap(state.streams, session.streams);
+  const localStream = session.localStream;
+  const connectionId = session.connectionId;
+  if (
+    participants === state.participants &&
+    streams === state.streams &&
+    localStream === state.localStream &&
+    connectionId === state.connectionId
+  ) {
+    return state;
+  }
+  return { ...state, participants, streams, localStream, connectionId };
+}
+
+function onStateChanged(state: SessionStoreState, next: SessionState, previous: SessionState, now: number) {
+  const patch: Partial<SessionStoreState> = { session: next, status: next.status };
+  const id = connectionIdOf(next);
+  if (id !== null || next.status !== 'rejoining') patch.connectionId = id;
+  if (next.status === 'connected' && OUTAGES.has(previous.status) && 'since' in previous) {
+    const cause =
+      previous.status === 'migrating' ? 'serverRotation' : 'cause' in previous ? previous.cause : null;
+    if (cause !== null) {
+      patch.lastRecovery = {
+        reason: cause,
+        at: now,
+        downtimeMs: Math.max(0, now - previous.since),
+        attempts: 'attempt' in previous ? previous.attempt : null,
+      };
+    }
+  }
+  if (next.status === 'disconnected') {
+    patch.lastDisconnect = { reason: next.reason, error: next.error, at: next.since };
+    patch.notification = null;
+  }
+  return { ...state, ...patch };
+}
+
+/** Refines (or records) the latest recovery with what a `reconnected`/`rejoined`/`migrated` event says. */
+function recordRecovery(
+  state: SessionStoreState,
+  fallbackReason: LastRecovery['reason'],
+  now: number,
+  figures: { downtimeMs: number | null; attempts: number | null },
+): SessionStoreState {
+  const known = state.lastRecovery;
+  // The matching `stateChanged` may come just before this event and already recorded the recovery.
+  const recent = known !== null && known.at <= now && now - known.at < 1000 ? known : null;
+  const session = state.session;
+  const reason = recent
+    ? recent.reason
+    : session.status === 'rejoining' || session.status === 'reconnecting'
+      ? session.cause
+      : fallbackReason;
+  const at = recent ? recent.at : now;
+  return {
+    ...state,
+    lastRecovery: {
+      reason,
+      at,
+      downtimeMs: figures.downtimeMs ?? known?.downtimeMs ?? null,
+      attempts: figures.attempts ?? known?.attempts ?? null,
+    },
+  };
+}
+
+function applyEvent(state: SessionStoreState, event: SessionEventRecord, now: number): SessionStoreState {
+  switch (event.name) {
+    case 'stateChanged':
+      return onStateChanged(state, event.payload.state, event.payload.previous, now);
+    case 'reconnected':
+      return recordRecovery(state, 'networkDisconnect', now, {
+        downtimeMs: event.payload.downtimeMs,
+        attempts: event.payload.attempts,
+      });
+    case 'rejoined':
+      return recordRecovery(state, 'nodeCrashed', now, {
+        downtimeMs: event.payload.downtimeMs,
+        attempts: null,
+      });
+    case 'migrated':
+      return {
+        ...recordRecovery(state, 'serverRotation', now, { downtimeMs: null, attempts: null }),
+        notification: null,
+      };
+    case 'sessionDisconnected':
+      return {
+        ...state,
+        lastDisconnect: { reason: event.payload.reason, error: event.payload.error, at: now },
+        notification: null,
+      };
+    case 'connectionCreated': {
+      const { connection, replaces } = event.payload;
+      let participants = state.participants;
+      if (replaces !== undefined) {
+        for (const [identity, known] of participants) {
+          if (known.connectionId === replaces && identity !== connection.identity) {
+            participants = withoutEntry(participants, identity);
+          }
+        }
+      }
+      return { ...state, participants: withEntry(participants, connection.identity, connection) };
+    }
+    case 'connectionDestroyed': {
+      const { connection } = event.payload;
+      const known = state.participants.get(connection.identity);
+      if (!known || known.connectionId !== connection.connectionId) return state;
+      return { ...state, participants: withoutEntry(state.participants, connection.identity) };
+    }
+    case 'streamCreated':
+    case 'streamUpdated':
+      return {
+        ...state,
+        streams: withEntry(state.streams, event.payload.stream.streamId, event.payload.stream),
+      };
+    case 'streamHealthChanged': {
+      const { stream, health, previous } = event.payload;
+      const next = { ...state, streams: withEntry(state.streams, stream.streamId, stream) };
+      const healed = health === 'live' && (previous === 'frozen' || previous === 'recovering');
+      const stillTroubled = [...next.streams.values()].some(isTroubled);
+      const { phase, since } = state.reconnect;
+      if (healed && !stillTroubled && phase === 'recoveringMedia' && since !== null) {
+        next.lastRecovery = {
+          reason: 'mediaFailure',
+          at: now,
+          downtimeMs: Math.max(0, now - since),
+          attempts: null,
+        };
+      }
+      return next;
+    }
+    case 'streamDestroyed': {
+      const { stream, isLocal } = event.payload;
+      if (!isLocal) return { ...state, streams: withoutEntry(state.streams, stream.streamId) };
+      if (state.localStream?.streamId !== stream.streamId) return state;
+      return { ...state, localStream: null };
+    }
+    case 'localStreamChanged':
+      return { ...state, localStream: event.payload.stream };
+    case 'sessionNotification': {
+      const { reason, deadline, message } = event.payload;
+      return { ...state, notification: { reason, deadline, message: message ?? null, receivedAt: now } };
+    }
+    default:
+      return state;
+  }
+}
+
+/**
+ * The store's reducer: the next state after one core event. Pure; returns `state` itself when the
+ * event changes nothing the UI shows.
+ */
+export function applySessionEvent(
+  state: SessionStoreState,
+  event: SessionEventRecord,
+  context: ApplyContext,
+): SessionStoreState {
+  return refreshReconnect(applyEvent(state, event, context.now), context);
+}
+
+/** Re-derives `reconnect` (e.g. when the `recovered` display time runs out). */
+export function refreshReconnect(state: SessionStoreState, context: ApplyContext): SessionStoreState {
+  const reconnect = deriveReconnectState(
+    {
+      session: state.session,
+      streams: state.streams,
+      lastRecovery: state.lastRecovery,
+      now: context.now,
+      recoveredVisibleMs: context.recoveredVisibleMs,
+    },
+    state.reconnect,
+  );
+  return reconnect === state.reconnect ? state : { ...state, reconnect };
+}

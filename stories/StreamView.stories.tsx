@@ -1,0 +1,143 @@
+import type { Meta, StoryObj } from '@storybook/react-vite';
+import { expect, userEvent, waitFor, within } from 'storybook/test';
+import { StreamView } from '../src/components/StreamView/StreamView';
+import { withBlockedSound } from './fixtures/blocked-sound';
+import { connectedWith, withScenario } from './fixtures/scenario';
+
+/**
+ * A video tile bound to one stream. Its `<video>` element stays for the tile's whole life; repairs only
+ * re-attach media. The remote "cameras" here are canvases.
+ */
+const meta = {
+  title: 'Components/StreamView',
+  component: StreamView,
+  args: { streamId: 'stream-alice', muted: true },
+  render: (args) => (
+    <div className="holdfast-story-tile">
+      <StreamView {...args} />
+    </div>
+  ),
+} satisfies Meta<typeof StreamView>;
+
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+/** A live remote stream. */
+export const Live: Story = {
+  decorators: [withScenario((kit) => connectedWith(kit, ['alice']))],
+  play: async ({ canvasElement }) => {
+    const tile = await within(canvasElement).findByRole('figure', { name: 'Video of alice' });
+    await expect(tile).toHaveAttribute('data-holdfast-health', 'live');
+  },
+};
+
+/** Frozen: the frozen overlay covers the last picture. */
+export const Frozen: Story = {
+  decorators: [
+    withScenario((kit) => {
+      kit.fake.connect();
+      const camera = kit.camera('alice', 1);
+      camera?.freeze();
+      kit.fake.addStream('alice', { mediaStream: camera?.mediaStream ?? null, health: 'frozen' });
+    }),
+  ],
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await expect(await canvas.findByRole('figure', { name: 'Video of alice' })).toHaveAttribute(
+      'data-holdfast-health',
+      'frozen',
+    );
+    await expect(canvas.getByRole('status', { name: 'alice: Video frozen' })).toBeInTheDocument();
+  },
+};
+
+/** Being repaired. */
+export const Recovering: Story = {
+  decorators: [
+    withScenario((kit) => {
+      connectedWith(kit, ['alice']);
+      kit.fake.setHealth('stream-alice', 'recovering');
+    }),
+  ],
+  play: async ({ canvasElement }) => {
+    await expect(
+      await within(canvasElement).findByRole('status', { name: 'alice: Reconnecting video…' }),
+    ).toBeInTheDocument();
+  },
+};
+
+/** Camera off on purpose. */
+export const CameraOff: Story = {
+  decorators: [
+    withScenario((kit) => {
+      connectedWith(kit, ['alice']);
+      kit.fake.updateStream('stream-alice', { videoActive: false });
+      kit.fake.setHealth('stream-alice', 'muted');
+    }),
+  ],
+  play: async ({ canvasElement }) => {
+    await expect(
+      await within(canvasElement).findByRole('figure', { name: 'Video of alice' }),
+    ).toHaveAttribute('data-holdfast-health', 'muted');
+  },
+};
+
+/** This page's own published stream: muted and mirrored. */
+export const LocalPreview: Story = {
+  args: { local: true, streamId: undefined },
+  decorators: [
+    withScenario((kit) => {
+      kit.fake.connect();
+      void kit.fake.publish().catch(() => {});
+    }),
+  ],
+  play: async ({ canvasElement }) => {
+    const tile = await within(canvasElement).findByRole('figure', { name: 'Your video' });
+    await expect(tile).toHaveAttribute('data-holdfast-local', '');
+  },
+};
+
+/** The browser refused autoplay with sound: playing muted, offering "Turn on sound". */
+export const SoundBlocked: Story = {
+  args: { muted: false },
+  decorators: [withBlockedSound, withScenario((kit) => connectedWith(kit, ['alice']))],
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    const button = await canvas.findByRole('button', { name: 'Turn on sound of alice' });
+    await expect(canvas.getByRole('figure', { name: 'Video of alice' })).toHaveAttribute(
+      'data-holdfast-playback',
+      'audioBlocked',
+    );
+    await userEvent.click(button);
+    await waitFor(() => expect(canvas.queryByRole('button', { name: 'Turn on sound of alice' })).toBeNull());
+    await expect(canvas.getByRole('figure', { name: 'Video of alice' })).toHaveAttribute(
+      'data-holdfast-playback',
+      'playing',
+    );
+  },
+};
+
+/** Three tiles, one of them frozen: only that tile shows the overlay. */
+export const GridWithOneFrozen: Story = {
+  render: () => (
+    <div className="holdfast-story-grid">
+      {['alice', 'bob', 'carol'].map((name) => (
+        <StreamView key={name} streamId={`stream-${name}`} muted />
+      ))}
+    </div>
+  ),
+  decorators: [
+    withScenario((kit) => {
+      connectedWith(kit, ['alice', 'bob', 'carol']);
+      kit.fake.setHealth('stream-bob', 'frozen');
+    }),
+  ],
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await expect(await canvas.findByRole('status', { name: 'bob: Video frozen' })).toBeInTheDocument();
+    await expect(canvas.getByRole('figure', { name: 'Video of alice' })).toHaveAttribute(
+      'data-holdfast-health',
+      'live',
+    );
+  },
+};

@@ -1,0 +1,175 @@
+import { act, render, screen } from '@testing-library/react';
+import { StrictMode } from 'react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SessionOptions } from '../../src/core/session/options';
+import { FakeSession } from '../../stories/fixtures/fake-session';
+
+const created: { session: FakeSession; options: SessionOptions }[] = [];
+vi.mock('../../src/core/session/session', () => ({
+  createSession: (options: SessionOptions) => {
+    const session = new FakeSession({ sessionId: options.sessionId, identity: options.identity ?? 'me' });
+    created.push({ session, options });
+    return session;
+  },
+}));
+
+const {
+  SessionProvider,
+  useLocalMedia,
+  useParticipants,
+  useReconnectState,
+  useSession,
+  useSessionEvent,
+  useSessionNotification,
+  useStream,
+  useStreamIds,
+  useStreams,
+} = await import('../../src');
+
+/** Lets the provider's deferred release (a microtask) run. */
+const flushMicrotasks = () => act(async () => {});
+
+function Status() {
+  const { status, connectionId } = useSession();
+  return (
+    <p>
+      status: {status} {connectionId}
+    </p>
+  );
+}
+
+let outsideHook: () => unknown = () => null;
+function Outside() {
+  outsideHook();
+  return null;
+}
+
+const getToken = async (sessionId: string) => `token-for-${sessionId}`;
+
+beforeEach(() => {
+  created.length = 0;
+});
+
+describe('SessionProvider', () => {
+  it('under StrictMode creates one session, joins it once, and destroys it on unmount with no listener left', async () => {
+    const { unmount } = render(
+      <StrictMode>
+        <SessionProvider serverUrl="http://127.0.0.1:1" sessionId="s1" getToken={getToken}>
+          <Status />
+        </SessionProvider>
+      </StrictMode>,
+    );
+    await flushMicrotasks();
+    expect(created).toHaveLength(1);
+    const session = created[0]?.session as FakeSession;
+    expect(session.calls.filter((call) => call === 'join')).toHaveLength(1);
+    expect(screen.getByText(/status: connected/)).toBeInTheDocument();
+    unmount();
+    await flushMicrotasks();
+    expect(session.destroyed).toBe(true);
+    expect(session.listenerCount()).toBe(0);
+  });
+
+  it('keeps its one session across re-renders with new props under StrictMode', async () => {
+    const { rerender } = render(
+      <StrictMode>
+        <SessionProvider serverUrl="http://127.0.0.1:1" sessionId="s1" getToken={getToken}>
+          <Status />
+        </SessionProvider>
+      </StrictMode>,
+    );
+    await flushMicrotasks();
+    rerender(
+      <StrictMode>
+        <SessionProvider serverUrl="http://127.0.0.1:1" sessionId="s1" getToken={async () => 'other'}>
+          <Status />
+        </SessionProvider>
+      </StrictMode>,
+    );
+    await flushMicrotasks();
+    expect(created).toHaveLength(1);
+    expect(created[0]?.session.destroyed).toBe(false);
+  });
+
+  it('asks the latest getToken prop for tokens', async () => {
+    const first = vi.fn(async () => 'first');
+    const second = vi.fn(async () => 'second');
+    const { rerender } = render(
+      <SessionProvider serverUrl="http://127.0.0.1:1" sessionId="s1" getToken={first} connect={false} />,
+    );
+    rerender(
+      <SessionProvider serverUrl="http://127.0.0.1:1" sessionId="s1" getToken={second} connect={false} />,
+    );
+    await flushMicrotasks();
+    await expect(created[0]?.options.getToken('s1')).resolves.toBe('second');
+    expect(first).not.toHaveBeenCalled();
+  });
+
+  it('starts over with a new session when the session id changes', async () => {
+    const { rerender } = render(
+      <SessionProvider serverUrl="http://127.0.0.1:1" sessionId="a" getToken={getToken} />,
+    );
+    await flushMicrotasks();
+    rerender(<SessionProvider serverUrl="http://127.0.0.1:1" sessionId="b" getToken={getToken} />);
+    await flushMicrotasks();
+    expect(created.map((c) => c.options.sessionId)).toEqual(['a', 'b']);
+    expect(created[0]?.session.destroyed).toBe(true);
+    expect(created[1]?.session.state.status).toBe('connected');
+  });
+
+  it('joins only when connect turns true, publishes once joined, and leaves when it turns false', async () => {
+    const media = {} as MediaStream;
+    const props = {
+      serverUrl: 'http://127.0.0.1:1',
+      sessionId: 's1',
+      getToken,
+      publish: { mediaStream: media },
+    };
+    const { rerender } = render(<SessionProvider {...props} connect={false} />);
+    await flushMicrotasks();
+    const session = created[0]?.session as FakeSession;
+    expect(session.calls).toEqual([]);
+    rerender(<SessionProvider {...props} connect />);
+    await flushMicrotasks();
+    expect(session.calls).toEqual(['join', 'publish']);
+    expect(session.localStream?.mediaStream).toBe(media);
+    rerender(<SessionProvider {...props} connect={false} />);
+    await flushMicrotasks();
+    expect(session.calls).toEqual(['join', 'publish', 'leave']);
+    expect(session.state.status).toBe('disconnected');
+  });
+
+  it('shows an app-owned session from the first render and never joins, leaves or destroys it', async () => {
+    const session = new FakeSession();
+    session.connect('conn-app');
+    const { unmount } = render(
+      <StrictMode>
+        <SessionProvider session={session}>
+          <Status />
+        </SessionProvider>
+      </StrictMode>,
+    );
+    expect(screen.getByText('status: connected conn-app')).toBeInTheDocument();
+    unmount();
+    await flushMicrotasks();
+    expect(session.calls).toEqual([]);
+    expect(session.destroyed).toBe(false);
+    expect(session.listenerCount()).toBe(0);
+  });
+
+  it.each([
+    ['useSession', () => useSession()],
+    ['useReconnectState', () => useReconnectState()],
+    ['useStreams', () => useStreams()],
+    ['useStreamIds', () => useStreamIds()],
+    ['useStream', () => useStream('x')],
+    ['useParticipants', () => useParticipants()],
+    ['useLocalMedia', () => useLocalMedia()],
+    ['useSessionNotification', () => useSessionNotification()],
+    ['useSessionEvent', () => useSessionEvent('signal', () => {})],
+  ])('%s throws a clear error outside a provider', (name, hook) => {
+    outsideHook = hook;
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(() => render(<Outside />)).toThrow(`holdfast: ${name}() must be used inside <SessionProvider>`);
+  });
+});
