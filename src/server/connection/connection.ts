@@ -58,10 +58,12 @@ export class Connection {
     this.#clock = init.clock;
   }
 
+  /** The connection id (server-assigned, random). */
   get id(): string {
     return this.info.connectionId;
   }
 
+  /** The participant's stable identity. */
   get identity(): string {
     return this.info.identity;
   }

@@ -76,6 +76,7 @@ export class ConnectionDirectory {
     return [...this.#connections.values()];
   }
 
+  /** Makes `connection` findable by its id. */
   register(connection: Connection): void {
     this.#connections.set(connection.id, connection);
   }

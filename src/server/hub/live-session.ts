@@ -45,6 +45,7 @@ export class LiveSession {
     return this.members().filter((member) => member !== connection);
   }
 
+  /** Adds a member (indexed by connection id and identity). */
   add(connection: Connection): void {
     this.#members.set(connection.id, connection);
     this.#byIdentity.set(connection.identity, connection);
@@ -87,10 +88,12 @@ export class LiveSession {
     return [...this.#streams.values()];
   }
 
+  /** The published stream `streamId`. */
   stream(streamId: string): StreamInfo | undefined {
     return this.#streams.get(streamId);
   }
 
+  /** The streams `connectionId` published. */
   streamsOf(connectionId: string): StreamInfo[] {
     return this.streams().filter((stream) => stream.connectionId === connectionId);
   }
@@ -100,6 +103,7 @@ export class LiveSession {
     this.#streams.set(stream.streamId, stream);
   }
 
+  /** Forgets the stream `streamId`. */
   removeStream(streamId: string): void {
     this.#streams.delete(streamId);
   }

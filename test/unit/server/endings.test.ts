@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TcpProxy } from '../../support/tcp-proxy';
 import { delay, waitFor } from '../../support/wait';
+import { FakeClock } from './fake-clock';
 import { CAMERA, TestServer } from './harness';
 
 describe('grace, eviction and endings', () => {
@@ -38,6 +39,23 @@ describe('grace, eviction and endings', () => {
     );
     expect(description.body.connections).toHaveLength(1);
     expect(description.body.streams).toEqual([]);
+  });
+
+  it('the grace runs on the injected clock: no eviction before graceMs of clock time, eviction right after', async () => {
+    const clock = new FakeClock();
+    const t = await TestServer.start({ clock, graceMs: 12_000 });
+    const a = await t.member('room', 'a');
+    const b = await t.member('room', 'b');
+    a.drop();
+    await waitFor(() => clock.pending >= 1, { what: 'the grace timer' });
+    clock.advance(11_999);
+    await delay(200);
+    expect(b.received('connectionDestroyed')).toEqual([]);
+    clock.advance(1);
+    expect(await b.waitForEvent('connectionDestroyed', () => true, 1000)).toMatchObject({
+      connectionId: a.connectionId,
+      reason: 'networkDisconnect',
+    });
   });
 
   it('a silent (no FIN) loss is noticed by the heartbeat and starts the grace', async () => {
