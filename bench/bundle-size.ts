@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import react from '@vitejs/plugin-react';
+
+/** What one bundle weighs. */
+export interface BundleSize {
+  /** Minified bytes of every emitted chunk (or the CSS). */
+  minBytes: number;
+  /** Sum of each emitted file gzipped at level 9. */
+  gzipBytes: number;
+}
+
+/** How to bundle one entry. */
+export interface BundleSpec {
+  /** Absolute path of the entry file, or JavaScript source (`code`) to bundle as the entry. */
+  entry: { file: string } | { code: string };
+  /** Import specifiers left out of the bundle (a name matches itself and its subpaths). */
+  external: readonly string[];
+  /** Where bare imports resolve from. */
+  root: string;
+}
+
+/** Writes `code` as an entry file under `root`/.cache (so bare imports resolve from `root`). */
+function entryFile(root: string, code: string): string {
+  const dir = join(root, '.cache', 'bench-bundle');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `entry-${createHash('sha256').update(code).digest('hex').slice(0, 12)}.js`);
+  writeFileSync(file, code);
+  return file;
+}
+
+/**
+ * Bundles one entry for the browser the way an app's production build would (Vite library mode, ESM,
+ * minified, `NODE_ENV=production`, everything but `external` inlined), in memory, and weighs it.
+ */
+export async function measureBundle({ entry, external, root }: BundleSpec): Promise<BundleSize> {
+  const { build } = await import('vite');
+  const isExternal = (id: string) => external.some((name) => id === name || id.startsWith(`${name}/`));
+  const input = 'file' in entry ? entry.file : entryFile(root, entry.code);
+  const result = await build({
+    configFile: false,
+    root,
+    logLevel: 'silent',
+    plugins: [react()],
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    build: {
+      write: false,
+      minify: true,
+      sourcemap: false,
+      target: 'es2022',
+      cssCodeSplit: true,
+      lib: { entry: input, formats: ['es'], fileName: 'entry' },
+      rollupOptions: { external: isExternal },
+    },
+  });
+  const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => ('output' in r ? r.output : []));
+  let minBytes = 0;
+  let gzipBytes = 0;
+  for (const file of outputs) {
+    const content = file.type === 'chunk' ? file.code : file.source;
+    if (file.type === 'asset' && !file.fileName.endsWith('.css')) continue;
+    const bytes = typeof content === 'string' ? Buffer.from(content) : Buffer.from(content);
+    minBytes += bytes.length;
+    gzipBytes += gzipSync(bytes, { level: 9 }).length;
+  }
+  if (minBytes === 0)
+    throw new Error(`bundling ${'file' in entry ? entry.file : 'the virtual entry'} produced nothing`);
+  return { minBytes, gzipBytes };
+}

@@ -1,0 +1,94 @@
+/**
+ * Bench group `bundle`: what each entry of the package costs an app's bundle (minified + gzip), and,
+ * side by side in the same run, LiveKit's React kit bundled the same way.
+ */
+import { join } from 'node:path';
+import pkg from '../package.json' with { type: 'json' };
+import { REPO_ROOT } from '../test/support/server-process';
+import { type BundleSize, measureBundle } from './bundle-size';
+import type { BenchGroup } from './lib/group';
+import type { MetricResult } from './lib/results';
+
+/** holdfast's `.` entry must stay at or under this (gzip bytes). */
+export const INDEX_BUDGET_BYTES = 25_000;
+
+const PEERS = Object.keys(pkg.peerDependencies);
+/** The entries an app's browser bundle can import, by export path. */
+const ENTRIES: { exportPath: string; file: string }[] = [
+  { exportPath: '.', file: 'src/index.ts' },
+  { exportPath: './core', file: 'src/core/index.ts' },
+  { exportPath: './protocol', file: 'src/protocol/index.ts' },
+  { exportPath: './styles.css', file: 'src/components/styles.css' },
+];
+const LIVEKIT = 'livekit-client + @livekit/components-react';
+const LIVEKIT_CODE = "export * from 'livekit-client';\nexport * from '@livekit/components-react';\n";
+
+const METHOD =
+  'Each entry bundled from source for the browser as an app would (Vite library mode, ESM, minified, ' +
+  'NODE_ENV=production, every import inlined except the peer dependencies react, react-dom, zustand, ' +
+  'socket.io-client and simple-peer), gzipped at level 9. `holdfast + peers` inlines those peers too ' +
+  '(react and react-dom excepted). LiveKit: `export * from` both packages, react and react-dom external.';
+
+function metric(
+  exportPath: string,
+  subjects: Record<string, BundleSize>,
+  target?: MetricResult['target'],
+): MetricResult {
+  const result: MetricResult = {
+    metric: `bundle_gzip_bytes[${exportPath}]`,
+    group: 'bundle',
+    unit: 'bytes',
+    description: `Gzipped bytes the \`holdfast${exportPath === '.' ? '' : exportPath.slice(1)}\` entry adds to an app bundle.`,
+    subjects: Object.fromEntries(
+      Object.entries(subjects).map(([name, size]) => [name, { value: size.gzipBytes }]),
+    ),
+    method: METHOD,
+    measuredAt: new Date().toISOString(),
+  };
+  if (target) result.target = target;
+  return result;
+}
+
+export const bundleGroup: BenchGroup = {
+  name: 'bundle',
+  description: 'bundle_gzip_bytes of each browser entry, and LiveKit React kit bundled the same way',
+  async run({ log }) {
+    const results: MetricResult[] = [];
+    for (const { exportPath, file } of ENTRIES) {
+      const own = await measureBundle({
+        entry: { file: join(REPO_ROOT, file) },
+        external: PEERS,
+        root: REPO_ROOT,
+      });
+      log(`${exportPath}: ${own.gzipBytes} B gzip (${own.minBytes} B min)`);
+      if (exportPath !== '.') {
+        results.push(metric(exportPath, { holdfast: own }));
+        continue;
+      }
+      const withPeers = await measureBundle({
+        entry: { file: join(REPO_ROOT, file) },
+        external: ['react', 'react-dom'],
+        root: REPO_ROOT,
+      });
+      log(`. with its peers: ${withPeers.gzipBytes} B gzip`);
+      const livekit = await measureBundle({
+        entry: { code: LIVEKIT_CODE },
+        external: ['react', 'react-dom'],
+        root: REPO_ROOT,
+      });
+      log(`${LIVEKIT}: ${livekit.gzipBytes} B gzip (${livekit.minBytes} B min)`);
+      results.push(
+        metric(
+          '.',
+          {
+            holdfast: own,
+            'holdfast + peers (zustand, socket.io-client, simple-peer)': withPeers,
+            [LIVEKIT]: livekit,
+          },
+          { stat: 'value', max: INDEX_BUDGET_BYTES },
+        ),
+      );
+    }
+    return results;
+  },
+};
