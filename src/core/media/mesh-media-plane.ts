@@ -6,10 +6,24 @@ import type {
   MediaPayload,
   StreamInfo,
 } from '../../protocol';
+import { isInitiator, linkIdFor } from './link-roles';
 import { acquireLocalMedia, applyEnabled, describeLocalMedia, stopLocalMedia } from './local-media';
+import { MediaLink, type MediaLinkContext } from './media-link';
 import type { JoinKind, MediaHost, MediaPlane, MediaPlaneFactory } from './media-plane';
 import { RemoteStreamRegistry } from './remote-stream-registry';
+import { DEFAULT_REPAIR_POLICY, type RepairPolicy } from './repair-policy';
+import { createSimplePeer, type SimplePeerFactory } from './simple-peer-like';
 import type { LocalStream, PublishOptions, RemoteStream } from './types';
+
+/** Options of {@link createMeshMediaPlaneWith} (defaults suit production; tests inject fakes). */
+export interface MeshMediaPlaneOptions {
+  /** Builds simple-peer peers. @default simple-peer 9 from its prebuilt bundle */
+  createPeer?: SimplePeerFactory;
+  /** Repair budgets. @default DEFAULT_REPAIR_POLICY */
+  repairPolicy?: Partial<RepairPolicy>;
+  /** Time allowed for the first frame of a new stream or a rebuilt peer before it counts as frozen. @default 4000 */
+  startupMs?: number;
+}
 
 const randomId = (random: () => number): string => {
   let id = '';
@@ -18,19 +32,44 @@ const randomId = (random: () => number): string => {
 };
 
 /**
- * A full-mesh media plane: one simple-peer link per remote participant, keyed by identity.
- * This first version keeps the remote-stream bookkeeping and the local stream; links follow.
+ * A full-mesh media plane: one simple-peer link per remote participant, keyed by identity (see
+ * {@link MediaLink}), the remote streams with their health, and the local stream.
  */
 class MeshMediaPlane implements MediaPlane {
   readonly #host: MediaHost;
   readonly #registry: RemoteStreamRegistry;
+  readonly #links = new Map<string, MediaLink>();
+  /** Last generation used with each identity, kept past a link's life so a new link never reuses one. */
+  readonly #generations = new Map<string, number>();
+  readonly #ctx: MediaLinkContext;
   #local: LocalStream | null = null;
   #ice: IceConfig | null = null;
   #closed = false;
 
-  constructor(host: MediaHost) {
+  constructor(host: MediaHost, options: MeshMediaPlaneOptions) {
     this.#host = host;
     this.#registry = new RemoteStreamRegistry((event, payload) => host.emit(event, payload));
+    this.#ctx = {
+      host,
+      policy: { ...DEFAULT_REPAIR_POLICY, ...options.repairPolicy },
+      createPeer: options.createPeer ?? createSimplePeer,
+      startupMs: options.startupMs ?? 4000,
+      iceConfiguration: () => this.#iceConfiguration(),
+      localStream: () => this.#local?.mediaStream ?? null,
+      localStreamId: () => this.#local?.streamId,
+      remoteStream: (identity) => this.#registry.byIdentity(identity),
+      onRemoteMedia: (identity, mediaStream) => {
+        const stream = this.#registry.byIdentity(identity);
+        if (stream) this.#registry.setMediaStream(stream.streamId, mediaStream);
+      },
+      onHealth: (identity, health) => {
+        const stream = this.#registry.byIdentity(identity);
+        if (stream) this.#registry.setHealth(stream.streamId, health);
+      },
+      onGeneration: (identity, gen) => {
+        this.#generations.set(identity, Math.max(gen, this.#generations.get(identity) ?? 0));
+      },
+    };
   }
 
   get streams(): ReadonlyMap<string, RemoteStream> {
@@ -39,6 +78,11 @@ class MeshMediaPlane implements MediaPlane {
 
   get localStream(): LocalStream | null {
     return this.#local;
+  }
+
+  /** The live links by remote identity (diagnostics and tests). */
+  get links(): ReadonlyMap<string, MediaLink> {
+    return this.#links;
   }
 
   onJoined(info: {
@@ -50,30 +94,47 @@ class MeshMediaPlane implements MediaPlane {
   }): void {
     this.#closed = false;
     this.#ice = info.ice;
-    const present = new Set(info.connections.map((c) => c.connectionId));
-    this.#registry.removeWhere((s) => !present.has(s.connectionId), 'networkDisconnect');
-    for (const stream of info.streams) {
-      if (stream.identity === this.#host.identity) continue;
-      this.#registry.add(stream, 'live', null);
+    const present = new Map(info.connections.map((c) => [c.identity, c]));
+    for (const [identity, link] of [...this.#links]) {
+      if (!present.has(identity)) this.#closeLink(identity, link);
     }
+    const connectionIds = new Set(info.connections.map((c) => c.connectionId));
+    this.#registry.removeWhere((s) => !connectionIds.has(s.connectionId), 'networkDisconnect');
+    for (const stream of info.streams) this.onStreamCreated(stream);
+    for (const connection of info.connections) this.onParticipantJoined(connection, undefined);
     if (this.#local && info.kind !== 'join') {
-      void this.#host.announcePublish(this.#local.streamId, this.#local.properties);
+      void this.#host
+        .announcePublish(this.#local.streamId, this.#local.properties)
+        .catch((error: unknown) => {
+          this.#host.log('warn', 're-publish after re-join failed', { error: String(error) });
+        });
     }
   }
 
-  onParticipantJoined(_connection: ConnectionInfo, _replaces: string | undefined): void {}
+  onParticipantJoined(connection: ConnectionInfo, _replaces: string | undefined): void {
+    if (connection.identity === this.#host.identity || this.#closed) return;
+    const link = this.#links.get(connection.identity);
+    if (link) link.onRemoteReplaced(connection.connectionId);
+    else this.#openLink(connection.identity, connection.connectionId);
+  }
 
   onParticipantLeft(connection: ConnectionInfo, reason: DisconnectReason): void {
     this.#registry.removeWhere((s) => s.connectionId === connection.connectionId, reason);
+    const link = this.#links.get(connection.identity);
+    if (link && link.remoteConnectionId === connection.connectionId)
+      this.#closeLink(connection.identity, link);
   }
 
   onStreamCreated(stream: StreamInfo): void {
     if (stream.identity === this.#host.identity) return;
-    this.#registry.add(stream, 'live', null);
+    const link = this.#links.get(stream.identity);
+    this.#registry.add(stream, link?.health ?? 'live', link?.remoteMedia ?? null);
+    link?.onRemoteStreamChanged();
   }
 
   onStreamDestroyed(streamId: string, _connectionId: string, reason: DisconnectReason): void {
-    this.#registry.remove(streamId, reason);
+    const stream = this.#registry.remove(streamId, reason);
+    if (stream) this.#links.get(stream.identity)?.onRemoteStreamChanged();
   }
 
   onStreamPropertyChanged(
@@ -81,14 +142,25 @@ class MeshMediaPlane implements MediaPlane {
     property: 'audioActive' | 'videoActive' | 'videoDimensions',
     value: boolean | { width: number; height: number },
   ): void {
-    this.#registry.setProperty(streamId, property, value);
+    const stream = this.#registry.setProperty(streamId, property, value);
+    if (stream) this.#links.get(stream.identity)?.onRemoteStreamChanged();
   }
 
-  onMediaMessage(_from: string, _fromIdentity: string, _link: LinkRef, _payload: MediaPayload): void {}
+  onMediaMessage(fromConnectionId: string, fromIdentity: string, link: LinkRef, payload: MediaPayload): void {
+    if (this.#closed || fromIdentity === this.#host.identity) return;
+    const target = this.#links.get(fromIdentity) ?? this.#openLink(fromIdentity, fromConnectionId);
+    target.onMessage(fromConnectionId, link, payload);
+  }
 
-  onSignalingLost(): void {}
+  onSignalingLost(): void {
+    this.#host.log('info', 'signaling lost; media links kept', { links: this.#links.size });
+  }
 
-  onSignalingRestored(_info: { downtimeMs: number }): void {}
+  onSignalingRestored(info: { downtimeMs: number }): void {
+    const force = this.#host.settings.forceMediaReconnectionAfterNetworkDrop;
+    this.#host.log('info', 'signaling restored; checking media links', { ...info, force });
+    for (const link of this.#links.values()) link.onSignalingRestored(force);
+  }
 
   async publish(options: PublishOptions = {}): Promise<LocalStream> {
     if (this.#local) await this.unpublish();
@@ -103,6 +175,7 @@ class MeshMediaPlane implements MediaPlane {
     this.#local = local;
     this.#host.emit('localStreamChanged', { stream: local });
     await this.#host.announcePublish(local.streamId, local.properties);
+    for (const link of this.#links.values()) link.setLocalStream(mediaStream, null);
     return local;
   }
 
@@ -110,6 +183,7 @@ class MeshMediaPlane implements MediaPlane {
     const local = this.#local;
     if (!local) return;
     this.#local = null;
+    for (const link of this.#links.values()) link.setLocalStream(null, local.mediaStream);
     stopLocalMedia(local.mediaStream);
     this.#host.emit('streamDestroyed', { stream: local, reason: 'disconnect', isLocal: true });
     this.#host.emit('localStreamChanged', { stream: null });
@@ -133,6 +207,7 @@ class MeshMediaPlane implements MediaPlane {
 
   close(reason: DisconnectReason, options: { keepLocalMedia: boolean }): void {
     this.#closed = true;
+    for (const [identity, link] of [...this.#links]) this.#closeLink(identity, link);
     this.#registry.clear(reason);
     if (!options.keepLocalMedia && this.#local) {
       const local = this.#local;
@@ -144,16 +219,49 @@ class MeshMediaPlane implements MediaPlane {
   }
 
   destroy(): void {
-    if (!this.#closed) this.close('disconnect', { keepLocalMedia: false });
+    this.close('disconnect', { keepLocalMedia: false });
+  }
+
+  #openLink(identity: string, connectionId: string): MediaLink {
+    const last = this.#generations.get(identity);
+    const link = new MediaLink(this.#ctx, {
+      identity,
+      linkId: linkIdFor(this.#host.identity, identity),
+      initiator: isInitiator(this.#host.identity, identity),
+      connectionId,
+      gen: last === undefined ? 0 : last + 1,
+    });
+    this.#links.set(identity, link);
+    link.start();
+    link.onRemoteStreamChanged();
+    return link;
+  }
+
+  #closeLink(identity: string, link: MediaLink): void {
+    link.close();
+    if (this.#links.get(identity) === link) this.#links.delete(identity);
+  }
+
+  #iceConfiguration(): RTCConfiguration {
+    const { iceServers, iceTransportPolicy } = this.#host.settings;
+    return {
+      iceServers: iceServers ?? this.#ice?.iceServers ?? [],
+      iceTransportPolicy: iceTransportPolicy ?? this.#ice?.iceTransportPolicy ?? 'all',
+    };
   }
 }
 
+/** Builds a mesh media plane factory with non-default parts (tests, benchmarks). */
+export function createMeshMediaPlaneWith(options: MeshMediaPlaneOptions = {}): MediaPlaneFactory {
+  return (host) => new MeshMediaPlane(host, options);
+}
+
 /**
- * Builds the mesh media plane for a session.
+ * Builds the mesh media plane for a session: one self-healing simple-peer link per remote participant.
  *
  * @example
  * ```ts
- * const session = createSession({ serverUrl, sessionId, getToken, mediaPlane: createMeshMediaPlane });
+ * const plane = createMeshMediaPlane(host); // the session does this; apps never need to
  * ```
  */
-export const createMeshMediaPlane: MediaPlaneFactory = (host) => new MeshMediaPlane(host);
+export const createMeshMediaPlane: MediaPlaneFactory = createMeshMediaPlaneWith();

@@ -1,0 +1,146 @@
+import type { Clock, TimerHandle } from '../clock';
+import {
+  type RepairContext,
+  type RepairPolicy,
+  type RepairStep,
+  repairStep,
+  retryDelay,
+  stepBudget,
+} from './repair-policy';
+
+/** What a {@link LinkRepairer} needs from its link. */
+export interface RepairHooks {
+  /** What the link can do now (offerer or not, peer alive), for choosing a step. */
+  context(renew: boolean): RepairContext;
+  /** Resolves when signaling is up (every step needs it); rejects when the session ends. */
+  whenSignalingUp(signal: AbortSignal): Promise<void>;
+  /** Starts one step (returns at once; its outcome shows through {@link isHealthy}). */
+  runStep(step: RepairStep, attempt: number): void;
+  /** True when media flows again: transport connected and, if media is expected, progress since `since`. */
+  isHealthy(since: number): boolean;
+  /** The link started or stopped repairing (drives `recovering`). */
+  onRepairingChanged(repairing: boolean): void;
+  /** The repair ended: healthy again, given up after `maxAttempts`, or cancelled. */
+  onFinished?(outcome: 'healthy' | 'gaveUp' | 'cancelled', attempts: number): void;
+}
+
+/** Attempts of one repair before it gives up (a later trigger starts a new one). */
+export const MAX_REPAIR_ATTEMPTS = 40;
+
+/**
+ * Runs the repairs of one link, one at a time: escalates step by step, each with its budget, waits
+ * for signaling before a step, and stops as soon as media flows again. A request while a repair runs
+ * does not start a second one: it nudges the running one (skips its pause, or ends a step that has run
+ * for a while), which is how the other side says "I am back".
+ */
+export class LinkRepairer {
+  readonly #clock: Clock;
+  readonly #policy: RepairPolicy;
+  readonly #hooks: RepairHooks;
+  #abort: AbortController | null = null;
+  #wake: (() => void) | null = null;
+  #nudged = false;
+  #renewNext = false;
+
+  constructor(clock: Clock, policy: RepairPolicy, hooks: RepairHooks) {
+    this.#clock = clock;
+    this.#policy = policy;
+    this.#hooks = hooks;
+  }
+
+  /** True while a repair runs. */
+  get running(): boolean {
+    return this.#abort !== null;
+  }
+
+  /** Starts a repair, or nudges the running one. `renew` skips the ICE restart. */
+  request({ renew = false }: { renew?: boolean } = {}): void {
+    if (this.#abort) {
+      if (renew) this.#renewNext = true;
+      this.#nudged = true;
+      this.#wakeUp();
+      return;
+    }
+    const abort = new AbortController();
+    this.#abort = abort;
+    this.#hooks.onRepairingChanged(true);
+    void this.#run(abort, renew).then((outcome) => {
+      if (this.#abort !== abort) return;
+      this.#abort = null;
+      this.#hooks.onRepairingChanged(false);
+      this.#hooks.onFinished?.(outcome.result, outcome.attempts);
+    });
+  }
+
+  /** Health may have changed: re-check now. */
+  check(): void {
+    this.#wakeUp();
+  }
+
+  /** Stops the running repair, if any. */
+  cancel(): void {
+    const abort = this.#abort;
+    if (!abort) return;
+    this.#abort = null;
+    abort.abort();
+    this.#wakeUp();
+    this.#hooks.onRepairingChanged(false);
+    this.#hooks.onFinished?.('cancelled', 0);
+  }
+
+  async #run(
+    abort: AbortController,
+    renew: boolean,
+  ): Promise<{ result: 'healthy' | 'gaveUp' | 'cancelled'; attempts: number }> {
+    let renewNow = renew;
+    for (let attempt = 0; attempt < MAX_REPAIR_ATTEMPTS; attempt++) {
+      const delay = this.#nudged ? 0 : retryDelay(attempt, this.#policy);
+      this.#nudged = false;
+      if (delay > 0) await this.#sleepUntil(this.#clock.now() + delay, abort.signal, () => this.#nudged);
+      if (abort.signal.aborted) return { result: 'cancelled', attempts: attempt };
+      try {
+        await this.#hooks.whenSignalingUp(abort.signal);
+      } catch {
+        return { result: 'cancelled', attempts: attempt };
+      }
+      if (abort.signal.aborted) return { result: 'cancelled', attempts: attempt };
+      renewNow = renewNow || this.#renewNext;
+      this.#renewNext = false;
+      const step = repairStep(attempt, this.#hooks.context(renewNow));
+      renewNow = false;
+      const startedAt = this.#clock.now();
+      this.#nudged = false;
+      this.#hooks.runStep(step, attempt);
+      const deadline = startedAt + stepBudget(step, this.#policy);
+      const nudgeFrom = startedAt + this.#policy.nudgeAfterMs;
+      await this.#sleepUntil(deadline, abort.signal, () => {
+        if (this.#hooks.isHealthy(startedAt)) return true;
+        // An ICE restart is short and a second one would only queue behind it: let it run out.
+        return this.#nudged && step !== 'iceRestart' && this.#clock.now() >= nudgeFrom;
+      });
+      if (abort.signal.aborted) return { result: 'cancelled', attempts: attempt + 1 };
+      if (this.#hooks.isHealthy(startedAt)) return { result: 'healthy', attempts: attempt + 1 };
+    }
+    return { result: 'gaveUp', attempts: MAX_REPAIR_ATTEMPTS };
+  }
+
+  /** Sleeps until `deadline`, waking early when `done()` holds on a wake-up or on abort. */
+  async #sleepUntil(deadline: number, signal: AbortSignal, done: () => boolean): Promise<void> {
+    while (!signal.aborted && !done()) {
+      const left = deadline - this.#clock.now();
+      if (left <= 0) return;
+      let timer: TimerHandle | null = null;
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+        timer = this.#clock.setTimeout(resolve, left);
+      });
+      if (timer !== null) this.#clock.clearTimeout(timer);
+    }
+  }
+
+  #wakeUp(): void {
+    const wake = this.#wake;
+    this.#wake = null;
+    wake?.();
+  }
+}

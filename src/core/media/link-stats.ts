@@ -1,0 +1,65 @@
+/** What one `getStats` reading of a link says about its inbound media and transport. */
+export interface LinkStats {
+  /** Inbound video (the remote stream's camera), if any. */
+  video: InboundReading | null;
+  /** Inbound audio, if any. */
+  audio: InboundReading | null;
+  /** Bytes received by the link's transports (media, RTCP, data channel): moves while the path works. */
+  transportBytesReceived: number;
+}
+
+/** One inbound RTP stream. */
+export interface InboundReading {
+  /** The stats object's id (stable for the life of the receiver). */
+  id: string;
+  trackIdentifier: string | undefined;
+  framesDecoded: number;
+  packetsReceived: number;
+  /** Age of the last received packet at the time of the reading, when the browser reports it. */
+  lastPacketAgeMs: number | undefined;
+}
+
+type Stat = Record<string, unknown> & { id: string; type: string; timestamp?: number };
+
+const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+
+function reading(stat: Stat): InboundReading {
+  const lastPacket = stat.lastPacketReceivedTimestamp;
+  let lastPacketAgeMs: number | undefined;
+  if (typeof lastPacket === 'number' && typeof stat.timestamp === 'number') {
+    const age = stat.timestamp - lastPacket;
+    // Ignore readings on another time base (older browsers report other origins).
+    if (age >= 0 && age < 3_600_000) lastPacketAgeMs = age;
+  }
+  return {
+    id: stat.id,
+    trackIdentifier: typeof stat.trackIdentifier === 'string' ? stat.trackIdentifier : undefined,
+    framesDecoded: num(stat.framesDecoded),
+    packetsReceived: num(stat.packetsReceived),
+    lastPacketAgeMs,
+  };
+}
+
+/**
+ * Reads a link's stats report. `videoTrackId` picks the inbound video of the track the stream shows
+ * (a renegotiated connection may keep an old, stopped receiver beside it).
+ */
+export function readLinkStats(report: RTCStatsReport, videoTrackId?: string): LinkStats {
+  let video: InboundReading | null = null;
+  let audio: InboundReading | null = null;
+  let transportBytesReceived = 0;
+  report.forEach((value: unknown) => {
+    const stat = value as Stat;
+    if (stat.type === 'inbound-rtp') {
+      const r = reading(stat);
+      if (stat.kind === 'video') {
+        if (!video || (videoTrackId !== undefined && r.trackIdentifier === videoTrackId)) video = r;
+      } else if (stat.kind === 'audio' && !audio) {
+        audio = r;
+      }
+    } else if (stat.type === 'transport') {
+      transportBytesReceived += num(stat.bytesReceived);
+    }
+  });
+  return { video, audio, transportBytesReceived };
+}

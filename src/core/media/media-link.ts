@@ -1,0 +1,427 @@
+import type { LinkRef, MediaPayload } from '../../protocol';
+import type { TimerHandle } from '../clock';
+import type { ExceptionName } from '../session/events';
+import { FrozenDetector } from './frozen-detector';
+import { IceWatchdog, type TransportState } from './ice-watchdog';
+import { LinkRepairer } from './link-repairer';
+import { readLinkStats } from './link-stats';
+import type { MediaHost } from './media-plane';
+import { PeerLink } from './peer-link';
+import type { RepairPolicy, RepairStep } from './repair-policy';
+import type { SimplePeerFactory } from './simple-peer-like';
+import type { RemoteStream, StreamHealth } from './types';
+
+/** `reset` reasons on the wire (the `reason` field of the `reset` media payload). */
+export const RESET_REASON = {
+  /** From the offerer, at a new generation: "I built a fresh peer; build yours". */
+  newPeer: 'new-peer',
+  /** From the answerer, at the current generation: "please repair this link". */
+  repair: 'repair',
+  /** From the answerer, at the current generation: "please build a fresh peer". */
+  renew: 'renew',
+} as const;
+
+/** What a link needs from its media plane. */
+export interface MediaLinkContext {
+  readonly host: MediaHost;
+  readonly policy: RepairPolicy;
+  readonly createPeer: SimplePeerFactory;
+  /** Extra time for the first frame of a new stream or peer. */
+  readonly startupMs: number;
+  iceConfiguration(): RTCConfiguration;
+  localStream(): MediaStream | null;
+  localStreamId(): string | undefined;
+  /** The stream the remote participant publishes, if known. */
+  remoteStream(identity: string): RemoteStream | undefined;
+  /** The remote media (or its health) changed. */
+  onRemoteMedia(identity: string, mediaStream: MediaStream): void;
+  onHealth(identity: string, health: StreamHealth): void;
+  /** The link moved to generation `gen` (the plane remembers it past the link's life). */
+  onGeneration(identity: string, gen: number): void;
+}
+
+/**
+ * The media link with one remote participant, keyed by identity, across peer generations. Owns the
+ * current simple-peer peer, the ICE watchdog, the frozen detector of the remote stream, and the repairs.
+ * Negotiation messages carry `{ linkId, gen }`; older generations are dropped, never fed to a newer peer.
+ */
+export class MediaLink {
+  readonly identity: string;
+  readonly linkId: string;
+  readonly initiator: boolean;
+  readonly #ctx: MediaLinkContext;
+  readonly #detector: FrozenDetector;
+  readonly #repairer: LinkRepairer;
+  #remoteConnectionId: string;
+  #gen: number;
+  #peer: PeerLink | null = null;
+  #watchdog: IceWatchdog | null = null;
+  #remoteMedia: MediaStream | null = null;
+  #statsTimer: TimerHandle | null = null;
+  #deadTimer: TimerHandle | null = null;
+  #transportBytes = 0;
+  #transportMovedAt = Number.NEGATIVE_INFINITY;
+  /** The remote re-joined under a new connection: its next offer/new peer is taken at any generation. */
+  #adoptNext = false;
+  #remoteStreamId: string | null = null;
+  #closed = false;
+
+  constructor(
+    ctx: MediaLinkContext,
+    init: { identity: string; linkId: string; initiator: boolean; connectionId: string; gen: number },
+  ) {
+    this.#ctx = ctx;
+    this.identity = init.identity;
+    this.linkId = init.linkId;
+    this.initiator = init.initiator;
+    this.#remoteConnectionId = init.connectionId;
+    this.#gen = init.gen;
+    const { settings, clock } = ctx.host;
+    this.#detector = new FrozenDetector(clock.now(), {
+      frozenAfterMs: settings.frozenAfterMs,
+      startupMs: ctx.startupMs,
+      intervalMs: settings.statsIntervalMs,
+    });
+    this.#repairer = new LinkRepairer(clock, ctx.policy, {
+      context: (renew) => ({ offerer: this.initiator, peerAlive: this.#peer?.alive ?? false, renew }),
+      whenSignalingUp: (signal) => ctx.host.whenSignalingUp(signal),
+      runStep: (step, attempt) => this.#runStep(step, attempt),
+      isHealthy: (since) => this.#isHealthy(since),
+      onRepairingChanged: (repairing) => this.#setHealth(this.#detector.setRepairing(repairing)),
+      onFinished: (outcome, attempts) =>
+        ctx.host.log(outcome === 'healthy' ? 'info' : 'warn', 'media link repair ended', {
+          identity: this.identity,
+          outcome,
+          attempts,
+          gen: this.#gen,
+        }),
+    });
+  }
+
+  get gen(): number {
+    return this.#gen;
+  }
+
+  get remoteConnectionId(): string {
+    return this.#remoteConnectionId;
+  }
+
+  get health(): StreamHealth {
+    return this.#detector.health;
+  }
+
+  /** The remote participant's media as received (tracks swapped in place across repairs). */
+  get remoteMedia(): MediaStream | null {
+    return this.#remoteMedia;
+  }
+
+  get transportState(): TransportState {
+    if (!this.#peer?.alive) return 'closed';
+    return this.#watchdog?.state ?? 'new';
+  }
+
+  get repairing(): boolean {
+    return this.#repairer.running;
+  }
+
+  /** The current RTCPeerConnection (diagnostics). */
+  get peerConnection(): RTCPeerConnection | null {
+    return this.#peer?.pc ?? null;
+  }
+
+  /** Builds the first peer (the offerer sends its offer at once). */
+  start(): void {
+    this.#rebuild(this.#gen, 'start');
+    this.#scheduleStats(0);
+  }
+
+  /** A negotiation or control message for this link from the other side. */
+  onMessage(fromConnectionId: string, ref: LinkRef, payload: MediaPayload): void {
+    if (this.#closed || ref.linkId !== this.linkId) return;
+    const freshPeer = payload.type === 'offer' || isReset(payload, RESET_REASON.newPeer);
+    if (fromConnectionId !== this.#remoteConnectionId || this.#adoptNext) {
+      if (freshPeer) {
+        // The participant re-joined under a new connection: its generations start over.
+        this.#remoteConnectionId = fromConnectionId;
+        this.#adoptNext = false;
+        this.#rebuild(ref.gen, 'remote re-joined');
+        if (payload.type === 'offer') this.#peer?.signal(payload);
+        return;
+      }
+      if (fromConnectionId !== this.#remoteConnectionId) return;
+    }
+    if (ref.gen < this.#gen) {
+      this.#ctx.host.log('debug', 'stale media message dropped', {
+        identity: this.identity,
+        gen: ref.gen,
+        current: this.#gen,
+        type: payload.type,
+      });
+      return;
+    }
+    if (ref.gen > this.#gen) {
+      if (!freshPeer) return;
+      this.#rebuild(ref.gen, 'remote new peer');
+      if (payload.type === 'offer') this.#peer?.signal(payload);
+      return;
+    }
+    if (payload.type === 'reset') {
+      if (!this.initiator) return;
+      if (payload.reason === RESET_REASON.repair) this.#repairer.request();
+      else if (payload.reason === RESET_REASON.renew) this.#repairer.request({ renew: true });
+      return;
+    }
+    if (this.#peer?.alive) this.#peer.signal(payload);
+    else if (!this.initiator && payload.type === 'offer') this.#repairer.request({ renew: true });
+  }
+
+  /** The remote participant re-joined under `connectionId` (same identity). */
+  onRemoteReplaced(connectionId: string): void {
+    if (this.#closed || connectionId === this.#remoteConnectionId) return;
+    this.#remoteConnectionId = connectionId;
+    if (this.initiator) this.#renew('remote re-joined');
+    else this.#adoptNext = true;
+  }
+
+  /** The local stream was published (or replaced) or unpublished. */
+  setLocalStream(next: MediaStream | null, previous: MediaStream | null): void {
+    if (!this.#peer) return;
+    if (previous && previous !== next) this.#peer.removeStream(previous);
+    if (next && next !== previous) this.#peer.addStream(next);
+  }
+
+  /** The remote participant's stream appeared, changed or went away. */
+  onRemoteStreamChanged(): void {
+    const stream = this.#ctx.remoteStream(this.identity);
+    if (!stream) {
+      this.#remoteStreamId = null;
+      return;
+    }
+    const now = this.#ctx.host.clock.now();
+    if (stream.streamId !== this.#remoteStreamId) {
+      // A new stream: its first frame is due from now, not from when the link was built.
+      this.#remoteStreamId = stream.streamId;
+      this.#detector.restart(now);
+    }
+    const active = stream.hasVideo ? stream.videoActive : stream.audioActive;
+    this.#setHealth(this.#detector.setActive(active, now));
+  }
+
+  /** Signaling is back after a drop: repair this link if it is broken or frozen (or always, if forced). */
+  onSignalingRestored(force: boolean): void {
+    if (this.#closed) return;
+    if (force) {
+      this.#repairer.request({ renew: true });
+      return;
+    }
+    const broken = this.transportState !== 'connected';
+    const frozen = this.health === 'frozen' || this.health === 'recovering';
+    if (broken || frozen || this.#repairer.running) this.#repairer.request();
+  }
+
+  /** Tears the link down for good: peer, connection, timers, listeners. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#repairer.cancel();
+    this.#dropPeer();
+    if (this.#statsTimer !== null) this.#ctx.host.clock.clearTimeout(this.#statsTimer);
+    this.#statsTimer = null;
+    if (this.#remoteMedia) for (const track of this.#remoteMedia.getTracks()) track.stop();
+  }
+
+  // --- peers --------------------------------------------------------------------------------------
+
+  #rebuild(gen: number, why: string): void {
+    const { host } = this.#ctx;
+    this.#dropPeer();
+    this.#gen = gen;
+    this.#ctx.onGeneration(this.identity, gen);
+    host.log('info', 'media link peer built', {
+      identity: this.identity,
+      gen,
+      why,
+      initiator: this.initiator,
+    });
+    const watchdog = new IceWatchdog(host.clock, host.settings.iceConnectionDisconnectedExceptionTimeout, {
+      onException: (name) => this.#exception(name),
+      onRepairNeeded: (cause) => {
+        host.log('info', 'media link needs repair', { identity: this.identity, cause, gen: this.#gen });
+        this.#repairer.request();
+      },
+    });
+    this.#watchdog = watchdog;
+    const peer: PeerLink = new PeerLink({
+      gen,
+      initiator: this.initiator,
+      config: this.#ctx.iceConfiguration(),
+      localStream: this.#ctx.localStream(),
+      createPeer: this.#ctx.createPeer,
+      events: {
+        onSignal: (payload) => {
+          if (this.#peer === peer) this.#send(payload);
+        },
+        onTrack: (track) => {
+          if (this.#peer === peer) this.#addRemoteTrack(track);
+        },
+        onTransport: (ice, connection) => {
+          if (this.#peer !== peer) return;
+          watchdog.update(ice, connection);
+          this.#repairer.check();
+        },
+        onDead: (reason) => {
+          if (this.#peer === peer) this.#onPeerDead(reason);
+        },
+      },
+    });
+    this.#peer = peer;
+    this.#detector.restart(host.clock.now());
+    this.#transportBytes = 0;
+  }
+
+  #dropPeer(): void {
+    this.#watchdog?.dispose();
+    this.#watchdog = null;
+    this.#peer?.close();
+    this.#peer = null;
+    if (this.#deadTimer !== null) this.#ctx.host.clock.clearTimeout(this.#deadTimer);
+    this.#deadTimer = null;
+  }
+
+  /** Offerer: a fresh peer under the next generation; the answerer is told first. */
+  #renew(why: string): void {
+    const gen = this.#gen + 1;
+    this.#ctx.host.sendMedia(
+      this.#remoteConnectionId,
+      { linkId: this.linkId, gen },
+      { type: 'reset', reason: RESET_REASON.newPeer },
+    );
+    this.#rebuild(gen, why);
+  }
+
+  #onPeerDead(reason: string): void {
+    const { host } = this.#ctx;
+    host.log('info', 'media link peer destroyed by simple-peer', { identity: this.identity, reason });
+    this.#repairer.check();
+    if (this.#watchdog?.state === 'failed') return; // the watchdog already asked for a repair
+    // The other side may be leaving (its departure is on the way): give it a moment first.
+    if (this.#deadTimer !== null) return;
+    this.#deadTimer = host.clock.setTimeout(() => {
+      this.#deadTimer = null;
+      if (!this.#closed && !this.#peer?.alive) this.#repairer.request();
+    }, 1000);
+  }
+
+  #runStep(step: RepairStep, attempt: number): void {
+    const { host } = this.#ctx;
+    host.log('info', 'media link repair step', { identity: this.identity, step, attempt, gen: this.#gen });
+    const ref = { linkId: this.linkId, gen: this.#gen };
+    switch (step) {
+      case 'iceRestart':
+        if (!this.#peer?.restartIce()) this.#renew('ice restart impossible');
+        break;
+      case 'newPeer':
+        this.#renew('repair');
+        break;
+      case 'requestRepair':
+        host.sendMedia(this.#remoteConnectionId, ref, { type: 'reset', reason: RESET_REASON.repair });
+        break;
+      case 'requestNewPeer':
+        host.sendMedia(this.#remoteConnectionId, ref, { type: 'reset', reason: RESET_REASON.renew });
+        break;
+    }
+  }
+
+  #isHealthy(since: number): boolean {
+    if (this.transportState !== 'connected') return false;
+    const stream = this.#ctx.remoteStream(this.identity);
+    if (!stream) return true;
+    const active = stream.hasVideo ? stream.videoActive : stream.audioActive;
+    return !active || this.#detector.lastRiseAt >= since;
+  }
+
+  #send(payload: MediaPayload): void {
+    this.#ctx.host.sendMedia(this.#remoteConnectionId, { linkId: this.linkId, gen: this.#gen }, payload);
+  }
+
+  #exception(name: ExceptionName): void {
+    const stream = this.#ctx.remoteStream(this.identity);
+    const streamId = stream?.streamId ?? this.#ctx.localStreamId();
+    this.#ctx.host.emit('exception', {
+      name,
+      message: `${name} on the media link with ${this.identity}`,
+      origin: {
+        ...(streamId !== undefined ? { streamId } : {}),
+        connectionId: this.#remoteConnectionId,
+        identity: this.identity,
+      },
+    });
+  }
+
+  // --- remote media and health --------------------------------------------------------------------
+
+  #addRemoteTrack(track: MediaStreamTrack): void {
+    if (!this.#remoteMedia) this.#remoteMedia = new MediaStream();
+    const media = this.#remoteMedia;
+    for (const old of media.getTracks()) {
+      if (old.kind === track.kind && old !== track) media.removeTrack(old);
+    }
+    if (!media.getTracks().includes(track)) media.addTrack(track);
+    this.#ctx.onRemoteMedia(this.identity, media);
+  }
+
+  #setHealth(health: StreamHealth): void {
+    this.#ctx.onHealth(this.identity, health);
+  }
+
+  #scheduleStats(delay: number): void {
+    if (this.#closed) return;
+    const { clock } = this.#ctx.host;
+    this.#statsTimer = clock.setTimeout(() => {
+      this.#statsTimer = null;
+      void this.#sample().finally(() => {
+        const { statsIntervalMs } = this.#ctx.host.settings;
+        const due = this.#detector.checkDueAt;
+        const now = clock.now();
+        const next = due !== null && due > now ? Math.min(statsIntervalMs, due - now + 5) : statsIntervalMs;
+        this.#scheduleStats(next);
+      });
+    }, delay);
+  }
+
+  async #sample(): Promise<void> {
+    const peer = this.#peer;
+    if (!peer) return;
+    const report = await peer.stats();
+    if (!report || this.#closed || peer !== this.#peer) return;
+    const { clock, settings } = this.#ctx.host;
+    const now = clock.now();
+    const videoTrack = this.#remoteMedia?.getVideoTracks()[0];
+    const stats = readLinkStats(report, videoTrack?.id);
+    if (stats.transportBytesReceived > this.#transportBytes) this.#transportMovedAt = now;
+    this.#transportBytes = stats.transportBytesReceived;
+    const stream = this.#ctx.remoteStream(this.identity);
+    if (!stream) return;
+    const inbound = stream.hasVideo ? stats.video : stats.audio;
+    const before = this.#detector.health;
+    const health = this.#detector.observe({
+      at: now,
+      key: `${peer.gen}:${inbound?.id ?? 'none'}`,
+      counter: inbound ? (stream.hasVideo ? inbound.framesDecoded : inbound.packetsReceived) : 0,
+      lastPacketAgeMs: inbound?.lastPacketAgeMs,
+    });
+    this.#setHealth(health);
+    if (health === 'live' && before !== 'live') this.#repairer.check();
+    if (health === 'frozen' && before !== 'frozen') {
+      this.#exception('MEDIA_FROZEN');
+      // Frames stopped but the path still carries traffic: ICE will not notice, so repair now.
+      // A silent path is the ICE watchdog's to judge (it may heal by itself).
+      const pathAlive = now - this.#transportMovedAt <= settings.frozenAfterMs;
+      if (this.transportState === 'connected' && pathAlive) this.#repairer.request();
+    }
+  }
+}
+
+function isReset(payload: MediaPayload, reason: string): boolean {
+  return payload.type === 'reset' && payload.reason === reason;
+}

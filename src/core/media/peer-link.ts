@@ -1,0 +1,170 @@
+import type { MediaPayload } from '../../protocol';
+import { toPayload, toSignal } from './signal-payload';
+import type { SimplePeerFactory, SimplePeerLike } from './simple-peer-like';
+
+/** What one peer reports to its media link. */
+export interface PeerLinkEvents {
+  /** A negotiation message to relay to the other side. */
+  onSignal(payload: MediaPayload): void;
+  /** A remote track arrived. */
+  onTrack(track: MediaStreamTrack): void;
+  /** `iceConnectionState` or `connectionState` changed (read from the RTCPeerConnection itself). */
+  onTransport(ice: RTCIceConnectionState, connection: RTCPeerConnectionState | undefined): void;
+  /** simple-peer destroyed the peer by itself (ICE/connection failed, channel closed, error). */
+  onDead(reason: string): void;
+}
+
+/** Options of {@link PeerLink}. */
+export interface PeerLinkOptions {
+  gen: number;
+  initiator: boolean;
+  config: RTCConfiguration;
+  localStream: MediaStream | null;
+  createPeer: SimplePeerFactory;
+  events: PeerLinkEvents;
+}
+
+/**
+ * One simple-peer peer of a media link, at one generation. It keeps its own reference to the
+ * RTCPeerConnection and watches it directly, because simple-peer destroys (and forgets) the peer on
+ * `failed`: the link learns of that through `onDead` and recovers without this object.
+ * `close()` releases everything: the peer, the RTCPeerConnection, remote tracks and every listener.
+ */
+export class PeerLink {
+  readonly gen: number;
+  readonly initiator: boolean;
+  /** The RTCPeerConnection (kept even after simple-peer forgets it, so it can be closed for sure). */
+  readonly pc: RTCPeerConnection | null;
+  readonly #peer: SimplePeerLike;
+  readonly #events: PeerLinkEvents;
+  readonly #remoteTracks = new Set<MediaStreamTrack>();
+  readonly #detach: (() => void)[] = [];
+  #closed = false;
+  #dead = false;
+
+  constructor(options: PeerLinkOptions) {
+    this.gen = options.gen;
+    this.initiator = options.initiator;
+    this.#events = options.events;
+    const peer = options.createPeer({
+      initiator: options.initiator,
+      config: options.config,
+      streams: options.localStream ? [options.localStream] : [],
+      trickle: true,
+    });
+    this.#peer = peer;
+    this.pc = peer._pc;
+    peer.on('signal', (data) => {
+      if (this.#closed) return;
+      const payload = toPayload(data);
+      if (payload) this.#events.onSignal(payload);
+    });
+    peer.on('track', (track) => {
+      if (this.#closed) return;
+      this.#remoteTracks.add(track);
+      this.#events.onTrack(track);
+    });
+    peer.on('error', (error) => this.#markDead(error.code ?? error.message));
+    peer.on('close', () => this.#markDead('closed'));
+    const pc = this.pc;
+    if (pc) {
+      const report = () => {
+        if (!this.#closed) this.#events.onTransport(pc.iceConnectionState, pc.connectionState);
+      };
+      pc.addEventListener('iceconnectionstatechange', report);
+      pc.addEventListener('connectionstatechange', report);
+      this.#detach.push(() => {
+        pc.removeEventListener('iceconnectionstatechange', report);
+        pc.removeEventListener('connectionstatechange', report);
+      });
+    }
+  }
+
+  /** False once simple-peer destroyed the peer or the connection is closed. */
+  get alive(): boolean {
+    return !this.#closed && !this.#dead && !this.#peer.destroyed && this.pc?.signalingState !== 'closed';
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Feeds a negotiation message from the other side. */
+  signal(payload: MediaPayload): void {
+    if (!this.alive) return;
+    const data = toSignal(payload);
+    if (!data) return;
+    try {
+      this.#peer.signal(data);
+    } catch (error) {
+      this.#markDead(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** Restarts ICE on this connection and renegotiates (offerer only). False when it cannot. */
+  restartIce(): boolean {
+    const pc = this.pc;
+    if (!this.alive || !pc || !this.initiator) return false;
+    try {
+      pc.restartIce();
+      this.#peer.negotiate();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  addStream(stream: MediaStream): void {
+    if (!this.alive) return;
+    try {
+      this.#peer.addStream(stream);
+    } catch {
+      // already added: nothing to do
+    }
+  }
+
+  removeStream(stream: MediaStream): void {
+    if (!this.alive) return;
+    try {
+      this.#peer.removeStream(stream);
+    } catch {
+      // never added: nothing to do
+    }
+  }
+
+  /** The connection's stats, or null once it is gone. */
+  async stats(): Promise<RTCStatsReport | null> {
+    const pc = this.pc;
+    if (this.#closed || !pc || pc.signalingState === 'closed') return null;
+    try {
+      return await pc.getStats();
+    } catch {
+      return null;
+    }
+  }
+
+  /** Releases the peer, its RTCPeerConnection, its remote tracks and every listener. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const detach of this.#detach.splice(0)) detach();
+    this.#peer.removeAllListeners();
+    // simple-peer emits `error`/`close` a tick after destroy(); an EventEmitter without an `error`
+    // listener would throw, so keep a silent one.
+    this.#peer.on('error', () => {});
+    if (!this.#peer.destroyed) this.#peer.destroy();
+    try {
+      this.pc?.close();
+    } catch {
+      // already closed
+    }
+    for (const track of this.#remoteTracks) track.stop();
+    this.#remoteTracks.clear();
+  }
+
+  #markDead(reason: string): void {
+    if (this.#closed || this.#dead) return;
+    this.#dead = true;
+    this.#events.onDead(reason);
+  }
+}
