@@ -49,6 +49,8 @@ export default defineConfig({
     rollupOptions: {
       external: (id) => external.some((dep) => id === dep || id.startsWith(`${dep}/`)),
       output: {
+        // The React entry holds hooks and context: a client module for React Server Components apps.
+        banner: (chunk) => (chunk.isEntry && chunk.name === 'index' ? "'use client';" : ''),
         assetFileNames: (asset) =>
           asset.names.includes('styles.css') ? 'styles.css' : 'assets/[name]-[hash][extname]',
       },

@@ -4,6 +4,12 @@
  * then prints how to get a session and a token. Works on a fresh machine after `npm install`: the
  * TypeScript source runs through tsx (a devDependency), no build step.
  *
+ * Then the playground: the chaos sidecar (stories/playground/chaos-server.ts: a TCP proxy per
+ * participant, TURN + UDP paths when coturn is installed) and Storybook (port 6006 or $STORYBOOK_PORT,
+ * the next free one if taken) with the live Playground story. The sidecar asks this script over IPC to
+ * crash (SIGKILL, then restart empty on the same port) or freeze (SIGSTOP/SIGCONT) the server.
+ * `HOLDFAST_PLAYGROUND=0` runs the server alone.
+ *
  * Every child process is started here, listed in `children`, and stopped (SIGTERM by pid, then SIGKILL)
  * when this script is stopped (Ctrl+C / SIGTERM) or when any child exits. More children (Storybook)
  * are added with another `startChild(...)` call.
@@ -18,6 +24,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PORT = process.env.PORT ?? '4000';
 const SECRET = process.env.HOLDFAST_SECRET || randomBytes(24).toString('hex');
 const STOP_GRACE_MS = 5000;
+const PLAYGROUND = process.env.HOLDFAST_PLAYGROUND !== '0';
+const STORYBOOK_PORT = process.env.STORYBOOK_PORT ?? '6006';
 
 /** @type {Set<import('node:child_process').ChildProcess>} */
 const children = new Set();
@@ -27,15 +35,18 @@ let stopping = false;
  * Starts a child with piped stdout (each line goes to `onLine`) and inherited stderr.
  * @param {string} name
  * @param {string[]} args arguments of `node`
- * @param {{ env?: NodeJS.ProcessEnv, onLine: (line: string) => void }} options
+ * @param {{ env?: NodeJS.ProcessEnv, onLine: (line: string) => void, ipc?: boolean, onExit?: () => boolean }} options
+ *   `onExit` returns true when it handles the exit itself (a planned restart).
  */
-function startChild(name, args, { env = process.env, onLine }) {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+function startChild(name, args, { env = process.env, onLine, ipc = false, onExit }) {
+  const stdio = ['ignore', 'pipe', 'inherit', ...(ipc ? ['ipc'] : [])];
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio });
   children.add(child);
   createInterface({ input: child.stdout }).on('line', onLine);
   child.once('exit', (code, signal) => {
     children.delete(child);
     if (stopping) return;
+    if (onExit?.()) return;
     console.error(`[start] ${name} exited (${code ?? signal}); stopping everything`);
     void stopAll(code === 0 ? 1 : (code ?? 1));
   });
@@ -56,6 +67,7 @@ async function stopAll(exitCode) {
             clearTimeout(kill);
             done();
           });
+          child.kill('SIGCONT'); // a frozen (SIGSTOPped) server must wake up to handle SIGTERM
           child.kill('SIGTERM');
         }),
     ),
@@ -99,13 +111,91 @@ Protocol and REST reference: docs/protocol.md. Ctrl+C stops everything.
 `);
 }
 
-startChild('server', ['--import', 'tsx', 'src/server/cli.ts', '--dev', '--port', PORT], {
-  env: { ...process.env, HOLDFAST_SECRET: SECRET },
-  onLine: (text) => {
-    console.log(formatServerLine(text));
-    if (text.includes('"msg":"listening"')) printHowTo(JSON.parse(text).url);
-  },
-});
+let server = null;
+let serverPort = PORT;
+let restartServer = false;
+let playgroundStarted = false;
+
+/** Starts (or, after a crash test, restarts) the server on the same port. */
+function startServer() {
+  server = startChild('server', ['--import', 'tsx', 'src/server/cli.ts', '--dev', '--port', serverPort], {
+    env: { ...process.env, HOLDFAST_SECRET: SECRET },
+    onLine: (text) => {
+      console.log(formatServerLine(text));
+      if (!text.includes('"msg":"listening"')) return;
+      const { url, port } = JSON.parse(text);
+      serverPort = String(port);
+      if (playgroundStarted) return;
+      printHowTo(url);
+      if (PLAYGROUND) {
+        playgroundStarted = true;
+        startPlayground(port, url);
+      }
+    },
+    onExit: () => {
+      if (!restartServer) return false;
+      restartServer = false;
+      console.log('[start] server killed by the playground; restarting it empty on the same port');
+      setTimeout(startServer, 300);
+      return true;
+    },
+  });
+}
+
+/** Carries out what the chaos sidecar asks for the server process (crash tests from the Playground). */
+function onSidecarMessage(message) {
+  if (message?.type !== 'holdfast-server' || !server) return;
+  if (message.action === 'crash') {
+    restartServer = true;
+    server.kill('SIGKILL');
+  } else if (message.action === 'freeze') {
+    const frozen = server;
+    frozen.kill('SIGSTOP');
+    console.log(`[start] server frozen (SIGSTOP) for ${message.ms} ms`);
+    setTimeout(() => frozen.kill('SIGCONT'), Math.min(60_000, Number(message.ms) || 0));
+  }
+}
+
+/** The chaos sidecar, then Storybook pointed at it. */
+function startPlayground(port, serverUrl) {
+  const sidecar = startChild(
+    'chaos sidecar',
+    ['--import', 'tsx', 'stories/playground/chaos-server.ts', '--server-port', String(port)],
+    {
+      ipc: true,
+      onLine: (text) => {
+        if (!text.includes('"msg":"chaos listening"')) return console.log(`[chaos] ${text}`);
+        const { url } = JSON.parse(text);
+        console.log(`[chaos] sidecar on ${url}`);
+        startStorybook(url, serverUrl);
+      },
+    },
+  );
+  sidecar.on('message', onSidecarMessage);
+}
+
+function startStorybook(chaosUrl, serverUrl) {
+  startChild(
+    'storybook',
+    ['node_modules/storybook/dist/bin/dispatcher.js', 'dev', '-p', STORYBOOK_PORT, '--no-open', '--ci'],
+    {
+      env: {
+        ...process.env,
+        STORYBOOK_DISABLE_TELEMETRY: '1',
+        STORYBOOK_HOLDFAST_CHAOS_URL: chaosUrl,
+        STORYBOOK_HOLDFAST_URL: serverUrl,
+      },
+      onLine: (text) => {
+        console.log(`[storybook] ${text}`);
+        const local = /Local:\s+(http\S+)/.exec(text);
+        if (local)
+          console.log(`\nPlayground: ${local[1]}?path=/story/playground-live-call--three-participants\n`);
+      },
+    },
+  );
+}
+
+startServer();
 
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void stopAll(0));
 process.once('exit', () => {

@@ -9,7 +9,7 @@ describe('npm start (scripts/start.mjs)', () => {
   it('starts the dev server, prints working curl lines, and stops its server on SIGTERM', async () => {
     const child = spawn(process.execPath, ['scripts/start.mjs'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, PORT: '0', HOLDFAST_SECRET: '' },
+      env: { ...process.env, PORT: '0', HOLDFAST_SECRET: '', HOLDFAST_PLAYGROUND: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     trackChild(child);
