@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { FrozenDetector, type MediaSample } from '../../../src/core/media/frozen-detector';
+import { FakeClock } from './support/fake-clock';
+
+const OPTIONS = { frozenAfterMs: 1500, startupMs: 4000, intervalMs: 500 };
+
+/** Drives a detector with one sample per interval; `frames(at)` gives framesDecoded at each time. */
+function run(clockStart = 0) {
+  let now = clockStart;
+  const detector = new FrozenDetector(now, OPTIONS);
+  const changes: { at: number; health: string }[] = [];
+  let last = detector.health;
+  const record = () => {
+    if (detector.health !== last) changes.push({ at: now, health: detector.health });
+    last = detector.health;
+  };
+  return {
+    detector,
+    changes,
+    get now() {
+      return now;
+    },
+    sample(sample: Omit<MediaSample, 'at' | 'key'> & { key?: string }, stepMs = 500) {
+      now += stepMs;
+      detector.observe({ key: 'rx1', ...sample, at: now });
+      record();
+    },
+    call(fn: (d: FrozenDetector, at: number) => void) {
+      fn(detector, now);
+      record();
+    },
+  };
+}
+
+describe('FrozenDetector', () => {
+  it('stays live while decoded frames rise', () => {
+    const t = run();
+    for (let i = 1; i <= 20; i++) t.sample({ counter: i * 10 });
+    expect(t.detector.health).toBe('live');
+    expect(t.changes).toEqual([]);
+  });
+
+  it('marks a stall frozen once frames have not moved for frozenAfterMs', () => {
+    const t = run();
+    for (let i = 1; i <= 4; i++) t.sample({ counter: i * 10 }); // last rise at 2000
+    t.sample({ counter: 40 }); // 2500
+    t.sample({ counter: 40 }); // 3000
+    expect(t.detector.health).toBe('live');
+    t.sample({ counter: 40 }); // 3500 = 2000 + 1500
+    expect(t.changes).toEqual([{ at: 3500, health: 'frozen' }]);
+  });
+
+  it('dates the stall from the last packet when packets stopped before the last rise was seen', () => {
+    const t = run();
+    for (let i = 1; i <= 4; i++) t.sample({ counter: i * 10, lastPacketAgeMs: 20 }); // rise seen at 2000
+    // Packets stopped at 1700 (age 800 at 2500): the stall is dated 1700, so 1500 ms later is 3200.
+    t.sample({ counter: 40, lastPacketAgeMs: 800 });
+    expect(t.detector.checkDueAt).toBe(3200);
+    t.sample({ counter: 40, lastPacketAgeMs: 1500 }, 700); // 3200
+    expect(t.changes).toEqual([{ at: 3200, health: 'frozen' }]);
+  });
+
+  it('never dates a stall earlier than one interval before the last rise', () => {
+    const t = run();
+    for (let i = 1; i <= 4; i++) t.sample({ counter: i * 10 }); // rise seen at 2000
+    t.sample({ counter: 40, lastPacketAgeMs: 100_000 });
+    expect(t.detector.checkDueAt).toBe(1500 + 1500);
+  });
+
+  it('goes back to live only when frames rise again', () => {
+    const t = run();
+    t.sample({ counter: 10 });
+    for (let i = 0; i < 4; i++) t.sample({ counter: 10 });
+    expect(t.detector.health).toBe('frozen');
+    t.call((d) => d.setRepairing(true));
+    expect(t.detector.health).toBe('recovering');
+    t.sample({ counter: 10 });
+    expect(t.detector.health).toBe('recovering');
+    t.sample({ counter: 11 });
+    expect(t.changes.map((c) => c.health)).toEqual(['frozen', 'recovering', 'live']);
+  });
+
+  it('falls back to frozen when a repair ends without frames', () => {
+    const t = run();
+    t.sample({ counter: 10 });
+    for (let i = 0; i < 4; i++) t.sample({ counter: 10 });
+    t.call((d) => d.setRepairing(true));
+    t.call((d) => d.setRepairing(false));
+    expect(t.changes.map((c) => c.health)).toEqual(['frozen', 'recovering', 'frozen']);
+  });
+
+  it('reads a stall while a repair runs as recovering, not frozen', () => {
+    const t = run();
+    t.sample({ counter: 10 });
+    t.call((d) => d.setRepairing(true));
+    for (let i = 0; i < 4; i++) t.sample({ counter: 10 });
+    expect(t.changes.map((c) => c.health)).toEqual(['recovering']);
+  });
+
+  it('is muted, not frozen, while the publisher has its video off', () => {
+    const t = run();
+    t.sample({ counter: 10 });
+    t.call((d, at) => d.setActive(false, at));
+    for (let i = 0; i < 10; i++) t.sample({ counter: 10 });
+    expect(t.detector.health).toBe('muted');
+    t.call((d, at) => d.setActive(true, at));
+    expect(t.detector.health).toBe('live');
+    // Video back on: frames are due again, within the startup allowance plus frozenAfterMs.
+    for (let i = 0; i < 10; i++) t.sample({ counter: 10 });
+    expect(t.detector.health).toBe('live');
+    for (let i = 0; i < 2; i++) t.sample({ counter: 10 });
+    expect(t.detector.health).toBe('frozen');
+  });
+
+  it('gives a new stream the startup allowance before its first frame', () => {
+    const t = run();
+    for (let i = 0; i < 10; i++) t.sample({ counter: 0 }); // 5000 < 4000 + 1500
+    expect(t.detector.health).toBe('live');
+    t.sample({ counter: 0 }); // 5500
+    expect(t.changes).toEqual([{ at: 5500, health: 'frozen' }]);
+  });
+
+  it('restarts the count for a new receiver (new peer), so its first frames count as a rise', () => {
+    const t = run();
+    t.sample({ counter: 500 });
+    for (let i = 0; i < 4; i++) t.sample({ counter: 500 });
+    expect(t.detector.health).toBe('frozen');
+    t.sample({ key: 'rx2', counter: 3 });
+    expect(t.detector.health).toBe('live');
+  });
+
+  it('asks for a check exactly when a stall would turn into frozen', () => {
+    const t = run();
+    t.sample({ counter: 10 }); // rise at 500
+    t.sample({ counter: 10 });
+    expect(t.detector.checkDueAt).toBe(2000);
+  });
+
+  it('runs on a fake clock: a stall at 20 fps is detected within 2 s of the last frame', async () => {
+    const clock = new FakeClock(0);
+    const detector = new FrozenDetector(clock.now(), OPTIONS);
+    let frames = 0;
+    let frozenAt: number | null = null;
+    // 20 fps; the last frame at 3.0 s and the last packet at 3.03 s; sampling every 500 ms or at checkDueAt.
+    const tick = () => {
+      const now = clock.now();
+      frames = Math.floor(Math.min(now, 3030) / 50);
+      const age = now - Math.min(now, 3030);
+      detector.observe({ at: now, key: 'rx', counter: frames, lastPacketAgeMs: age });
+      if (detector.health === 'frozen' && frozenAt === null) frozenAt = now;
+      const due = detector.checkDueAt;
+      const next = due !== null && due > now ? Math.min(500, due - now) : 500;
+      clock.setTimeout(tick, next);
+    };
+    clock.setTimeout(tick, 500);
+    await clock.advance(10_000);
+    expect(frozenAt).not.toBeNull();
+    expect((frozenAt ?? 0) - 3000).toBeGreaterThanOrEqual(1500);
+    expect((frozenAt ?? 0) - 3000).toBeLessThan(2000);
+  });
+});

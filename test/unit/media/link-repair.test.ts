@@ -1,0 +1,277 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_REPAIR_POLICY, repairStep, retryDelay } from '../../../src/core/media/repair-policy';
+import { joinedPlane } from './support/plane-fixture';
+
+const resetsOf = (sent: { payload: { type: string }; link: { gen: number } }[]) =>
+  sent
+    .filter((m) => m.payload.type === 'reset')
+    .map((m) => ({ gen: m.link.gen, reason: (m.payload as unknown as { reason: string }).reason }));
+
+/** alice offers to bob (alice < bob); bob answers alice. */
+function connected(local: 'alice' | 'bob', settings = {}) {
+  const fx = joinedPlane(local, [local === 'alice' ? 'bob' : 'alice'], settings);
+  fx.peers[0]?.pc.setState('connected', 'connected');
+  return fx;
+}
+
+describe('repair policy', () => {
+  it('escalates from an ICE restart to fresh peers on the offering side', () => {
+    const ctx = { offerer: true, peerAlive: true, renew: false };
+    expect([0, 1, 2, 3].map((a) => repairStep(a, ctx))).toEqual([
+      'iceRestart',
+      'newPeer',
+      'newPeer',
+      'newPeer',
+    ]);
+    expect(repairStep(0, { ...ctx, peerAlive: false })).toBe('newPeer');
+    expect(repairStep(0, { ...ctx, renew: true })).toBe('newPeer');
+  });
+
+  it('only asks on the answering side, first for a repair, then for a fresh peer', () => {
+    const ctx = { offerer: false, peerAlive: true, renew: false };
+    expect([0, 1, 2].map((a) => repairStep(a, ctx))).toEqual([
+      'requestRepair',
+      'requestRepair',
+      'requestNewPeer',
+    ]);
+    expect(repairStep(0, { ...ctx, peerAlive: false })).toBe('requestNewPeer');
+  });
+
+  it('pauses only from the third attempt on, doubling up to the cap', () => {
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map((a) => retryDelay(a, DEFAULT_REPAIR_POLICY))).toEqual([
+      0, 0, 500, 1000, 2000, 4000, 4000, 4000,
+    ]);
+  });
+});
+
+describe('ICE watchdog on a link (offering side)', () => {
+  it('M2: disconnected → exception with the stream as origin, ICE restart after 4000 ms', async () => {
+    const { peers, clock, eventsNamed } = connected('alice');
+    const pc = peers[0]?.pc;
+    pc?.setState('disconnected', 'disconnected');
+    expect(eventsNamed('exception')).toEqual([
+      expect.objectContaining({
+        name: 'ICE_CONNECTION_DISCONNECTED',
+        origin: { streamId: 's-bob', connectionId: 'c-bob', identity: 'bob' },
+      }),
+    ]);
+    await clock.advance(3999);
+    expect(pc?.restarts).toBe(0);
+    await clock.advance(1);
+    expect(pc?.restarts).toBe(1);
+    expect(peers[0]?.negotiations).toBe(1);
+  });
+
+  it('M2 healing by itself: no repair when the connection is back within the timeout', async () => {
+    const { peers, clock, sent } = connected('alice');
+    const pc = peers[0]?.pc;
+    pc?.setState('disconnected', 'disconnected');
+    await clock.advance(3000);
+    pc?.setState('connected', 'connected');
+    await clock.advance(20_000);
+    expect(pc?.restarts).toBe(0);
+    expect(peers).toHaveLength(1);
+    expect(resetsOf(sent)).toEqual([]);
+  });
+
+  it('M1: failed (simple-peer destroys its peer) → exception and a fresh peer at once, without that peer', async () => {
+    const { peers, clock, sent, eventsNamed } = connected('alice');
+    peers[0]?.failAndDestroy();
+    await clock.advance(0);
+    expect(eventsNamed('exception').map((e) => e.name)).toEqual(['ICE_CONNECTION_FAILED']);
+    expect(eventsNamed('exception')[0]?.origin?.streamId).toBe('s-bob');
+    expect(peers).toHaveLength(2);
+    expect(peers[1]?.options.initiator).toBe(true);
+    expect(peers[1]?.options.config).toEqual(peers[0]?.options.config);
+    expect(resetsOf(sent)).toEqual([{ gen: 1, reason: 'new-peer' }]);
+    expect(peers[0]?.pc.listenerCount).toBe(0);
+  });
+
+  it('escalates to a fresh peer when the ICE restart does not bring the link back within its budget', async () => {
+    const { peers, clock, sent } = connected('alice');
+    peers[0]?.pc.setState('disconnected', 'disconnected');
+    await clock.advance(4000);
+    expect(peers[0]?.pc.restarts).toBe(1);
+    await clock.advance(DEFAULT_REPAIR_POLICY.iceRestartBudgetMs - 1);
+    expect(peers).toHaveLength(1);
+    await clock.advance(1);
+    expect(peers).toHaveLength(2);
+    expect(resetsOf(sent)).toEqual([{ gen: 1, reason: 'new-peer' }]);
+  });
+
+  it('never runs two repairs of one link at once', async () => {
+    const { peers, clock, plane } = connected('alice');
+    peers[0]?.pc.setState('disconnected', 'disconnected');
+    await clock.advance(4000);
+    // More triggers while the ICE restart runs: a remote request and a signaling restore.
+    plane.onMediaMessage(
+      'c-bob',
+      'bob',
+      { linkId: 'alice|bob', gen: 0 },
+      { type: 'reset', reason: 'repair' },
+    );
+    plane.onSignalingRestored({ downtimeMs: 9000 });
+    await clock.advance(100);
+    expect(peers[0]?.pc.restarts).toBe(1);
+    expect(peers).toHaveLength(1);
+  });
+
+  it('stops repairing once the link is healthy again', async () => {
+    const { peers, clock } = connected('alice');
+    const pc = peers[0]?.pc;
+    pc?.setState('disconnected', 'disconnected');
+    await clock.advance(4000);
+    pc?.setState('connected', 'connected');
+    // Frames are needed too: the stream's receiver reports rising framesDecoded.
+    if (pc)
+      pc.stats = [{ id: 'in1', type: 'inbound-rtp', kind: 'video', framesDecoded: 50, packetsReceived: 60 }];
+    await clock.advance(600);
+    await clock.advance(30_000);
+    expect(pc?.restarts).toBe(1);
+    expect(peers).toHaveLength(1);
+  });
+
+  it('waits for signaling before a repair step', async () => {
+    const { peers, clock, setSignaling } = connected('alice');
+    setSignaling(false);
+    peers[0]?.pc.setState('disconnected', 'disconnected');
+    await clock.advance(10_000);
+    expect(peers[0]?.pc.restarts).toBe(0);
+    setSignaling(true);
+    await clock.advance(0);
+    expect(peers[0]?.pc.restarts).toBe(1);
+  });
+});
+
+describe('ICE watchdog on a link (answering side)', () => {
+  it('asks the offerer for a repair after the timeout instead of offering itself', async () => {
+    const { peers, clock, sent } = connected('bob');
+    peers[0]?.pc.setState('disconnected', 'disconnected');
+    await clock.advance(4000);
+    expect(peers[0]?.pc.restarts).toBe(0);
+    expect(resetsOf(sent)).toEqual([{ gen: 0, reason: 'repair' }]);
+  });
+
+  it('asks for a fresh peer when simple-peer destroyed its own', async () => {
+    const { peers, clock, sent } = connected('bob');
+    peers[0]?.failAndDestroy();
+    await clock.advance(0);
+    expect(resetsOf(sent)).toEqual([{ gen: 0, reason: 'renew' }]);
+    expect(peers).toHaveLength(1);
+  });
+});
+
+describe('requests from the answering side (offering side)', () => {
+  it('restarts ICE on a repair request and builds a fresh peer on a renew request', async () => {
+    const { peers, clock, plane } = connected('alice');
+    plane.onMediaMessage(
+      'c-bob',
+      'bob',
+      { linkId: 'alice|bob', gen: 0 },
+      { type: 'reset', reason: 'repair' },
+    );
+    await clock.advance(0);
+    expect(peers[0]?.pc.restarts).toBe(1);
+    const other = connected('alice');
+    other.plane.onMediaMessage(
+      'c-bob',
+      'bob',
+      { linkId: 'alice|bob', gen: 0 },
+      { type: 'reset', reason: 'renew' },
+    );
+    await other.clock.advance(0);
+    expect(other.peers).toHaveLength(2);
+  });
+});
+
+describe('after reconnected (S2)', () => {
+  it('leaves healthy links alone', async () => {
+    const { peers, clock, plane, sent } = connected('alice');
+    plane.onSignalingRestored({ downtimeMs: 9000 });
+    await clock.advance(0);
+    expect(peers[0]?.pc.restarts).toBe(0);
+    expect(peers).toHaveLength(1);
+    expect(resetsOf(sent)).toEqual([]);
+  });
+
+  it('repairs a broken link at once, without waiting for the disconnected timeout', async () => {
+    const { peers, clock, plane } = connected('alice');
+    peers[0]?.pc.setState('disconnected', 'disconnected');
+    await clock.advance(1000);
+    plane.onSignalingRestored({ downtimeMs: 9000 });
+    await clock.advance(0);
+    expect(peers[0]?.pc.restarts).toBe(1);
+  });
+
+  it('renews every link with forceMediaReconnectionAfterNetworkDrop', async () => {
+    const { peers, clock, plane, sent } = joinedPlane('alice', ['bob', 'carol'], {
+      forceMediaReconnectionAfterNetworkDrop: true,
+    });
+    for (const peer of peers) peer.pc.setState('connected', 'connected');
+    plane.onSignalingRestored({ downtimeMs: 9000 });
+    await clock.advance(0);
+    expect(peers).toHaveLength(4);
+    expect(resetsOf(sent)).toEqual([
+      { gen: 1, reason: 'new-peer' },
+      { gen: 1, reason: 'new-peer' },
+    ]);
+    expect(peers.slice(0, 2).every((p) => p.pc.closed)).toBe(true);
+  });
+});
+
+describe('frozen stream on a link', () => {
+  const video = (frames: number, bytes: number) => [
+    { id: 'in1', type: 'inbound-rtp', kind: 'video', framesDecoded: frames, packetsReceived: frames },
+    { id: 'tr', type: 'transport', bytesReceived: bytes },
+  ];
+
+  it('M3: frames stop while the path still carries traffic → frozen, exception, repair at once', async () => {
+    const { peers, clock, eventsNamed } = connected('alice');
+    const pc = peers[0]?.pc;
+    if (!pc) throw new Error('no peer');
+    let frames = 0;
+    let bytes = 0;
+    for (let i = 0; i < 10; i++) {
+      frames += 10;
+      bytes += 1000;
+      pc.stats = video(frames, bytes);
+      await clock.advance(500);
+    }
+    expect(eventsNamed('streamHealthChanged')).toEqual([]);
+    for (let i = 0; i < 5; i++) {
+      bytes += 1000; // audio and RTCP still arrive
+      pc.stats = video(frames, bytes);
+      await clock.advance(500);
+    }
+    const health = eventsNamed('streamHealthChanged').map((e) => e.health);
+    expect(health).toEqual(['frozen', 'recovering']);
+    expect(eventsNamed('exception').map((e) => e.name)).toEqual(['MEDIA_FROZEN']);
+    expect(pc.restarts).toBe(1);
+    pc.stats = video(frames + 5, bytes + 1000);
+    await clock.advance(500);
+    expect(eventsNamed('streamHealthChanged').map((e) => e.health)).toEqual(['frozen', 'recovering', 'live']);
+  });
+
+  it('leaves a frozen stream on a silent path to the ICE watchdog (it may heal by itself)', async () => {
+    const { peers, clock, eventsNamed } = connected('alice');
+    const pc = peers[0]?.pc;
+    if (!pc) throw new Error('no peer');
+    pc.stats = video(10, 1000);
+    await clock.advance(500);
+    await clock.advance(3000);
+    expect(eventsNamed('streamHealthChanged').map((e) => e.health)).toEqual(['frozen']);
+    expect(pc.restarts).toBe(0);
+  });
+
+  it('reads a publisher who turned its video off as muted, never frozen', async () => {
+    const { peers, clock, eventsNamed, plane } = connected('alice');
+    const pc = peers[0]?.pc;
+    if (!pc) throw new Error('no peer');
+    pc.stats = video(10, 1000);
+    await clock.advance(500);
+    plane.onStreamPropertyChanged('s-bob', 'videoActive', false);
+    await clock.advance(10_000);
+    expect(eventsNamed('streamHealthChanged').map((e) => e.health)).toEqual(['muted']);
+    expect(pc.restarts).toBe(0);
+  });
+});

@@ -1,0 +1,68 @@
+import type { MediaHost, MediaSettings } from '../../../../src/core/media/media-plane';
+import type { SessionEventMap } from '../../../../src/core/session/events';
+import type { LinkRef, MediaPayload } from '../../../../src/protocol';
+import type { FakeClock } from './fake-clock';
+
+/** A media message the plane sent. */
+export interface SentMedia {
+  to: string;
+  link: LinkRef;
+  payload: MediaPayload;
+}
+
+/** A MediaHost that records what the media plane does; signaling up/down is set by the test. */
+export function fakeHost(clock: FakeClock, identity: string, settings: Partial<MediaSettings> = {}) {
+  const sent: SentMedia[] = [];
+  const events: { name: keyof SessionEventMap; payload: unknown }[] = [];
+  const logs: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
+  let signalingUp = true;
+  let waiters: (() => void)[] = [];
+  const host: MediaHost = {
+    identity,
+    clock,
+    random: () => 0.5,
+    settings: {
+      iceConnectionDisconnectedExceptionTimeout: 4000,
+      forceMediaReconnectionAfterNetworkDrop: false,
+      statsIntervalMs: 500,
+      frozenAfterMs: 1500,
+      iceServers: undefined,
+      iceTransportPolicy: undefined,
+      ...settings,
+    },
+    log: (level, message, fields) => logs.push(fields ? { level, message, fields } : { level, message }),
+    connectionId: () => `conn-${identity}`,
+    participant: () => undefined,
+    participantByConnection: () => undefined,
+    isSignalingUp: () => signalingUp,
+    whenSignalingUp: (signal) =>
+      signalingUp
+        ? Promise.resolve()
+        : new Promise<void>((resolve, reject) => {
+            waiters.push(resolve);
+            signal?.addEventListener('abort', () => reject(new Error('aborted')));
+          }),
+    sendMedia: (to, link, payload) => sent.push({ to, link, payload }),
+    announcePublish: async () => {},
+    announceUnpublish: async () => {},
+    announceProperty: async () => {},
+    emit: (name, payload) => events.push({ name, payload }),
+  };
+  return {
+    host,
+    sent,
+    events,
+    logs,
+    setSignaling(up: boolean) {
+      signalingUp = up;
+      if (up) {
+        const ready = waiters;
+        waiters = [];
+        for (const resolve of ready) resolve();
+      }
+    },
+    eventsNamed<K extends keyof SessionEventMap>(name: K): SessionEventMap[K][] {
+      return events.filter((e) => e.name === name).map((e) => e.payload as SessionEventMap[K]);
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import type {
+  SimplePeerFactory,
+  SimplePeerLike,
+  SimplePeerOptions,
+  SimplePeerSignal,
+} from '../../../../src/core/media/simple-peer-like';
+
+type Listener = (...args: never[]) => void;
+
+/** A stand-in RTCPeerConnection: states set by the test, listeners counted, close recorded. */
+export class FakePc {
+  iceConnectionState: RTCIceConnectionState = 'new';
+  connectionState: RTCPeerConnectionState = 'new';
+  signalingState: RTCSignalingState = 'stable';
+  restarts = 0;
+  closed = false;
+  /** What getStats() reports (set by the test). */
+  stats: Record<string, unknown>[] = [];
+  readonly #listeners = new Map<string, Set<() => void>>();
+
+  addEventListener(type: string, fn: () => void): void {
+    let set = this.#listeners.get(type);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(type, set);
+    }
+    set.add(fn);
+  }
+
+  removeEventListener(type: string, fn: () => void): void {
+    this.#listeners.get(type)?.delete(fn);
+  }
+
+  get listenerCount(): number {
+    let n = 0;
+    for (const set of this.#listeners.values()) n += set.size;
+    return n;
+  }
+
+  restartIce(): void {
+    this.restarts += 1;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.signalingState = 'closed';
+  }
+
+  async getStats(): Promise<Map<string, unknown>> {
+    return new Map(this.stats.map((s, i) => [String(s.id ?? i), s]));
+  }
+
+  /** Sets both states and fires the change events. */
+  setState(ice: RTCIceConnectionState, connection: RTCPeerConnectionState): void {
+    this.iceConnectionState = ice;
+    this.connectionState = connection;
+    for (const type of ['iceconnectionstatechange', 'connectionstatechange']) {
+      for (const fn of this.#listeners.get(type) ?? []) fn();
+    }
+  }
+}
+
+/** A stand-in simple-peer instance. */
+export class FakePeer implements SimplePeerLike {
+  readonly options: SimplePeerOptions;
+  readonly pc = new FakePc();
+  readonly fed: SimplePeerSignal[] = [];
+  negotiations = 0;
+  destroyed = false;
+  readonly #listeners = new Map<string, Set<Listener>>();
+
+  constructor(options: SimplePeerOptions) {
+    this.options = options;
+  }
+
+  get _pc(): RTCPeerConnection | null {
+    return this.destroyed ? null : (this.pc as unknown as RTCPeerConnection);
+  }
+
+  on(event: string, listener: Listener): this {
+    let set = this.#listeners.get(event);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(event, set);
+    }
+    set.add(listener);
+    return this;
+  }
+
+  removeAllListeners(): this {
+    this.#listeners.clear();
+    return this;
+  }
+
+  emit(event: string, ...args: unknown[]): void {
+    for (const fn of this.#listeners.get(event) ?? []) (fn as (...a: unknown[]) => void)(...args);
+  }
+
+  signal(data: SimplePeerSignal): void {
+    this.fed.push(data);
+  }
+
+  negotiate(): void {
+    this.negotiations += 1;
+  }
+
+  addStream(): void {}
+  removeStream(): void {}
+
+  destroy(): void {
+    this.destroyed = true;
+    this.pc.close();
+  }
+
+  /** simple-peer's own reaction to `failed`: destroy the peer and emit error + close. */
+  failAndDestroy(): void {
+    this.pc.setState('failed', 'failed');
+    this.destroyed = true;
+    this.pc.close();
+    this.emit('error', Object.assign(new Error('Connection failed.'), { code: 'ERR_CONNECTION_FAILURE' }));
+    this.emit('close');
+  }
+}
+
+/** A factory recording every peer it builds. */
+export function fakePeerFactory(): { factory: SimplePeerFactory; peers: FakePeer[] } {
+  const peers: FakePeer[] = [];
+  return {
+    peers,
+    factory: (options) => {
+      const peer = new FakePeer(options);
+      peers.push(peer);
+      return peer;
+    },
+  };
+}

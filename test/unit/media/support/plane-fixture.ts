@@ -1,0 +1,49 @@
+import type { MediaSettings } from '../../../../src/core/media/media-plane';
+import { createMeshMediaPlaneWith } from '../../../../src/core/media/mesh-media-plane';
+import type { ConnectionInfo, StreamInfo } from '../../../../src/protocol';
+import { FakeClock } from './fake-clock';
+import { fakeHost } from './fake-host';
+import { fakePeerFactory } from './fake-peer';
+
+export const ICE = {
+  iceServers: [{ urls: 'turn:127.0.0.1:3478?transport=udp', username: 'u', credential: 'p' }],
+  iceTransportPolicy: 'relay' as const,
+};
+
+export function connection(identity: string, connectionId = `c-${identity}`): ConnectionInfo {
+  return { connectionId, identity, role: 'publisher', data: '', createdAt: 0 };
+}
+
+export function streamOf(
+  identity: string,
+  connectionId = `c-${identity}`,
+  streamId = `s-${identity}`,
+): StreamInfo {
+  return {
+    streamId,
+    connectionId,
+    identity,
+    hasAudio: true,
+    hasVideo: true,
+    audioActive: true,
+    videoActive: true,
+    typeOfVideo: 'CAMERA',
+    createdAt: 0,
+  };
+}
+
+/** A mesh plane for `local` with fake peers, joined with `remotes` (each publishing a stream). */
+export function joinedPlane(local: string, remotes: string[], settings: Partial<MediaSettings> = {}) {
+  const clock = new FakeClock();
+  const host = fakeHost(clock, local, settings);
+  const peers = fakePeerFactory();
+  const plane = createMeshMediaPlaneWith({ createPeer: peers.factory })(host.host);
+  plane.onJoined({
+    kind: 'join',
+    connectionId: `c-${local}`,
+    ice: ICE,
+    connections: remotes.map((r) => connection(r)),
+    streams: remotes.map((r) => streamOf(r)),
+  });
+  return { clock, plane, peers: peers.peers, ...host };
+}
