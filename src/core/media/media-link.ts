@@ -64,6 +64,8 @@ export class MediaLink {
   /** The remote re-joined under a new connection: its next offer/new peer is taken at any generation. */
   #adoptNext = false;
   #remoteStreamId: string | null = null;
+  /** (Answering side) the offerer is repairing the link: shown as `recovering` until media flows. */
+  #remoteRepair: { since: number; timer: TimerHandle } | null = null;
   #closed = false;
 
   constructor(
@@ -87,7 +89,7 @@ export class MediaLink {
       whenSignalingUp: (signal) => ctx.host.whenSignalingUp(signal),
       runStep: (step, attempt) => this.#runStep(step, attempt),
       isHealthy: (since) => this.#isHealthy(since),
-      onRepairingChanged: (repairing) => this.#setHealth(this.#detector.setRepairing(repairing)),
+      onRepairingChanged: () => this.#updateRepairing(),
       onFinished: (outcome, attempts) =>
         ctx.host.log(outcome === 'healthy' ? 'info' : 'warn', 'media link repair ended', {
           identity: this.identity,
@@ -159,6 +161,7 @@ export class MediaLink {
       });
       return;
     }
+    if (!this.initiator && freshPeer) this.#noteRemoteRepair();
     if (ref.gen > this.#gen) {
       if (!freshPeer) return;
       this.#rebuild(ref.gen, 'remote new peer');
@@ -224,6 +227,7 @@ export class MediaLink {
     if (this.#closed) return;
     this.#closed = true;
     this.#repairer.cancel();
+    this.#endRemoteRepair();
     this.#dropPeer();
     if (this.#statsTimer !== null) this.#ctx.host.clock.clearTimeout(this.#statsTimer);
     this.#statsTimer = null;
@@ -370,6 +374,31 @@ export class MediaLink {
     this.#ctx.onRemoteMedia(this.identity, media);
   }
 
+  /**
+   * An offer (ICE restart) or a fresh peer arrived from the offerer while this side's media is broken:
+   * the offerer is repairing. Show it as `recovering` (until frames rise, or one fresh-peer budget).
+   */
+  #noteRemoteRepair(): void {
+    const broken = this.health === 'frozen' || this.transportState !== 'connected';
+    if (!broken || this.#remoteRepair) return;
+    const { clock } = this.#ctx.host;
+    const timer = clock.setTimeout(() => this.#endRemoteRepair(), this.#ctx.policy.newPeerBudgetMs);
+    this.#remoteRepair = { since: clock.now(), timer };
+    this.#updateRepairing();
+  }
+
+  #endRemoteRepair(): void {
+    if (!this.#remoteRepair) return;
+    this.#ctx.host.clock.clearTimeout(this.#remoteRepair.timer);
+    this.#remoteRepair = null;
+    this.#updateRepairing();
+  }
+
+  #updateRepairing(): void {
+    if (this.#closed) return;
+    this.#setHealth(this.#detector.setRepairing(this.#repairer.running || this.#remoteRepair !== null));
+  }
+
   #setHealth(health: StreamHealth): void {
     this.#ctx.onHealth(this.identity, health);
   }
@@ -411,12 +440,15 @@ export class MediaLink {
       lastPacketAgeMs: inbound?.lastPacketAgeMs,
     });
     this.#setHealth(health);
-    if (health === 'live' && before !== 'live') this.#repairer.check();
+    if (health === 'live' && before !== 'live') {
+      this.#repairer.check();
+      this.#endRemoteRepair();
+    }
     if (health === 'frozen' && before !== 'frozen') {
       this.#exception('MEDIA_FROZEN');
       // Frames stopped but the path still carries traffic: ICE will not notice, so repair now.
       // A silent path is the ICE watchdog's to judge (it may heal by itself).
-      const pathAlive = now - this.#transportMovedAt <= settings.frozenAfterMs;
+      const pathAlive = now - this.#transportMovedAt <= 2 * settings.statsIntervalMs;
       if (this.transportState === 'connected' && pathAlive) this.#repairer.request();
     }
   }
