@@ -379,7 +379,10 @@ export class MediaLink {
    * the offerer is repairing. Show it as `recovering` (until frames rise, or one fresh-peer budget).
    */
   #noteRemoteRepair(): void {
-    const broken = this.health === 'frozen' || this.transportState !== 'connected';
+    // Only a link that was working and broke is being repaired (not one still being set up).
+    const state = this.transportState;
+    const broken =
+      this.health === 'frozen' || state === 'disconnected' || state === 'failed' || state === 'closed';
     if (!broken || this.#remoteRepair) return;
     const { clock } = this.#ctx.host;
     const timer = clock.setTimeout(() => this.#endRemoteRepair(), this.#ctx.policy.newPeerBudgetMs);
@@ -440,10 +443,8 @@ export class MediaLink {
       lastPacketAgeMs: inbound?.lastPacketAgeMs,
     });
     this.#setHealth(health);
-    if (health === 'live' && before !== 'live') {
-      this.#repairer.check();
-      this.#endRemoteRepair();
-    }
+    if (health === 'live' && before !== 'live') this.#repairer.check();
+    if (this.#remoteRepair && this.#isHealthy(this.#remoteRepair.since)) this.#endRemoteRepair();
     if (health === 'frozen' && before !== 'frozen') {
       this.#exception('MEDIA_FROZEN');
       // Frames stopped but the path still carries traffic: ICE will not notice, so repair now.

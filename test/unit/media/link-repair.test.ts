@@ -275,3 +275,42 @@ describe('frozen stream on a link', () => {
     expect(pc.restarts).toBe(0);
   });
 });
+
+describe('answering side during the offerer’s repair', () => {
+  const video = (frames: number) => [
+    { id: 'in1', type: 'inbound-rtp', kind: 'video', framesDecoded: frames, packetsReceived: frames },
+  ];
+
+  it('shows a broken stream as recovering once the offerer’s ICE restart arrives, live when frames rise', async () => {
+    const { peers, clock, plane, eventsNamed } = connected('bob');
+    const pc = peers[0]?.pc;
+    if (!pc) throw new Error('no peer');
+    pc.stats = video(10);
+    await clock.advance(500);
+    pc.setState('disconnected', 'disconnected');
+    await clock.advance(2000);
+    plane.onMediaMessage(
+      'c-alice',
+      'alice',
+      { linkId: 'alice|bob', gen: 0 },
+      { type: 'offer', sdp: 'restart' },
+    );
+    expect(eventsNamed('streamHealthChanged').map((e) => e.health)).toEqual(['frozen', 'recovering']);
+    pc.setState('connected', 'connected');
+    pc.stats = video(20);
+    await clock.advance(500);
+    expect(eventsNamed('streamHealthChanged').map((e) => e.health)).toEqual(['frozen', 'recovering', 'live']);
+  });
+
+  it('does not read the first negotiation of a new link as a repair', async () => {
+    const { plane, eventsNamed, clock } = joinedPlane('bob', ['alice']);
+    plane.onMediaMessage(
+      'c-alice',
+      'alice',
+      { linkId: 'alice|bob', gen: 0 },
+      { type: 'offer', sdp: 'first' },
+    );
+    await clock.advance(100);
+    expect(eventsNamed('streamHealthChanged')).toEqual([]);
+  });
+});
