@@ -88,6 +88,18 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
+        test: {
+          // The packed library in a plain Vite React app, and the built Storybook, in real Chromium.
+          name: 'consumer',
+          environment: 'node',
+          include: ['test/consumer/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
         // Every story (and its play function) as a test in real Chromium.
         plugins: [storybookTest({ configDir: '.storybook' })],
         optimizeDeps: {

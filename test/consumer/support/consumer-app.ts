@@ -1,0 +1,178 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { join, relative } from 'node:path';
+import { REPO_ROOT } from '../../support/server-process';
+
+/** Where packed tarballs and installed consumer apps are kept between runs. */
+const CACHE = join(REPO_ROOT, '.cache/consumer');
+const APP_SOURCE = join(REPO_ROOT, 'test/consumer/app');
+/** Everything the packed library and the app depend on. */
+const INPUTS = [
+  'src',
+  'package.json',
+  'package-lock.json',
+  'vite.config.ts',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'README.md',
+  'test/consumer/app',
+];
+
+function listFiles(path: string): string[] {
+  if (!existsSync(path)) return [];
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path)
+    .filter((name) => name !== 'node_modules' && name !== 'dist' && name !== 'dist-dev')
+    .sort()
+    .flatMap((name) => listFiles(join(path, name)));
+}
+
+function inputsHash(): string {
+  const hash = createHash('sha256');
+  for (const input of INPUTS) {
+    for (const file of listFiles(join(REPO_ROOT, input))) {
+      hash.update(relative(REPO_ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
+    }
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Runs a command; rejects with its output when it fails. */
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code === 0) resolve(output);
+      else
+        reject(new Error(`${command} ${args.join(' ')} failed (${code}) in ${cwd}:\n${output.slice(-4000)}`));
+    });
+  });
+}
+
+const installedVersion = (name: string): string =>
+  (
+    JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
+
+/** Under the shared npm lock when the machine has `flock` (it is shared by several engineers). */
+const npm = (args: string[], cwd: string) =>
+  existsSync('/usr/bin/flock')
+    ? run('flock', ['/tmp/hf-npm.lock', 'npm', ...args], cwd)
+    : run('npm', args, cwd);
+
+/**
+ * Packs the library exactly as `npm pack` would ship it: builds into a staging copy (never the shared
+ * `dist/`), with `vite build` and the declarations, then `npm pack`. Returns the tarball path.
+ */
+async function packLibrary(dir: string): Promise<string> {
+  const stage = join(dir, 'stage');
+  rmSync(stage, { recursive: true, force: true });
+  mkdirSync(stage, { recursive: true });
+  const bin = join(REPO_ROOT, 'node_modules/.bin');
+  // As `npm run build` runs it: a production build even when called from a test runner (NODE_ENV=test).
+  const production = { ...process.env, NODE_ENV: 'production' };
+  await run(
+    join(bin, 'vite'),
+    ['build', '--outDir', join(stage, 'dist'), '--logLevel', 'warn'],
+    REPO_ROOT,
+    production,
+  );
+  await run(
+    join(bin, 'tsc'),
+    ['-p', 'tsconfig.build.json', '--declarationDir', join(stage, 'dist/types')],
+    REPO_ROOT,
+  );
+  cpSync(join(REPO_ROOT, 'package.json'), join(stage, 'package.json'));
+  cpSync(join(REPO_ROOT, 'README.md'), join(stage, 'README.md'));
+  const out = await run('npm', ['pack', '--silent', '--pack-destination', dir], stage);
+  const name = out.trim().split('\n').pop() ?? '';
+  return join(dir, name);
+}
+
+/** The built consumer app: a production build and a development build (where StrictMode double-mounts). */
+export interface ConsumerApp {
+  /** `vite build` output (production). */
+  dist: string;
+  /** `vite build --mode development` output with React's development build. */
+  distDev: string;
+  /** The packed tarball the app installed. */
+  tarball: string;
+}
+
+/**
+ * A plain Vite React app that installs the PACKED library (`npm pack` → `npm install <tarball>`) and
+ * builds with its stock config. Cached in .cache/consumer while the library and the app are unchanged.
+ */
+export async function buildConsumerApp(): Promise<ConsumerApp> {
+  const dir = join(CACHE, inputsHash());
+  const app = join(dir, 'app');
+  const result = {
+    dist: join(app, 'dist'),
+    distDev: join(app, 'dist-dev'),
+    tarball: join(dir, 'holdfast.tgz'),
+  };
+  if (existsSync(join(dir, 'done'))) return result;
+  // Builds of older inputs are never used again.
+  if (existsSync(CACHE))
+    for (const old of readdirSync(CACHE)) rmSync(join(CACHE, old), { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const packed = await packLibrary(dir);
+  cpSync(packed, result.tarball);
+  cpSync(APP_SOURCE, app, { recursive: true });
+  const peers = ['react', 'react-dom', 'zustand', 'socket.io-client', 'simple-peer'];
+  writeFileSync(
+    join(app, 'package.json'),
+    `${JSON.stringify(
+      {
+        name: 'holdfast-consumer-fixture',
+        private: true,
+        type: 'module',
+        scripts: { build: 'vite build' },
+        dependencies: {
+          holdfast: `file:${result.tarball}`,
+          ...Object.fromEntries(peers.map((name) => [name, installedVersion(name)])),
+        },
+        devDependencies: {
+          vite: installedVersion('vite'),
+          '@vitejs/plugin-react': installedVersion('@vitejs/plugin-react'),
+        },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  await npm(['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], app);
+  const vite = join(app, 'node_modules/.bin/vite');
+  await run(vite, ['build', '--logLevel', 'warn'], app, { ...process.env, NODE_ENV: 'production' });
+  await run(vite, ['build', '--mode', 'development', '--outDir', 'dist-dev', '--logLevel', 'warn'], app, {
+    ...process.env,
+    NODE_ENV: 'development',
+  });
+  writeFileSync(join(dir, 'done'), new Date().toISOString());
+  return result;
+}
