@@ -114,12 +114,15 @@ export class LinkRepairer {
       const deadline = startedAt + stepBudget(step, this.#policy);
       const nudgeFrom = startedAt + this.#policy.nudgeAfterMs;
       await this.#sleepUntil(deadline, abort.signal, () => {
+        if (this.#renewNext) return this.#clock.now() >= nudgeFrom;
         if (this.#hooks.isHealthy(startedAt)) return true;
         // An ICE restart is short and a second one would only queue behind it: let it run out.
         return this.#nudged && step !== 'iceRestart' && this.#clock.now() >= nudgeFrom;
       });
       if (abort.signal.aborted) return { result: 'cancelled', attempts: attempt + 1 };
-      if (this.#hooks.isHealthy(startedAt)) return { result: 'healthy', attempts: attempt + 1 };
+      // A renewal asked for meanwhile still has to happen, healthy or not.
+      if (this.#hooks.isHealthy(startedAt) && !this.#renewNext)
+        return { result: 'healthy', attempts: attempt + 1 };
     }
     return { result: 'gaveUp', attempts: MAX_REPAIR_ATTEMPTS };
   }

@@ -443,7 +443,7 @@ export class MediaLink {
       lastPacketAgeMs: inbound?.lastPacketAgeMs,
     });
     this.#setHealth(health);
-    if (health === 'live' && before !== 'live') this.#repairer.check();
+    if (this.#repairer.running) this.#repairer.check();
     if (this.#remoteRepair && this.#isHealthy(this.#remoteRepair.since)) this.#endRemoteRepair();
     if (health === 'frozen' && before !== 'frozen') {
       this.#exception('MEDIA_FROZEN');

@@ -314,3 +314,24 @@ describe('answering side during the offerer’s repair', () => {
     expect(eventsNamed('streamHealthChanged')).toEqual([]);
   });
 });
+
+describe('a renewal asked for while a repair runs', () => {
+  it('is carried out, not swallowed by the running repair', async () => {
+    const { peers, clock, plane } = connected('alice');
+    const pc = peers[0]?.pc;
+    if (!pc) throw new Error('no peer');
+    plane.onMediaMessage(
+      'c-bob',
+      'bob',
+      { linkId: 'alice|bob', gen: 0 },
+      { type: 'reset', reason: 'repair' },
+    );
+    await clock.advance(0);
+    expect(pc.restarts).toBe(1);
+    plane.onMediaMessage('c-bob', 'bob', { linkId: 'alice|bob', gen: 0 }, { type: 'reset', reason: 'renew' });
+    // The ICE restart succeeds meanwhile; the renewal still follows.
+    pc.stats = [{ id: 'in1', type: 'inbound-rtp', kind: 'video', framesDecoded: 5, packetsReceived: 5 }];
+    await clock.advance(3000);
+    expect(peers).toHaveLength(2);
+  });
+});
