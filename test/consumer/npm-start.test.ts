@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stopChild, trackChild, waitForExit } from '../support/child-processes';
+import { closeChromium, launchChromium } from '../support/chromium';
+import { freeTcpPort } from '../support/free-port';
+import { REPO_ROOT } from '../support/server-process';
+import { waitFor, withTimeout } from '../support/wait';
+
+/** Each participant panel's connection label, in page order. */
+const labels = (page: Page) =>
+  page.$$eval('[data-holdfast-connection]', (els) => els.map((el) => el.getAttribute('aria-label')));
+
+/** Frames the remote `<video>` elements have presented so far, per panel. */
+const remoteFrames = (page: Page) =>
+  page.$$eval('section[aria-label^="Participant"]', (panels) =>
+    panels.map((panel) =>
+      [
+        ...panel.querySelectorAll<HTMLVideoElement>(
+          '[data-holdfast-stream]:not([data-holdfast-local]) video',
+        ),
+      ].reduce((sum, video) => sum + video.getVideoPlaybackQuality().totalVideoFrames, 0),
+    ),
+  );
+
+const bannerText = (page: Page, panel: number) =>
+  page.locator('[data-holdfast-banner-message]').nth(panel).textContent();
+
+/**
+ * `npm start` runs the dev server, the chaos sidecar and Storybook together, and the live Playground
+ * works against them: participants join and see each other's video; the chaos panel's signaling drop
+ * and node crash happen for real and the banners report them.
+ */
+describe('npm start (server + chaos sidecar + Storybook Playground)', () => {
+  let start: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  afterAll(async () => {
+    await closeChromium(browser);
+    if (start) await stopChild(start);
+  });
+
+  it('serves the Playground: two participants in a call survive a signaling drop and a node crash', async () => {
+    const lines: string[] = [];
+    start = spawn(process.execPath, ['scripts/start.mjs'], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        PORT: '0',
+        STORYBOOK_PORT: String(await freeTcpPort()),
+        NODE_ENV: 'development',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    trackChild(start);
+    const playgroundUrl = new Promise<string>((resolve) => {
+      createInterface({ input: start?.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+        lines.push(line);
+        const match = /^Playground: (http\S+)/.exec(line);
+        if (match) resolve(match[1] as string);
+      });
+    });
+    const url = new URL(await withTimeout(playgroundUrl, 120_000, 'the Playground line of npm start'));
+    browser = await launchChromium({ fakeMedia: false });
+    const page = await browser.newPage();
+    await page.goto(`${url.origin}/iframe.html?id=playground-live-call--two-participants&viewMode=story`, {
+      timeout: 120_000,
+    });
+    const connected = async () => {
+      const now = await labels(page);
+      return now.length === 2 && now.every((label) => label === 'Connection: connected');
+    };
+    await waitFor(connected, { timeoutMs: 120_000, intervalMs: 500, what: 'both participants connected' });
+
+    const before = await remoteFrames(page);
+    const rising = await waitFor(
+      async () => {
+        const now = await remoteFrames(page);
+        return now.every((frames, i) => frames > (before[i] ?? 0) + 5) ? now : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500, what: 'remote video frames rising in both panels' },
+    );
+    expect(rising).toHaveLength(2);
+
+    // Signaling of A blackholed for 4 s at its TCP proxy.
+    await page.getByRole('button', { name: 'Drop my signaling' }).first().click();
+    await waitFor(async () => (await bannerText(page, 0))?.includes('Reconnecting'), {
+      timeoutMs: 15_000,
+      what: 'A reconnecting',
+    });
+    await waitFor(async () => (await bannerText(page, 0))?.includes('Reconnected'), {
+      timeoutMs: 20_000,
+      what: 'A reconnected',
+    });
+
+    // The node is SIGKILLed and restarted empty: both re-join the same session by themselves.
+    await page.getByRole('button', { name: /Crash the node/ }).click();
+    await waitFor(async () => (await bannerText(page, 1))?.includes('Back in the call'), {
+      timeoutMs: 45_000,
+      what: 'B back in the call after the crash',
+    });
+    await waitFor(connected, { timeoutMs: 45_000, intervalMs: 500, what: 'both connected again' });
+    expect(lines.some((line) => line.includes('restarting it empty on the same port'))).toBe(true);
+
+    start.kill('SIGTERM');
+    expect(await waitForExit(start, 20_000)).toEqual({ code: 0, signal: null });
+  });
+});
