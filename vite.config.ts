@@ -97,6 +97,8 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 180_000,
+          // After the other projects, so its browsers never overlap the timing-sensitive fault tests.
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -107,6 +109,7 @@ export default defineConfig({
         },
         test: {
           name: 'storybook',
+          sequence: { groupOrder: 2 },
           browser: {
             enabled: true,
             headless: true,
