@@ -27,20 +27,27 @@ export type StreamFilter =
 export const selectSessionState = (state: SessionStoreState): SessionState => state.session;
 /** `state.status`, a primitive. */
 export const selectStatus = (state: SessionStoreState): SessionStatus => state.status;
+/** This page's current connection id (null when not joined). */
 export const selectConnectionId = (state: SessionStoreState): string | null => state.connectionId;
+/** This page's stable identity. */
 export const selectIdentity = (state: SessionStoreState): string | null => state.identity;
 /** The reconnect state (a stable reference until something in it changes). */
 export const selectReconnect = (state: SessionStoreState): ReconnectState => state.reconnect;
+/** `reconnect.phase`, a primitive. */
 export const selectReconnectPhase = (state: SessionStoreState): ReconnectPhase => state.reconnect.phase;
 /** Remote participants keyed by identity. */
 export const selectParticipants = (state: SessionStoreState): ReadonlyMap<string, Participant> =>
   state.participants;
 /** Remote streams keyed by stream id. */
 export const selectStreams = (state: SessionStoreState): ReadonlyMap<string, RemoteStream> => state.streams;
+/** This page's published stream. */
 export const selectLocalStream = (state: SessionStoreState): LocalStream | null => state.localStream;
+/** The server's pending advance notice. */
 export const selectNotification = (state: SessionStoreState): PendingNotification | null =>
   state.notification;
+/** How the session last ended for good. */
 export const selectLastDisconnect = (state: SessionStoreState): LastDisconnect | null => state.lastDisconnect;
+/** The latest recovery from an outage. */
 export const selectLastRecovery = (state: SessionStoreState): LastRecovery | null => state.lastRecovery;
 
 /** A selector of one remote stream by id (null when absent); its result changes only with that stream. */
