@@ -1,5 +1,7 @@
+import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { io, type Socket } from 'socket.io-client';
+import { type JoinReply, PROTOCOL_VERSION, WIRE } from '../../src/protocol';
 import type { ServerProcess } from '../../test/support/server-process';
 import { TcpProxy } from '../../test/support/tcp-proxy';
 import { delay } from '../../test/support/wait';
@@ -23,10 +25,10 @@ export const baselineVersion: string = createRequire(import.meta.url)(
   'socket.io-client/package.json',
 ).version;
 
-/** Resolves with the time `event` fires on `socket`, or null after `timeoutMs`. */
+/** Resolves with the time `event` fires on `emitter`, or null after `timeoutMs`. */
 function nextEvent(
-  socket: Socket,
-  event: 'connect' | 'disconnect',
+  emitter: Pick<EventEmitter, 'once' | 'off'>,
+  event: string,
   timeoutMs: number,
 ): Promise<number | null> {
   return new Promise((resolve) => {
@@ -35,47 +37,75 @@ function nextEvent(
       resolve(Date.now());
     };
     const timer = setTimeout(() => {
-      socket.off(event, onEvent);
+      emitter.off(event, onEvent);
       resolve(null);
     }, timeoutMs);
-    socket.once(event, onEvent);
+    emitter.once(event, onEvent);
   });
 }
 
-/** A plain socket.io-client with default options (only the server's `path` set) through `proxy`. */
-async function connectBaseline(proxy: TcpProxy, path: string): Promise<Socket> {
-  const socket = io(proxy.url, { path, forceNew: true });
-  if ((await nextEvent(socket, 'connect', 15_000)) === null) {
+/** The baseline app: its socket, and an emitter saying `lost` (socket `disconnect`) and `joined` (back in the session). */
+interface BaselineApp {
+  socket: Socket;
+  app: EventEmitter;
+}
+
+/**
+ * A plain socket.io-client app: default options except `transports: ['websocket']` (the holdfast
+ * server accepts nothing else) and the server's `path`; on every `connect` it joins the session
+ * with its token and identity, as an app without holdfast would.
+ */
+async function connectBaseline(
+  proxy: TcpProxy,
+  path: string,
+  sessionId: string,
+  token: string,
+): Promise<BaselineApp> {
+  const socket = io(proxy.url, { path, transports: ['websocket'], forceNew: true });
+  const app = new EventEmitter();
+  socket.on('disconnect', () => app.emit('lost'));
+  socket.on('connect', () => {
+    const join = { v: PROTOCOL_VERSION, sessionId, token, identity: 'baseline' };
+    socket
+      .timeout(10_000)
+      .emitWithAck(WIRE.join, join)
+      .then((reply: JoinReply) => {
+        if (reply.ok) app.emit('joined');
+      })
+      .catch(() => {});
+  });
+  if ((await nextEvent(app, 'joined', 15_000)) === null) {
     socket.close();
-    throw new Error('baseline socket.io-client could not connect to the server');
+    throw new Error('baseline socket.io-client could not join the session');
   }
-  return socket;
+  return { socket, app };
 }
 
 /**
  * The baseline's drop trials: plain socket.io-client with its defaults (own reconnection on, default
  * backoff and timeouts) behind its own TCP proxy to the same server. Detect = `disconnect` after the
- * blackhole; recover = the next `connect` after restore.
+ * blackhole; recover = back in the session after restore (its reconnect, then its join answered).
  */
 export async function runBaselineTrials(
   server: ServerProcess,
+  sessionId: string,
   path: string,
   { trials, log }: GroupOptions,
   bounds: DropBounds,
 ): Promise<DropTrial[]> {
   const proxy = await TcpProxy.start({ port: server.port });
   const results: DropTrial[] = [];
-  let socket = await connectBaseline(proxy, path);
+  const { token } = await server.createToken(sessionId);
+  let { socket, app } = await connectBaseline(proxy, path, sessionId, token);
   try {
     for (let trial = 1; trial <= trials; trial += 1) {
       const t0 = Date.now();
-      const lost = nextEvent(socket, 'disconnect', bounds.detectBoundMs);
+      const lost = nextEvent(app, 'lost', bounds.detectBoundMs);
       proxy.blackhole();
       const lostAt = await lost;
       await delay(Math.max(0, t0 + bounds.dropMs - Date.now()));
       // A client that never noticed the loss is still "connected": there is nothing to recover.
-      const back =
-        lostAt === null ? Promise.resolve(null) : nextEvent(socket, 'connect', bounds.recoverBoundMs);
+      const back = lostAt === null ? Promise.resolve(null) : nextEvent(app, 'joined', bounds.recoverBoundMs);
       const t1 = Date.now();
       proxy.restore();
       const backAt = await back;
@@ -91,7 +121,7 @@ export async function runBaselineTrials(
         // Start the next trial from a fresh, connected client.
         socket.close();
         proxy.reset();
-        socket = await connectBaseline(proxy, path);
+        ({ socket, app } = await connectBaseline(proxy, path, sessionId, token));
       }
       await delay(500);
     }

@@ -85,8 +85,13 @@ function metric(
       `Real holdfast server process (ping 1000/1500 ms, grace 12 s); each participant behind its own TCP proxy; ` +
       `${DROP_MS} ms blackhole per trial (no FIN, no RST; connection attempts during it are held and proceed on ` +
       `restore). holdfast runs in headless Chromium (event time in the page, same clock as the proxy); the ` +
-      `baseline is socket.io-client ${baselineVersion} in Node with default options (only \`path\` set), ` +
-      `detect = its \`disconnect\`, recover = its next \`connect\`. Bounds: detect ${DETECT_BOUND_MS} ms, ` +
+      `baseline is socket.io-client ${baselineVersion} in Node with default options (only \`path\` and \`transports: ['websocket']\` set: the server accepts ` +
+      `nothing else), joining the session on every \`connect\`; detect = its \`disconnect\`, recover = its ` +
+      `reconnect and join answered. The baseline comes back as a NEW connection (the server replaces the old one ` +
+      `by identity): what it wrote into the dead socket before noticing the loss is lost, and the others see it ` +
+      `replaced; holdfast resumes the same connection and loses nothing. Both detect through the holdfast server's ` +
+      `engine.io ping (1000/1500 ms); against a socket.io server on its defaults (25 s/20 s) the baseline would ` +
+      `need up to 45 s. Bounds: detect ${DETECT_BOUND_MS} ms, ` +
       `recover ${RECOVER_BOUND_MS} ms, else "never".`,
     measuredAt: new Date().toISOString(),
   };
@@ -100,7 +105,7 @@ export const signalingGroup: BenchGroup = {
     const server = await ServerProcess.start({ logLevel: 'warn' });
     try {
       const holdfast = await runHoldfastTrials(server, options);
-      const baseline = await runBaselineTrials(server, DEFAULT_SOCKET_PATH, options, {
+      const baseline = await runBaselineTrials(server, SESSION_ID, DEFAULT_SOCKET_PATH, options, {
         dropMs: DROP_MS,
         detectBoundMs: DETECT_BOUND_MS,
         recoverBoundMs: RECOVER_BOUND_MS,
