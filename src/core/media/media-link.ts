@@ -38,7 +38,12 @@ export interface MediaLinkContext {
   onHealth(identity: string, health: StreamHealth): void;
   /** The link moved to generation `gen` (the plane remembers it past the link's life). */
   onGeneration(identity: string, gen: number): void;
+  /** This link broke (or its media froze on a silent path): watch this page's own path. */
+  onSuspect(): void;
 }
+
+/** After this page's path answers again, how long ICE gets to heal by itself before a repair. */
+export const PATH_BACK_GRACE_MS = 400;
 
 /**
  * The media link with one remote participant, keyed by identity, across peer generations. Owns the
@@ -59,6 +64,7 @@ export class MediaLink {
   #remoteMedia: MediaStream | null = null;
   #statsTimer: TimerHandle | null = null;
   #deadTimer: TimerHandle | null = null;
+  #pathBackTimer: TimerHandle | null = null;
   #transportBytes = 0;
   #transportMovedAt = Number.NEGATIVE_INFINITY;
   /** The remote re-joined under a new connection: its next offer/new peer is taken at any generation. */
@@ -120,6 +126,36 @@ export class MediaLink {
   get transportState(): TransportState {
     if (!this.#peer?.alive) return 'closed';
     return this.#watchdog?.state ?? 'new';
+  }
+
+  /** True while the link is broken or its media frozen (the path monitor keeps probing). */
+  get needsPath(): boolean {
+    if (this.#closed) return false;
+    const state = this.transportState;
+    return (
+      state === 'disconnected' ||
+      state === 'failed' ||
+      state === 'closed' ||
+      this.health === 'frozen' ||
+      this.health === 'recovering'
+    );
+  }
+
+  /**
+   * This page's path answers again after being down. A link ICE has not healed shortly after was left
+   * on a dead relay allocation (a new path): repair it now rather than after the disconnected timeout.
+   */
+  onPathBack(): void {
+    if (this.#closed) return;
+    const { clock, log } = this.#ctx.host;
+    if (this.#pathBackTimer !== null) return;
+    this.#pathBackTimer = clock.setTimeout(() => {
+      this.#pathBackTimer = null;
+      const state = this.transportState;
+      if (this.#closed || state === 'connected' || state === 'new' || state === 'connecting') return;
+      log('info', 'path back but link still broken: repairing now', { identity: this.identity, state });
+      this.#repairer.request();
+    }, PATH_BACK_GRACE_MS);
   }
 
   get repairing(): boolean {
@@ -228,6 +264,8 @@ export class MediaLink {
     this.#closed = true;
     this.#repairer.cancel();
     this.#endRemoteRepair();
+    if (this.#pathBackTimer !== null) this.#ctx.host.clock.clearTimeout(this.#pathBackTimer);
+    this.#pathBackTimer = null;
     this.#dropPeer();
     if (this.#statsTimer !== null) this.#ctx.host.clock.clearTimeout(this.#statsTimer);
     this.#statsTimer = null;
@@ -270,7 +308,14 @@ export class MediaLink {
         },
         onTransport: (ice, connection) => {
           if (this.#peer !== peer) return;
+          const before = watchdog.state;
           watchdog.update(ice, connection);
+          if (watchdog.state === 'connected' && before !== 'connected' && peer.everConnected) {
+            // Back after an outage (healed, or ICE restarted): senders start over with a key frame.
+            void peer.refreshVideo();
+          }
+          if (watchdog.state === 'connected') peer.everConnected = true;
+          if (this.needsPath) this.#ctx.onSuspect();
           this.#repairer.check();
         },
         onDead: (reason) => {
@@ -305,6 +350,7 @@ export class MediaLink {
 
   #onPeerDead(reason: string): void {
     const { host } = this.#ctx;
+    this.#ctx.onSuspect();
     host.log('info', 'media link peer destroyed by simple-peer', { identity: this.identity, reason });
     this.#repairer.check();
     if (this.#watchdog?.state === 'failed') return; // the watchdog already asked for a repair
@@ -451,6 +497,7 @@ export class MediaLink {
       // A silent path is the ICE watchdog's to judge (it may heal by itself).
       const pathAlive = now - this.#transportMovedAt <= 2 * settings.statsIntervalMs;
       if (this.transportState === 'connected' && pathAlive) this.#repairer.request();
+      else this.#ctx.onSuspect();
     }
   }
 }

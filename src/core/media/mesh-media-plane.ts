@@ -10,6 +10,7 @@ import { isInitiator, linkIdFor } from './link-roles';
 import { acquireLocalMedia, applyEnabled, describeLocalMedia, stopLocalMedia } from './local-media';
 import { MediaLink, type MediaLinkContext } from './media-link';
 import type { JoinKind, MediaHost, MediaPlane, MediaPlaneFactory } from './media-plane';
+import { browserPathProbe, PathMonitor, type PathProbe } from './path-monitor';
 import { RemoteStreamRegistry } from './remote-stream-registry';
 import { DEFAULT_REPAIR_POLICY, type RepairPolicy } from './repair-policy';
 import { createSimplePeer, type SimplePeerFactory } from './simple-peer-like';
@@ -23,6 +24,8 @@ export interface MeshMediaPlaneOptions {
   repairPolicy?: Partial<RepairPolicy>;
   /** Time allowed for the first frame of a new stream or a rebuilt peer before it counts as frozen. @default 4000 */
   startupMs?: number;
+  /** Probes this page's own path to the relay while a link is broken. @default a throwaway RTCPeerConnection */
+  pathProbe?: PathProbe;
 }
 
 const randomId = (random: () => number): string => {
@@ -42,6 +45,7 @@ class MeshMediaPlane implements MediaPlane {
   /** Last generation used with each identity, kept past a link's life so a new link never reuses one. */
   readonly #generations = new Map<string, number>();
   readonly #ctx: MediaLinkContext;
+  readonly #pathMonitor: PathMonitor;
   #local: LocalStream | null = null;
   #ice: IceConfig | null = null;
   #closed = false;
@@ -69,7 +73,17 @@ class MeshMediaPlane implements MediaPlane {
       onGeneration: (identity, gen) => {
         this.#generations.set(identity, Math.max(gen, this.#generations.get(identity) ?? 0));
       },
+      onSuspect: () => this.#pathMonitor.wake(),
     };
+    this.#pathMonitor = new PathMonitor({
+      clock: host.clock,
+      probe: options.pathProbe ?? browserPathProbe(() => this.#iceConfiguration()),
+      needed: () => [...this.#links.values()].some((link) => link.needsPath),
+      onPathBack: () => {
+        host.log('info', 'media path answers again', {});
+        for (const link of this.#links.values()) link.onPathBack();
+      },
+    });
   }
 
   get streams(): ReadonlyMap<string, RemoteStream> {
@@ -207,6 +221,7 @@ class MeshMediaPlane implements MediaPlane {
 
   close(reason: DisconnectReason, options: { keepLocalMedia: boolean }): void {
     this.#closed = true;
+    this.#pathMonitor.stop();
     for (const [identity, link] of [...this.#links]) this.#closeLink(identity, link);
     this.#registry.clear(reason);
     if (!options.keepLocalMedia && this.#local) {

@@ -37,6 +37,8 @@ export class PeerLink {
   readonly pc: RTCPeerConnection | null;
   readonly #peer: SimplePeerLike;
   readonly #events: PeerLinkEvents;
+  /** Set by the owner once the transport first connected (later reconnections are recoveries). */
+  everConnected = false;
   readonly #remoteTracks = new Set<MediaStreamTrack>();
   readonly #detach: (() => void)[] = [];
   #closed = false;
@@ -129,6 +131,31 @@ export class PeerLink {
       this.#peer.removeStream(stream);
     } catch {
       // never added: nothing to do
+    }
+  }
+
+  /**
+   * Makes every video sender start over with a key frame, by pausing and resuming its encodings. After
+   * an outage the receiver holds only frames that depend on lost ones and may wait seconds before asking
+   * for a key frame itself; this brings the picture back as soon as the path is back. No renegotiation.
+   */
+  async refreshVideo(): Promise<void> {
+    const pc = this.pc;
+    if (!this.alive || !pc) return;
+    const senders = pc.getSenders?.() ?? [];
+    for (const sender of senders) {
+      if (sender.track?.kind !== 'video') continue;
+      try {
+        const paused = sender.getParameters();
+        if (paused.encodings.length === 0) continue;
+        for (const encoding of paused.encodings) encoding.active = false;
+        await sender.setParameters(paused);
+        const resumed = sender.getParameters();
+        for (const encoding of resumed.encodings) encoding.active = true;
+        await sender.setParameters(resumed);
+      } catch {
+        // the sender went away meanwhile: nothing to refresh
+      }
     }
   }
 

@@ -30,12 +30,12 @@ describe('media path faults (UDP path to TURN cut and restored; signaling untouc
   it('M2 same path: A cut 7 s → ICE_CONNECTION_DISCONNECTED with the stream as origin; back without any renegotiation', async () => {
     call = await MediaCall.withParticipants(['A', 'B', 'C']);
     const a = call.member('A');
-    const marks = new Map<string, { index: number; negotiations: unknown; created: number }>();
+    const marks = new Map<string, { index: number; links: unknown }>();
     for (const m of call.members) {
       marks.set(m.name, {
         index: await m.participant.nextIndex(),
-        negotiations: await call.negotiations(m.name),
-        created: (await m.participant.pcCounts()).created,
+        // Per link: its RTCPeerConnection (a new one = rebuilt) and the offers/answers/ICE restarts it did.
+        links: await call.media(m.name, 'peerConnections'),
       });
     }
 
@@ -69,8 +69,8 @@ describe('media path faults (UDP path to TURN cut and restored; signaling untouc
     await call.waitAllDecoding(5_000);
     for (const m of call.members) {
       const mark = marks.get(m.name);
-      expect(await call.negotiations(m.name)).toEqual(mark?.negotiations);
-      expect((await m.participant.pcCounts()).created).toBe(mark?.created);
+      expect(await call.media(m.name, 'peerConnections')).toEqual(mark?.links);
+      expect((await m.participant.pcCounts()).open).toBe(2);
       const names = (await m.participant.events())
         .filter((e) => e.index >= (mark?.index ?? 0))
         .map((e) => e.name);

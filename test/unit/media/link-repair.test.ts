@@ -335,3 +335,44 @@ describe('a renewal asked for while a repair runs', () => {
     expect(peers).toHaveLength(2);
   });
 });
+
+describe('this page’s path back while a link is still broken', () => {
+  it('repairs at once instead of waiting out the disconnected timeout; leaves a healed link alone', async () => {
+    let up = false;
+    const { createMeshMediaPlaneWith } = await import('../../../src/core/media/mesh-media-plane');
+    const { FakeClock } = await import('./support/fake-clock');
+    const { fakeHost } = await import('./support/fake-host');
+    const { fakePeerFactory } = await import('./support/fake-peer');
+    const { connection, streamOf, ICE } = await import('./support/plane-fixture');
+    const clock = new FakeClock();
+    const host = fakeHost(clock, 'alice');
+    const peers = fakePeerFactory();
+    const plane = createMeshMediaPlaneWith({
+      createPeer: peers.factory,
+      pathProbe: (signal) =>
+        new Promise((resolve) => {
+          if (up) resolve(true);
+          else signal.addEventListener('abort', () => resolve(false));
+        }),
+    })(host.host);
+    plane.onJoined({
+      kind: 'join',
+      connectionId: 'c-alice',
+      ice: ICE,
+      connections: [connection('bob'), connection('carol')],
+      streams: [streamOf('bob'), streamOf('carol')],
+    });
+    const [toBob, toCarol] = peers.peers;
+    for (const p of peers.peers) p.pc.setState('connected', 'connected');
+    toBob?.pc.setState('disconnected', 'disconnected');
+    toCarol?.pc.setState('disconnected', 'disconnected');
+    await clock.advance(2000);
+    up = true;
+    await clock.advance(450); // a probe answers (≤ 400 ms)…
+    toCarol?.pc.setState('connected', 'connected'); // …the same path heals by itself for carol
+    await clock.advance(400); // grace
+    expect(toBob?.pc.restarts).toBe(1);
+    expect(toCarol?.pc.restarts).toBe(0);
+    plane.destroy();
+  });
+});

@@ -37,6 +37,10 @@ export class FakePc {
     return n;
   }
 
+  getSenders(): RTCRtpSender[] {
+    return [];
+  }
+
   restartIce(): void {
     this.restarts += 1;
   }
