@@ -7,4 +7,5 @@ import type { BenchGroup } from '../lib/group';
 export const GROUPS: Record<string, () => Promise<BenchGroup>> = {
   signaling: async () => (await import('./signaling')).signalingGroup,
   bundle: async () => (await import('../bundle')).bundleGroup,
+  media: async () => (await import('../media')).mediaGroup,
 };
