@@ -188,7 +188,18 @@ class MeshMediaPlane implements MediaPlane {
     };
     this.#local = local;
     this.#host.emit('localStreamChanged', { stream: local });
-    await this.#host.announcePublish(local.streamId, local.properties);
+    try {
+      await this.#host.announcePublish(local.streamId, local.properties);
+    } catch (error) {
+      // Refused (e.g. a subscriber may not publish): release the camera again.
+      if (this.#local === local) {
+        this.#local = null;
+        stopLocalMedia(mediaStream);
+        this.#host.emit('localStreamChanged', { stream: null });
+      }
+      throw error;
+    }
+    if (this.#local !== local) return local;
     for (const link of this.#links.values()) link.setLocalStream(mediaStream, null);
     return local;
   }
