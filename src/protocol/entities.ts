@@ -1,16 +1,14 @@
 import * as v from 'valibot';
 import { LIMITS } from './version';
 
-/** Session ids: letters, digits, `_` and `-`, 1 to 128 characters. */
-export const SessionIdSchema = v.pipe(
-  v.string(),
-  v.minLength(1),
-  v.maxLength(LIMITS.maxIdChars),
-  v.regex(/^[A-Za-z0-9_-]+$/, 'session id may hold only letters, digits, "_" and "-"'),
-);
-
 /** Any other identifier on the wire (connection id, identity, stream id). */
 export const IdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxIdChars));
+
+/** Session ids: letters, digits, `_` and `-`, 1 to 128 characters. */
+export const SessionIdSchema = v.pipe(
+  IdSchema,
+  v.regex(/^[A-Za-z0-9_-]+$/, 'session id may hold only letters, digits, "_" and "-"'),
+);
 
 export const ROLES = ['publisher', 'subscriber', 'moderator'] as const;
 export const RoleSchema = v.picklist(ROLES);

@@ -22,9 +22,10 @@ export const MediaPayloadSchema = v.variant('type', [
     type: v.literal('candidate'),
     candidate: v.object({
       candidate: v.pipe(v.string(), v.maxLength(2048)),
-      sdpMLineIndex: v.nullish(v.number()),
-      sdpMid: v.nullish(v.pipe(v.string(), v.maxLength(64))),
-      usernameFragment: v.nullish(v.pipe(v.string(), v.maxLength(256))),
+      // optional(nullable()) is nullish (null, undefined or absent) without a third wrapper in the client.
+      sdpMLineIndex: v.optional(v.nullable(v.number())),
+      sdpMid: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(64)))),
+      usernameFragment: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(256)))),
     }),
   }),
   v.object({ type: v.literal('renegotiate') }),

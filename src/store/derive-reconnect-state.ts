@@ -24,70 +24,44 @@ function countTroubled(streams: ReadonlyMap<string, RemoteStream>): number {
   return count;
 }
 
+const FIELDS = Object.keys(IDLE_RECONNECT_STATE) as (keyof ReconnectState)[];
+
 function sameState(a: ReconnectState, b: ReconnectState): boolean {
-  return (
-    a.phase === b.phase &&
-    a.attempt === b.attempt &&
-    a.since === b.since &&
-    a.nextRetryAt === b.nextRetryAt &&
-    a.reason === b.reason &&
-    a.giveUpAt === b.giveUpAt &&
-    a.deadline === b.deadline &&
-    a.affectedStreams === b.affectedStreams &&
-    a.downtimeMs === b.downtimeMs &&
-    a.error === b.error
-  );
+  return FIELDS.every((field) => a[field] === b[field]);
 }
 
-function computeReconnectState(
+/** The fields of the reconnect state that differ from {@link IDLE_RECONNECT_STATE}, or null for idle. */
+function reconnectPatch(
   { session, streams, lastRecovery, now, recoveredVisibleMs }: ReconnectInputs,
   previous: ReconnectState,
-): ReconnectState {
-  const base = { ...IDLE_RECONNECT_STATE };
+): Partial<ReconnectState> | null {
   switch (session.status) {
     case 'idle':
-      return IDLE_RECONNECT_STATE;
+      return null;
     case 'connecting':
-      return {
-        ...base,
-        phase: 'connecting',
-        attempt: session.attempt,
-        since: session.since,
-        nextRetryAt: session.nextRetryAt,
-        giveUpAt: session.giveUpAt ?? null,
-      };
     case 'reconnecting':
     case 'rejoining':
       return {
-        ...base,
         phase: session.status,
         attempt: session.attempt,
         since: session.since,
         nextRetryAt: session.nextRetryAt,
-        reason: session.cause,
+        reason: session.status === 'connecting' ? null : session.cause,
         giveUpAt: session.giveUpAt ?? null,
       };
     case 'migrating':
       return {
-        ...base,
         phase: 'migrating',
         since: session.since,
         reason: 'serverRotation',
         deadline: session.deadline,
       };
     case 'disconnected':
-      return {
-        ...base,
-        phase: 'disconnected',
-        since: session.since,
-        reason: session.reason,
-        error: session.error,
-      };
+      return { phase: 'disconnected', since: session.since, reason: session.reason, error: session.error };
     case 'connected': {
       const troubled = countTroubled(streams);
       if (troubled > 0) {
         return {
-          ...base,
           phase: 'recoveringMedia',
           since: previous.phase === 'recoveringMedia' && previous.since !== null ? previous.since : now,
           reason: 'mediaFailure',
@@ -96,7 +70,6 @@ function computeReconnectState(
       }
       if (lastRecovery && now < lastRecovery.at + recoveredVisibleMs) {
         return {
-          ...base,
           phase: 'recovered',
           since: lastRecovery.at,
           reason: lastRecovery.reason,
@@ -104,7 +77,7 @@ function computeReconnectState(
           downtimeMs: lastRecovery.downtimeMs,
         };
       }
-      return { ...base, phase: 'stable' };
+      return { phase: 'stable' };
     }
   }
 }
@@ -115,6 +88,7 @@ function computeReconnectState(
  * re-renders on real changes.
  */
 export function deriveReconnectState(inputs: ReconnectInputs, previous: ReconnectState): ReconnectState {
-  const next = computeReconnectState(inputs, previous);
+  const patch = reconnectPatch(inputs, previous);
+  const next = patch ? { ...IDLE_RECONNECT_STATE, ...patch } : IDLE_RECONNECT_STATE;
   return sameState(next, previous) ? previous : next;
 }

@@ -97,12 +97,7 @@ export class MediaLink {
       isHealthy: (since) => this.#isHealthy(since),
       onRepairingChanged: () => this.#updateRepairing(),
       onFinished: (outcome, attempts) =>
-        ctx.host.log(outcome === 'healthy' ? 'info' : 'warn', 'media link repair ended', {
-          identity: this.identity,
-          outcome,
-          attempts,
-          gen: this.#gen,
-        }),
+        this.#log(outcome === 'healthy' ? 'info' : 'warn', 'repair ended', { outcome, attempts }),
     });
   }
 
@@ -130,15 +125,7 @@ export class MediaLink {
 
   /** True while the link is broken or its media frozen (the path monitor keeps probing). */
   get needsPath(): boolean {
-    if (this.#closed) return false;
-    const state = this.transportState;
-    return (
-      state === 'disconnected' ||
-      state === 'failed' ||
-      state === 'closed' ||
-      this.health === 'frozen' ||
-      this.health === 'recovering'
-    );
+    return !this.#closed && (isDown(this.transportState) || this.#troubled);
   }
 
   /**
@@ -156,15 +143,6 @@ export class MediaLink {
       log('info', 'path back but link still broken: repairing now', { identity: this.identity, state });
       this.#repairer.request();
     }, PATH_BACK_GRACE_MS);
-  }
-
-  get repairing(): boolean {
-    return this.#repairer.running;
-  }
-
-  /** The current RTCPeerConnection (diagnostics). */
-  get peerConnection(): RTCPeerConnection | null {
-    return this.#peer?.pc ?? null;
   }
 
   /** Builds the first peer (the offerer sends its offer at once). */
@@ -189,12 +167,7 @@ export class MediaLink {
       if (fromConnectionId !== this.#remoteConnectionId) return;
     }
     if (ref.gen < this.#gen) {
-      this.#ctx.host.log('debug', 'stale media message dropped', {
-        identity: this.identity,
-        gen: ref.gen,
-        current: this.#gen,
-        type: payload.type,
-      });
+      this.#log('debug', 'stale message dropped', { stale: ref.gen, type: payload.type });
       return;
     }
     if (!this.initiator && freshPeer) this.#noteRemoteRepair();
@@ -242,8 +215,7 @@ export class MediaLink {
       this.#remoteStreamId = stream.streamId;
       this.#detector.restart(now);
     }
-    const active = stream.hasVideo ? stream.videoActive : stream.audioActive;
-    this.#setHealth(this.#detector.setActive(active, now));
+    this.#setHealth(this.#detector.setActive(isActive(stream), now));
   }
 
   /** Signaling is back after a drop: repair this link if it is broken or frozen (or always, if forced). */
@@ -253,9 +225,8 @@ export class MediaLink {
       this.#repairer.request({ renew: true });
       return;
     }
-    const broken = this.transportState !== 'connected';
-    const frozen = this.health === 'frozen' || this.health === 'recovering';
-    if (broken || frozen || this.#repairer.running) this.#repairer.request();
+    if (this.transportState !== 'connected' || this.#troubled || this.#repairer.running)
+      this.#repairer.request();
   }
 
   /** Tears the link down for good: peer, connection, timers, listeners. */
@@ -279,16 +250,11 @@ export class MediaLink {
     this.#dropPeer();
     this.#gen = gen;
     this.#ctx.onGeneration(this.identity, gen);
-    host.log('info', 'media link peer built', {
-      identity: this.identity,
-      gen,
-      why,
-      initiator: this.initiator,
-    });
+    this.#log('info', 'peer built', { why, initiator: this.initiator });
     const watchdog = new IceWatchdog(host.clock, host.settings.iceConnectionDisconnectedExceptionTimeout, {
       onException: (name) => this.#exception(name),
       onRepairNeeded: (cause) => {
-        host.log('info', 'media link needs repair', { identity: this.identity, cause, gen: this.#gen });
+        this.#log('info', 'needs repair', { cause });
         this.#repairer.request();
       },
     });
@@ -340,18 +306,14 @@ export class MediaLink {
   /** Offerer: a fresh peer under the next generation; the answerer is told first. */
   #renew(why: string): void {
     const gen = this.#gen + 1;
-    this.#ctx.host.sendMedia(
-      this.#remoteConnectionId,
-      { linkId: this.linkId, gen },
-      { type: 'reset', reason: RESET_REASON.newPeer },
-    );
+    this.#send({ type: 'reset', reason: RESET_REASON.newPeer }, gen);
     this.#rebuild(gen, why);
   }
 
   #onPeerDead(reason: string): void {
     const { host } = this.#ctx;
     this.#ctx.onSuspect();
-    host.log('info', 'media link peer destroyed by simple-peer', { identity: this.identity, reason });
+    this.#log('info', 'peer died', { reason });
     this.#repairer.check();
     if (this.#watchdog?.state === 'failed') return; // the watchdog already asked for a repair
     // The other side may be leaving (its departure is on the way): give it a moment first.
@@ -363,9 +325,7 @@ export class MediaLink {
   }
 
   #runStep(step: RepairStep, attempt: number): void {
-    const { host } = this.#ctx;
-    host.log('info', 'media link repair step', { identity: this.identity, step, attempt, gen: this.#gen });
-    const ref = { linkId: this.linkId, gen: this.#gen };
+    this.#log('info', 'repair step', { step, attempt });
     switch (step) {
       case 'iceRestart':
         if (!this.#peer?.restartIce()) this.#renew('ice restart impossible');
@@ -374,10 +334,10 @@ export class MediaLink {
         this.#renew('repair');
         break;
       case 'requestRepair':
-        host.sendMedia(this.#remoteConnectionId, ref, { type: 'reset', reason: RESET_REASON.repair });
+        this.#send({ type: 'reset', reason: RESET_REASON.repair });
         break;
       case 'requestNewPeer':
-        host.sendMedia(this.#remoteConnectionId, ref, { type: 'reset', reason: RESET_REASON.renew });
+        this.#send({ type: 'reset', reason: RESET_REASON.renew });
         break;
     }
   }
@@ -385,13 +345,25 @@ export class MediaLink {
   #isHealthy(since: number): boolean {
     if (this.transportState !== 'connected') return false;
     const stream = this.#ctx.remoteStream(this.identity);
-    if (!stream) return true;
-    const active = stream.hasVideo ? stream.videoActive : stream.audioActive;
-    return !active || this.#detector.lastRiseAt >= since;
+    return !stream || !isActive(stream) || this.#detector.lastRiseAt >= since;
   }
 
-  #send(payload: MediaPayload): void {
-    this.#ctx.host.sendMedia(this.#remoteConnectionId, { linkId: this.linkId, gen: this.#gen }, payload);
+  #send(payload: MediaPayload, gen = this.#gen): void {
+    this.#ctx.host.sendMedia(this.#remoteConnectionId, { linkId: this.linkId, gen }, payload);
+  }
+
+  /** Logs with the link's identity and current generation. */
+  #log(level: 'debug' | 'info' | 'warn', message: string, fields: Record<string, unknown>): void {
+    this.#ctx.host.log(level, `media link: ${message}`, {
+      identity: this.identity,
+      gen: this.#gen,
+      ...fields,
+    });
+  }
+
+  /** The remote media is frozen or being repaired. */
+  get #troubled(): boolean {
+    return this.health === 'frozen' || this.health === 'recovering';
   }
 
   #exception(name: ExceptionName): void {
@@ -426,9 +398,7 @@ export class MediaLink {
    */
   #noteRemoteRepair(): void {
     // Only a link that was working and broke is being repaired (not one still being set up).
-    const state = this.transportState;
-    const broken =
-      this.health === 'frozen' || state === 'disconnected' || state === 'failed' || state === 'closed';
+    const broken = this.health === 'frozen' || isDown(this.transportState);
     if (!broken || this.#remoteRepair) return;
     const { clock } = this.#ctx.host;
     const timer = clock.setTimeout(() => this.#endRemoteRepair(), this.#ctx.policy.newPeerBudgetMs);
@@ -500,6 +470,16 @@ export class MediaLink {
       else this.#ctx.onSuspect();
     }
   }
+}
+
+/** The transport is down (not merely still connecting). */
+function isDown(state: TransportState): boolean {
+  return state === 'disconnected' || state === 'failed' || state === 'closed';
+}
+
+/** The remote stream is sending the media its health is judged on (video if it has any, else audio). */
+function isActive(stream: RemoteStream): boolean {
+  return stream.hasVideo ? stream.videoActive : stream.audioActive;
 }
 
 function isReset(payload: MediaPayload, reason: string): boolean {

@@ -80,7 +80,7 @@ class MeshMediaPlane implements MediaPlane {
       probe: options.pathProbe ?? browserPathProbe(() => this.#iceConfiguration()),
       needed: () => [...this.#links.values()].some((link) => link.needsPath),
       onPathBack: () => {
-        host.log('info', 'media path answers again', {});
+        host.log('info', 'media path back', {});
         for (const link of this.#links.values()) link.onPathBack();
       },
     });
@@ -120,7 +120,7 @@ class MeshMediaPlane implements MediaPlane {
       void this.#host
         .announcePublish(this.#local.streamId, this.#local.properties)
         .catch((error: unknown) => {
-          this.#host.log('warn', 're-publish after re-join failed', { error: String(error) });
+          this.#host.log('warn', 're-publish failed', { error: String(error) });
         });
     }
   }
@@ -167,12 +167,12 @@ class MeshMediaPlane implements MediaPlane {
   }
 
   onSignalingLost(): void {
-    this.#host.log('info', 'signaling lost; media links kept', { links: this.#links.size });
+    this.#host.log('info', 'media kept', { links: this.#links.size });
   }
 
   onSignalingRestored(info: { downtimeMs: number }): void {
     const force = this.#host.settings.forceMediaReconnectionAfterNetworkDrop;
-    this.#host.log('info', 'signaling restored; checking media links', { ...info, force });
+    this.#host.log('info', 'media check', { ...info, force });
     for (const link of this.#links.values()) link.onSignalingRestored(force);
   }
 

@@ -31,7 +31,7 @@ export function createMediaHost(deps: MediaHostDeps): MediaHost {
     participantByConnection: (connectionId) => deps.roster.byConnection(connectionId),
     sendMedia(to, link, payload) {
       deps.send({ kind: 'media', to, link, payload }).catch((error: unknown) => {
-        deps.log('debug', 'media message not delivered', {
+        deps.log('debug', 'media not sent', {
           to,
           link,
           type: payload.type,

@@ -293,7 +293,7 @@ export class SessionRuntime implements Session {
           error: notice,
         }),
       onProtocolError: (message) => {
-        this.#opts.log('warn', 'dropped a payload that breaks the protocol', { message });
+        this.#opts.log('warn', 'protocol error', { message });
         this.#emitter.emit('exception', { name: 'PROTOCOL_ERROR', message, origin: null });
       },
       onLost: (reason) => {

@@ -14,6 +14,7 @@ import {
 import type { Clock } from '../clock';
 import { HoldfastError } from '../errors';
 import type { AttemptOutcome, AttemptRequest, NodeInfo } from './attempt';
+import { firstIssue } from './first-issue';
 import { Inbox } from './inbox';
 import { LinkClosedError, SignalingLink } from './link';
 import { Outbox, type PendingMessage, type RestartDecision } from './outbox';
@@ -235,7 +236,7 @@ export class SignalingChannel {
   #readReply(kind: AttemptRequest['kind'], raw: unknown): AttemptOutcome {
     const parsed = kind === 'join' ? v.safeParse(JoinReplySchema, raw) : v.safeParse(ResumeReplySchema, raw);
     if (!parsed.success) {
-      const message = `invalid ${kind} answer: ${v.summarize(parsed.issues)}`;
+      const message = `invalid ${kind} answer: ${firstIssue(parsed.issues)}`;
       this.#deps.onProtocolError(message);
       return { kind: 'failed', message };
     }
@@ -256,7 +257,7 @@ export class SignalingChannel {
       // A poisoned event is skipped for good: counting its sequence keeps acknowledgements moving.
       const seq = v.safeParse(SeqOnlySchema, raw);
       if (seq.success) this.#inbox.accept(seq.output.seq);
-      this.#deps.onProtocolError(`invalid server event: ${v.summarize(parsed.issues)}`);
+      this.#deps.onProtocolError(`invalid server event: ${firstIssue(parsed.issues)}`);
       return;
     }
     if (!this.#inbox.accept(parsed.output.seq)) return;
@@ -266,7 +267,7 @@ export class SignalingChannel {
   #onRawErrorNotice(raw: unknown): void {
     const parsed = v.safeParse(ErrorNoticeSchema, raw);
     if (!parsed.success) {
-      this.#deps.onProtocolError(`invalid error notice: ${v.summarize(parsed.issues)}`);
+      this.#deps.onProtocolError(`invalid error notice: ${firstIssue(parsed.issues)}`);
       return;
     }
     this.#deps.onErrorNotice(parsed.output);

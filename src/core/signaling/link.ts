@@ -54,11 +54,6 @@ export class SignalingLink {
     return this.#connected && this.#closedReason === null;
   }
 
-  /** Why the link closed, or null while it is not closed. */
-  get closedReason(): string | null {
-    return this.#closedReason;
-  }
-
   /** Connects the socket. Rejects with {@link LinkClosedError} if it closes first. */
   open(): Promise<void> {
     return new Promise((resolve, reject) => {

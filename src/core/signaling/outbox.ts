@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { type ClientEnvelope, type ClientMessage, LIMITS, MessageReplySchema } from '../../protocol';
 import { HoldfastError } from '../errors';
+import { firstIssue } from './first-issue';
 
 /**
  * Sends one envelope on the live link and calls `onReply` with the server's raw answer. Returns false
@@ -139,7 +140,7 @@ export class Outbox {
     if (!parsed.success || parsed.output.seq !== entry.seq) {
       const message = parsed.success
         ? `answer for message ${entry.seq} carries sequence ${parsed.output.seq}`
-        : `invalid answer for message ${entry.seq}: ${v.summarize(parsed.issues)}`;
+        : `invalid answer for message ${entry.seq}: ${firstIssue(parsed.issues)}`;
       this.#onProtocolError(message);
       this.#entries.splice(index, 1);
       entry.reject(new HoldfastError('PROTOCOL_ERROR', message));
