@@ -87,7 +87,9 @@ const npm = (args: string[], cwd: string) =>
 
 /**
  * Packs the library exactly as `npm pack` would ship it: builds into a staging copy (never the shared
- * `dist/`), with `vite build` and the declarations, then `npm pack`. Returns the tarball path.
+ * `dist/`), with `vite build` and the declarations, then `npm pack` (with `--ignore-scripts`: the
+ * staging copy has no sources for the `prepack` build, which has just been done here). Returns the
+ * tarball path.
  */
 async function packLibrary(dir: string): Promise<string> {
   const stage = join(dir, 'stage');
@@ -109,7 +111,7 @@ async function packLibrary(dir: string): Promise<string> {
   );
   cpSync(join(REPO_ROOT, 'package.json'), join(stage, 'package.json'));
   cpSync(join(REPO_ROOT, 'README.md'), join(stage, 'README.md'));
-  const out = await run('npm', ['pack', '--silent', '--pack-destination', dir], stage);
+  const out = await run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', dir], stage);
   const name = out.trim().split('\n').pop() ?? '';
   return join(dir, name);
 }
