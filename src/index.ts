@@ -30,6 +30,8 @@ export * from './components';
 export type { Clock, Random, TimerHandle } from './core/clock';
 export { systemClock, systemRandom } from './core/clock';
 export type { Disposer } from './core/emitter';
+export type { ClientErrorCode, HoldfastErrorCode, HoldfastErrorData } from './core/errors';
+export { CLIENT_ERROR_CODES, HoldfastError, isClientErrorCode } from './core/errors';
 export type {
   LocalStream,
   Participant,

@@ -2,7 +2,8 @@ import type { DisconnectReason, ProtocolError } from '../protocol';
 
 /**
  * What the call is going through right now, from the user's point of view.
- * - `idle`: not in a session (never joined, or left).
+ * - `idle`: not in a session yet (never joined; after `leave()` the phase is `disconnected`, reason
+ *   `disconnect`).
  * - `connecting`: the first join is in progress.
  * - `stable`: in the session; signaling is up and every remote stream is fine.
  * - `reconnecting`: signaling was lost; resuming the same connection inside the server's grace.
@@ -10,7 +11,7 @@ import type { DisconnectReason, ProtocolError } from '../protocol';
  * - `rejoining`: the server side ended the connection (node crash, rotation deadline); joining again.
  * - `migrating`: moving to another node ahead of a planned rotation, media kept up meanwhile.
  * - `recovered`: back after an outage; shown briefly, then `stable`.
- * - `disconnected`: out of the session for good, with the reason.
+ * - `disconnected`: out of the session for good, with the reason (`disconnect` after `leave()`).
  */
 export type ReconnectPhase =
   | 'idle'
