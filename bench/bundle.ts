@@ -24,8 +24,9 @@ const LIVEKIT = 'livekit-client + @livekit/components-react';
 const LIVEKIT_CODE = "export * from 'livekit-client';\nexport * from '@livekit/components-react';\n";
 
 const METHOD =
-  'Each entry bundled from source for the browser as an app would (Vite library mode, ESM, minified, ' +
-  'NODE_ENV=production, every import inlined except the peer dependencies react, react-dom, zustand, ' +
+  "Each entry bundled from source for the browser as an app's production build would (a Vite app build, ESM, " +
+  "fully minified by Vite's default minifier, every export kept, NODE_ENV=production, every import inlined " +
+  'except the peer dependencies react, react-dom, zustand, ' +
   'socket.io-client and simple-peer), gzipped at level 9. `holdfast + peers` inlines those peers too ' +
   '(react and react-dom excepted). LiveKit: `export * from` both packages, react and react-dom external.';
 
