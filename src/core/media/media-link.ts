@@ -218,10 +218,17 @@ export class MediaLink {
     this.#setHealth(this.#detector.setActive(isActive(stream), now));
   }
 
-  /** Signaling is back after a drop: repair this link if it is broken or frozen (or always, if forced). */
+  /**
+   * Signaling is back after a drop: repair this link if it is broken or frozen (or always, if forced).
+   * A link whose transport went down with the drop gets a fresh peer rather than an ICE restart: after
+   * such an outage an ICE-restarted sender often takes seconds to send a decodable frame again (its
+   * encoder and bandwidth estimate wound down on the dead path), while a fresh peer starts clean. On
+   * this machine (S2, 9 s, new path, 10 trials × 4 streams): ICE restart p50 786 / p95 3068 ms to the
+   * first decoded frame, fresh peer p50 859 / p95 1118 ms.
+   */
   onSignalingRestored(force: boolean): void {
     if (this.#closed) return;
-    if (force) {
+    if (force || isDown(this.transportState)) {
       this.#repairer.request({ renew: true });
       return;
     }

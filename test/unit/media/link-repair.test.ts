@@ -194,13 +194,25 @@ describe('after reconnected (S2)', () => {
     expect(resetsOf(sent)).toEqual([]);
   });
 
-  it('repairs a broken link at once, without waiting for the disconnected timeout', async () => {
-    const { peers, clock, plane } = connected('alice');
+  it('gives a link broken meanwhile a fresh peer at once, without waiting for the disconnected timeout', async () => {
+    const { peers, clock, plane, sent } = connected('alice');
     peers[0]?.pc.setState('disconnected', 'disconnected');
     await clock.advance(1000);
     plane.onSignalingRestored({ downtimeMs: 9000 });
     await clock.advance(0);
-    expect(peers[0]?.pc.restarts).toBe(1);
+    expect(peers[0]?.pc.restarts).toBe(0);
+    expect(peers).toHaveLength(2);
+    expect(resetsOf(sent)).toEqual([{ gen: 1, reason: 'new-peer' }]);
+  });
+
+  it('as the answering side, asks for a fresh peer for a link broken meanwhile', async () => {
+    const { peers, clock, plane, sent } = connected('bob');
+    peers[0]?.pc.setState('disconnected', 'disconnected');
+    await clock.advance(1000);
+    plane.onSignalingRestored({ downtimeMs: 9000 });
+    await clock.advance(0);
+    expect(peers).toHaveLength(1);
+    expect(resetsOf(sent)).toEqual([{ gen: 0, reason: 'renew' }]);
   });
 
   it('renews every link with forceMediaReconnectionAfterNetworkDrop', async () => {
