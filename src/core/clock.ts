@@ -23,3 +23,11 @@ export const systemClock: Clock = {
 export type Random = () => number;
 
 export const systemRandom: Random = () => Math.random();
+
+/** `length` characters from 0-9 and a-z, drawn from `random` (ids such as identities and stream ids). */
+export function randomBase36(random: Random, length: number): string {
+  let text = '';
+  // `% 36` keeps one character per draw even from an injected random that returns 1.
+  for (let i = 0; i < length; i += 1) text += (Math.floor(random() * 36) % 36).toString(36);
+  return text;
+}

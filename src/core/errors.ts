@@ -26,6 +26,11 @@ export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 /** Any code a {@link HoldfastError} can carry: the server's protocol codes and the client's own. */
 export type HoldfastErrorCode = ErrorCode | ClientErrorCode;
 
+/** The message of anything thrown (an `Error`'s message, anything else as a string). */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** An error as plain data (what state and effects carry). */
 export interface HoldfastErrorData {
   code: HoldfastErrorCode;

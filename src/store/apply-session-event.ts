@@ -28,10 +28,6 @@ export interface SessionSnapshotSource {
 
 const OUTAGES = new Set(['reconnecting', 'rejoining', 'migrating']);
 
-function connectionIdOf(state: SessionState): string | null {
-  return 'connectionId' in state ? state.connectionId : null;
-}
-
 /** Keeps `current` when it holds exactly the entries of `source` (same keys, same snapshot objects). */
 function reconcileMap<V>(
   current: ReadonlyMap<string, V>,
@@ -48,20 +44,6 @@ function reconcileMap<V>(
     if (same) return current;
   }
   return new Map(source);
-}
-
-function withEntry<V>(map: ReadonlyMap<string, V>, key: string, value: V): ReadonlyMap<string, V> {
-  if (map.get(key) === value) return map;
-  const next = new Map(map);
-  next.set(key, value);
-  return next;
-}
-
-function withoutEntry<V>(map: ReadonlyMap<string, V>, key: string): ReadonlyMap<string, V> {
-  if (!map.has(key)) return map;
-  const next = new Map(map);
-  next.delete(key);
-  return next;
 }
 
 /** Re-reads the session's participants, streams, local stream and connection id, keeping unchanged references. */
@@ -83,8 +65,6 @@ export function syncFromSession(state: SessionStoreState, session: SessionSnapsh
 
 function onStateChanged(state: SessionStoreState, next: SessionState, previous: SessionState, now: number) {
   const patch: Partial<SessionStoreState> = { session: next, status: next.status };
-  const id = connectionIdOf(next);
-  if (id !== null || next.status !== 'rejoining') patch.connectionId = id;
   if (next.status === 'connected' && OUTAGES.has(previous.status) && 'since' in previous) {
     const cause =
       previous.status === 'migrating' ? 'serverRotation' : 'cause' in previous ? previous.cause : null;
@@ -157,54 +137,22 @@ function applyEvent(state: SessionStoreState, event: SessionEventRecord, now: nu
         lastDisconnect: { reason: event.payload.reason, error: event.payload.error, at: now },
         notification: null,
       };
-    case 'connectionCreated': {
-      const { connection, replaces } = event.payload;
-      let participants = state.participants;
-      if (replaces !== undefined) {
-        for (const [identity, known] of participants) {
-          if (known.connectionId === replaces && identity !== connection.identity) {
-            participants = withoutEntry(participants, identity);
-          }
-        }
-      }
-      return { ...state, participants: withEntry(participants, connection.identity, connection) };
-    }
-    case 'connectionDestroyed': {
-      const { connection } = event.payload;
-      const known = state.participants.get(connection.identity);
-      if (!known || known.connectionId !== connection.connectionId) return state;
-      return { ...state, participants: withoutEntry(state.participants, connection.identity) };
-    }
-    case 'streamCreated':
-    case 'streamUpdated':
+    case 'streamHealthChanged': {
+      const { health, previous } = event.payload;
+      const healed = health === 'live' && (previous === 'frozen' || previous === 'recovering');
+      const { phase, since } = state.reconnect;
+      if (!healed || phase !== 'recoveringMedia' || since === null) return state;
+      if ([...state.streams.values()].some(isTroubled)) return state;
       return {
         ...state,
-        streams: withEntry(state.streams, event.payload.stream.streamId, event.payload.stream),
-      };
-    case 'streamHealthChanged': {
-      const { stream, health, previous } = event.payload;
-      const next = { ...state, streams: withEntry(state.streams, stream.streamId, stream) };
-      const healed = health === 'live' && (previous === 'frozen' || previous === 'recovering');
-      const stillTroubled = [...next.streams.values()].some(isTroubled);
-      const { phase, since } = state.reconnect;
-      if (healed && !stillTroubled && phase === 'recoveringMedia' && since !== null) {
-        next.lastRecovery = {
+        lastRecovery: {
           reason: 'mediaFailure',
           at: now,
           downtimeMs: Math.max(0, now - since),
           attempts: null,
-        };
-      }
-      return next;
+        },
+      };
     }
-    case 'streamDestroyed': {
-      const { stream, isLocal } = event.payload;
-      if (!isLocal) return { ...state, streams: withoutEntry(state.streams, stream.streamId) };
-      if (state.localStream?.streamId !== stream.streamId) return state;
-      return { ...state, localStream: null };
-    }
-    case 'localStreamChanged':
-      return { ...state, localStream: event.payload.stream };
     case 'sessionNotification': {
       const { reason, deadline, message } = event.payload;
       return { ...state, notification: { reason, deadline, message: message ?? null, receivedAt: now } };
@@ -215,8 +163,11 @@ function applyEvent(state: SessionStoreState, event: SessionEventRecord, now: nu
 }
 
 /**
- * The store's reducer: the next state after one core event. Pure; returns `state` itself when the
- * event changes nothing the UI shows.
+ * The store's reducer: the next state after one core event, for what the event says beyond the
+ * session's snapshots (the lifecycle state, recoveries, the last disconnect, notices). The roster, the
+ * streams, the local stream and the connection id are not replayed from events: {@link syncFromSession}
+ * re-reads them from the session before each event. Pure; returns `state` itself when the event changes
+ * nothing the UI shows.
  */
 export function applySessionEvent(
   state: SessionStoreState,

@@ -87,10 +87,9 @@ export function bindSessionToStore(
 
   const apply = (event: SessionEventRecord) => {
     if (disposed) return;
-    let next = applySessionEvent(store.getState(), event, context());
-    // A state change may come with changes of the core's maps that have no event of their own.
-    if (event.name === 'stateChanged') next = refreshReconnect(syncFromSession(next, session), context());
-    write(next);
+    // The session's snapshots are the truth for the roster, the streams, the local stream and the
+    // connection id (some of their changes have no event of their own): re-read them first.
+    write(applySessionEvent(syncFromSession(store.getState(), session), event, context()));
   };
 
   write(readSessionIntoState(store.getState(), session, context()));

@@ -6,6 +6,7 @@ import type {
   MediaPayload,
   StreamInfo,
 } from '../../protocol';
+import { randomBase36 } from '../clock';
 import { isInitiator, linkIdFor } from './link-roles';
 import { acquireLocalMedia, applyEnabled, describeLocalMedia, stopLocalMedia } from './local-media';
 import { MediaLink, type MediaLinkContext } from './media-link';
@@ -27,12 +28,6 @@ export interface MeshMediaPlaneOptions {
   /** Probes this page's own path to the relay while a link is broken. @default a throwaway RTCPeerConnection */
   pathProbe?: PathProbe;
 }
-
-const randomId = (random: () => number): string => {
-  let id = '';
-  for (let i = 0; i < 16; i++) id += Math.floor(random() * 36).toString(36);
-  return `st_${id}`;
-};
 
 /**
  * A full-mesh media plane: one simple-peer link per remote participant, keyed by identity (see
@@ -181,7 +176,7 @@ class MeshMediaPlane implements MediaPlane {
     const mediaStream = await acquireLocalMedia(options);
     applyEnabled(mediaStream, options);
     const local: LocalStream = {
-      streamId: randomId(this.#host.random),
+      streamId: `st_${randomBase36(this.#host.random, 16)}`,
       mediaStream,
       properties: describeLocalMedia(mediaStream, options),
       options: { ...options },
@@ -209,9 +204,7 @@ class MeshMediaPlane implements MediaPlane {
     if (!local) return;
     this.#local = null;
     for (const link of this.#links.values()) link.setLocalStream(null, local.mediaStream);
-    stopLocalMedia(local.mediaStream);
-    this.#host.emit('streamDestroyed', { stream: local, reason: 'disconnect', isLocal: true });
-    this.#host.emit('localStreamChanged', { stream: null });
+    this.#endLocal(local, 'disconnect');
     if (this.#host.isSignalingUp()) await this.#host.announceUnpublish(local.streamId);
   }
 
@@ -238,10 +231,15 @@ class MeshMediaPlane implements MediaPlane {
     if (!options.keepLocalMedia && this.#local) {
       const local = this.#local;
       this.#local = null;
-      stopLocalMedia(local.mediaStream);
-      this.#host.emit('streamDestroyed', { stream: local, reason, isLocal: true });
-      this.#host.emit('localStreamChanged', { stream: null });
+      this.#endLocal(local, reason);
     }
+  }
+
+  /** Stops the camera and microphone of a stream no longer published, and reports it gone. */
+  #endLocal(local: LocalStream, reason: DisconnectReason): void {
+    stopLocalMedia(local.mediaStream);
+    this.#host.emit('streamDestroyed', { stream: local, reason, isLocal: true });
+    this.#host.emit('localStreamChanged', { stream: null });
   }
 
   destroy(): void {

@@ -1,4 +1,5 @@
 import type { MediaPayload } from '../../protocol';
+import { errorMessage } from '../errors';
 import { toPayload, toSignal } from './signal-payload';
 import type { SimplePeerFactory, SimplePeerLike } from './simple-peer-like';
 
@@ -99,7 +100,7 @@ export class PeerLink {
     try {
       this.#peer.signal(data);
     } catch (error) {
-      this.#markDead(error instanceof Error ? error.message : String(error));
+      this.#markDead(errorMessage(error));
     }
   }
 

@@ -19,13 +19,8 @@ export class RemoteStreamRegistry {
 
   /** Adds a stream (or refreshes the properties of a known one). */
   add(info: StreamInfo, health: StreamHealth, mediaStream: MediaStream | null): RemoteStream {
-    const known = this.streams.get(info.streamId);
-    if (known) {
-      const stream: RemoteStream = { ...known, ...info };
-      this.streams.set(stream.streamId, stream);
-      this.#emit('streamUpdated', { stream });
-      return stream;
-    }
+    const updated = this.#update(info.streamId, info);
+    if (updated) return updated;
     const stream: RemoteStream = { ...info, health, mediaStream };
     this.streams.set(stream.streamId, stream);
     this.#emit('streamCreated', { stream });
@@ -63,21 +58,11 @@ export class RemoteStreamRegistry {
     property: StreamProperty,
     value: boolean | { width: number; height: number },
   ): RemoteStream | undefined {
-    const known = this.streams.get(streamId);
-    if (!known) return undefined;
-    const stream: RemoteStream = { ...known, [property]: value };
-    this.streams.set(streamId, stream);
-    this.#emit('streamUpdated', { stream });
-    return stream;
+    return this.#update(streamId, { [property]: value });
   }
 
   setMediaStream(streamId: string, mediaStream: MediaStream | null): RemoteStream | undefined {
-    const known = this.streams.get(streamId);
-    if (!known) return undefined;
-    const stream: RemoteStream = { ...known, mediaStream };
-    this.streams.set(streamId, stream);
-    this.#emit('streamUpdated', { stream });
-    return stream;
+    return this.#update(streamId, { mediaStream });
   }
 
   /** Records a health change; emits `streamHealthChanged` only when it differs. */
@@ -87,6 +72,16 @@ export class RemoteStreamRegistry {
     const stream: RemoteStream = { ...known, health };
     this.streams.set(streamId, stream);
     this.#emit('streamHealthChanged', { stream, health, previous: known.health });
+    return stream;
+  }
+
+  /** Replaces a known stream's snapshot with `patch` applied, reported as `streamUpdated`. */
+  #update(streamId: string, patch: Partial<RemoteStream>): RemoteStream | undefined {
+    const known = this.streams.get(streamId);
+    if (!known) return undefined;
+    const stream: RemoteStream = { ...known, ...patch };
+    this.streams.set(streamId, stream);
+    this.#emit('streamUpdated', { stream });
     return stream;
   }
 

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors';
 import type { AttemptOutcome } from '../signaling/attempt';
 import type { SignalingChannel } from '../signaling/channel';
 import type { SignalingLink } from '../signaling/link';
@@ -80,7 +81,7 @@ export class AttemptRunner {
         if (typeof token !== 'string' || token.length === 0) throw new Error('getToken returned no token');
       } catch (error) {
         if (!current()) return;
-        const message = `getToken failed: ${error instanceof Error ? error.message : String(error)}`;
+        const message = `getToken failed: ${errorMessage(error)}`;
         deps.dispatch(
           { type: 'tokenFailed', now: deps.now(), random: deps.random(), startedAt, message },
           null,
@@ -98,10 +99,11 @@ export class AttemptRunner {
     const now = deps.now();
     switch (outcome.kind) {
       case 'joined':
-        deps.dispatch({ type: 'joined', now, connectionId: outcome.reply.connectionId }, { link, outcome });
-        return;
       case 'resumed':
-        deps.dispatch({ type: 'resumed', now, connectionId: outcome.reply.connectionId }, { link, outcome });
+        deps.dispatch(
+          { type: outcome.kind, now, connectionId: outcome.reply.connectionId },
+          { link, outcome },
+        );
         return;
       case 'refused': {
         this.#token = null;

@@ -17,20 +17,14 @@ export interface MediaHostDeps
  * reliable, sequenced outbox (queued while signaling is down, delivered once and in order).
  */
 export function createMediaHost(deps: MediaHostDeps): MediaHost {
+  // Everything but the roster and the outbox passes through as it is.
+  const { roster, send, ...passed } = deps;
   return {
-    identity: deps.identity,
-    clock: deps.clock,
-    random: deps.random,
-    settings: deps.settings,
-    log: deps.log,
-    emit: deps.emit,
-    whenSignalingUp: deps.whenSignalingUp,
-    connectionId: deps.connectionId,
-    isSignalingUp: deps.isSignalingUp,
-    participant: (identity) => deps.roster.participants.get(identity),
-    participantByConnection: (connectionId) => deps.roster.byConnection(connectionId),
+    ...passed,
+    participant: (identity) => roster.participants.get(identity),
+    participantByConnection: (connectionId) => roster.byConnection(connectionId),
     sendMedia(to, link, payload) {
-      deps.send({ kind: 'media', to, link, payload }).catch((error: unknown) => {
+      send({ kind: 'media', to, link, payload }).catch((error: unknown) => {
         deps.log('debug', 'media not sent', {
           to,
           link,
@@ -39,9 +33,9 @@ export function createMediaHost(deps: MediaHostDeps): MediaHost {
         });
       });
     },
-    announcePublish: (streamId, properties) => deps.send({ kind: 'publish', streamId, properties }),
-    announceUnpublish: (streamId) => deps.send({ kind: 'unpublish', streamId }),
+    announcePublish: (streamId, properties) => send({ kind: 'publish', streamId, properties }),
+    announceUnpublish: (streamId) => send({ kind: 'unpublish', streamId }),
     announceProperty: (streamId, property, value) =>
-      deps.send({ kind: 'streamProperty', streamId, property, value }),
+      send({ kind: 'streamProperty', streamId, property, value }),
   };
 }

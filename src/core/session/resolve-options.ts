@@ -1,5 +1,5 @@
 import { DEFAULT_SOCKET_PATH } from '../../protocol';
-import { type Clock, type Random, systemClock, systemRandom } from '../clock';
+import { type Clock, type Random, randomBase36, systemClock, systemRandom } from '../clock';
 import type { MediaSettings } from '../media/media-plane';
 import type { BackoffPolicy } from '../signaling/backoff';
 import type { ReconnectPolicy, SessionOptions } from './options';
@@ -81,10 +81,7 @@ export function resolveSessionOptions(options: SessionOptions): ResolvedSessionO
 
 /** A random identity such as `hf-k3j9x0q2m1ab`, drawn from the injected random. */
 export function randomIdentity(random: Random): string {
-  const alphabet = '0123456789abcdefghijklmnopqrstuvwxyz';
-  let id = 'hf-';
-  for (let i = 0; i < 12; i += 1) id += alphabet[Math.floor(random() * alphabet.length) % alphabet.length];
-  return id;
+  return `hf-${randomBase36(random, 12)}`;
 }
 
 function nonNegative(value: number | undefined, fallback: number): number {

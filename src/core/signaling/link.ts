@@ -1,4 +1,5 @@
 import { WIRE } from '../../protocol';
+import { errorMessage } from '../errors';
 import type { SignalingSocket } from './socket';
 
 /** Where a live link delivers what the server sends (raw: validation is the channel's job). */
@@ -43,7 +44,7 @@ export class SignalingLink {
       this.#connected = true;
       this.#onConnect?.();
     });
-    socket.on('connect_error', (error: unknown) => this.#lost(`connect error: ${describe(error)}`));
+    socket.on('connect_error', (error: unknown) => this.#lost(`connect error: ${errorMessage(error)}`));
     socket.on('disconnect', (reason: unknown) => this.#lost(String(reason)));
     socket.on(WIRE.evt, (raw: unknown) => this.#inbound({ kind: 'evt', raw }));
     socket.on(WIRE.error, (raw: unknown) => this.#inbound({ kind: 'error', raw }));
@@ -151,8 +152,4 @@ export class SignalingLink {
     this.#waiters.clear();
     for (const fail of waiters) fail(reason);
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
