@@ -6,6 +6,8 @@ export interface LinkStats {
   audio: InboundReading | null;
   /** Bytes received by the link's transports (media, RTCP, data channel): moves while the path works. */
   transportBytesReceived: number;
+  /** STUN checks and answers the link's candidate pairs received: move as soon as the path answers. */
+  iceChecksReceived: number;
 }
 
 /** One inbound RTP stream. */
@@ -48,6 +50,7 @@ export function readLinkStats(report: RTCStatsReport, videoTrackId?: string): Li
   let video: InboundReading | null = null;
   let audio: InboundReading | null = null;
   let transportBytesReceived = 0;
+  let iceChecksReceived = 0;
   report.forEach((value: unknown) => {
     const stat = value as Stat;
     if (stat.type === 'inbound-rtp') {
@@ -59,7 +62,9 @@ export function readLinkStats(report: RTCStatsReport, videoTrackId?: string): Li
       }
     } else if (stat.type === 'transport') {
       transportBytesReceived += num(stat.bytesReceived);
+    } else if (stat.type === 'candidate-pair') {
+      iceChecksReceived += num(stat.requestsReceived) + num(stat.responsesReceived);
     }
   });
-  return { video, audio, transportBytesReceived };
+  return { video, audio, transportBytesReceived, iceChecksReceived };
 }

@@ -136,13 +136,36 @@ export class MediaLink {
     if (this.#closed) return;
     const { clock, log } = this.#ctx.host;
     if (this.#pathBackTimer !== null) return;
+    const peer = this.#peer;
+    const before = this.#pathActivity(peer);
     this.#pathBackTimer = clock.setTimeout(() => {
-      this.#pathBackTimer = null;
-      const state = this.transportState;
-      if (this.#closed || state === 'connected' || state === 'new' || state === 'connecting') return;
-      log('info', 'path back but link still broken: repairing now', { identity: this.identity, state });
-      this.#repairer.request();
+      void (async () => {
+        const [was, now] = [await before, await this.#pathActivity(peer)];
+        this.#pathBackTimer = null;
+        const state = this.transportState;
+        if (this.#closed || peer !== this.#peer) return;
+        if (state === 'connected' || state === 'new' || state === 'connecting') return;
+        if (was !== null && now !== null && now > was) {
+          // The other side's checks reach this link again: its relay allocation survived (the same
+          // path) and ICE is healing by itself. The watchdog's timeout stays the backstop.
+          log('info', 'path back and ICE checks arrive: letting ICE heal', {
+            identity: this.identity,
+            state,
+          });
+          return;
+        }
+        log('info', 'path back but link still broken: repairing now', { identity: this.identity, state });
+        this.#repairer.request();
+      })();
     }, PATH_BACK_GRACE_MS);
+  }
+
+  /** ICE checks and bytes the link has received so far (null without a peer or stats). */
+  async #pathActivity(peer: PeerLink | null): Promise<number | null> {
+    const report = await peer?.stats();
+    if (!report) return null;
+    const stats = readLinkStats(report);
+    return stats.iceChecksReceived + stats.transportBytesReceived;
   }
 
   /** Builds the first peer (the offerer sends its offer at once). */
