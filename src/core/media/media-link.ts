@@ -134,30 +134,35 @@ export class MediaLink {
    */
   onPathBack(): void {
     if (this.#closed) return;
-    const { clock, log } = this.#ctx.host;
+    const { clock } = this.#ctx.host;
     if (this.#pathBackTimer !== null) return;
     const peer = this.#peer;
     const before = this.#pathActivity(peer);
     this.#pathBackTimer = clock.setTimeout(() => {
-      void (async () => {
-        const [was, now] = [await before, await this.#pathActivity(peer)];
+      void this.#repairIfNotHealing(peer, before).finally(() => {
         this.#pathBackTimer = null;
-        const state = this.transportState;
-        if (this.#closed || peer !== this.#peer) return;
-        if (state === 'connected' || state === 'new' || state === 'connecting') return;
-        if (was !== null && now !== null && now > was) {
-          // The other side's checks reach this link again: its relay allocation survived (the same
-          // path) and ICE is healing by itself. The watchdog's timeout stays the backstop.
-          log('info', 'path back and ICE checks arrive: letting ICE heal', {
-            identity: this.identity,
-            state,
-          });
-          return;
-        }
-        log('info', 'path back but link still broken: repairing now', { identity: this.identity, state });
-        this.#repairer.request();
-      })();
+      });
     }, PATH_BACK_GRACE_MS);
+  }
+
+  /**
+   * The grace after this page's path came back is over: repair the link if it is still broken, unless
+   * the other side's ICE checks (or bytes) reach it again. Then its relay allocation survived (the same
+   * path) and ICE is healing by itself; the watchdog's timeout stays the backstop.
+   */
+  async #repairIfNotHealing(peer: PeerLink | null, before: Promise<number | null>): Promise<void> {
+    const was = await before;
+    const now = await this.#pathActivity(peer);
+    const state = this.transportState;
+    if (this.#closed || peer !== this.#peer) return;
+    if (state === 'connected' || state === 'new' || state === 'connecting') return;
+    const { log } = this.#ctx.host;
+    if (was !== null && now !== null && now > was) {
+      log('info', 'path back and ICE checks arrive: letting ICE heal', { identity: this.identity, state });
+      return;
+    }
+    log('info', 'path back but link still broken: repairing now', { identity: this.identity, state });
+    this.#repairer.request();
   }
 
   /** ICE checks and bytes the link has received so far (null without a peer or stats). */
