@@ -46,6 +46,14 @@ export interface MediaLinkContext {
 export const PATH_BACK_GRACE_MS = 400;
 
 /**
+ * After a link heals by itself (ICE back on the same path, no repair), how long a new stall still counts
+ * as the sender catching up: its bandwidth estimate and encoder wound down during the outage, and its
+ * first frames may be followed by a gap. Such a stall is reported as `frozen` at once, but repaired only
+ * if it lasts one more `frozenAfterMs`; frames rising meanwhile leave the link untouched.
+ */
+export const HEALED_SETTLE_MS = 5_000;
+
+/**
  * The media link with one remote participant, keyed by identity, across peer generations. Owns the
  * current simple-peer peer, the ICE watchdog, the frozen detector of the remote stream, and the repairs.
  * Negotiation messages carry `{ linkId, gen }`; older generations are dropped, never fed to a newer peer.
@@ -67,6 +75,10 @@ export class MediaLink {
   #pathBackTimer: TimerHandle | null = null;
   #transportBytes = 0;
   #transportMovedAt = Number.NEGATIVE_INFINITY;
+  /** When the transport last came back by itself (no repair from either side). */
+  #healedAt = Number.NEGATIVE_INFINITY;
+  /** A stall soon after such a heal: repaired at this time if the stream is still frozen. */
+  #frozenRepairAt: number | null = null;
   /** The remote re-joined under a new connection: its next offer/new peer is taken at any generation. */
   #adoptNext = false;
   #remoteStreamId: string | null = null;
@@ -312,6 +324,7 @@ export class MediaLink {
           const before = watchdog.state;
           watchdog.update(ice, connection);
           if (watchdog.state === 'connected' && before !== 'connected' && peer.everConnected) {
+            if (!this.#repairer.running && !this.#remoteRepair) this.#healedAt = host.clock.now();
             // Back after an outage (healed, or ICE restarted): senders start over with a key frame.
             void peer.refreshVideo();
           }
@@ -327,6 +340,8 @@ export class MediaLink {
     this.#peer = peer;
     this.#detector.restart(host.clock.now());
     this.#transportBytes = 0;
+    this.#healedAt = Number.NEGATIVE_INFINITY;
+    this.#frozenRepairAt = null;
   }
 
   #dropPeer(): void {
@@ -496,13 +511,21 @@ export class MediaLink {
     this.#setHealth(health);
     if (this.#repairer.running) this.#repairer.check();
     if (this.#remoteRepair && this.#isHealthy(this.#remoteRepair.since)) this.#endRemoteRepair();
+    if (health !== 'frozen') this.#frozenRepairAt = null;
     if (health === 'frozen' && before !== 'frozen') {
       this.#exception('MEDIA_FROZEN');
-      // Frames stopped but the path still carries traffic: ICE will not notice, so repair now.
+      // Frames stopped but the path still carries traffic: ICE will not notice, so repair now (or,
+      // soon after the link healed by itself, once the sender had one more frozen period to catch up).
       // A silent path is the ICE watchdog's to judge (it may heal by itself).
       const pathAlive = now - this.#transportMovedAt <= 2 * settings.statsIntervalMs;
-      if (this.transportState === 'connected' && pathAlive) this.#repairer.request();
-      else this.#ctx.onSuspect();
+      if (this.transportState !== 'connected' || !pathAlive) this.#ctx.onSuspect();
+      else if (now - this.#healedAt < HEALED_SETTLE_MS) {
+        this.#frozenRepairAt = now + settings.frozenAfterMs;
+        this.#log('info', 'frozen soon after healing by itself: waiting before a repair', {});
+      } else this.#repairer.request();
+    } else if (health === 'frozen' && this.#frozenRepairAt !== null && now >= this.#frozenRepairAt) {
+      this.#frozenRepairAt = null;
+      if (this.transportState === 'connected') this.#repairer.request();
     }
   }
 }

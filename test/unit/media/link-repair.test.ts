@@ -275,6 +275,61 @@ describe('frozen stream on a link', () => {
     expect(pc.restarts).toBe(0);
   });
 
+  /** A link that healed by itself (disconnected → connected, no repair), then frames stop again. */
+  async function stallAfterSelfHeal() {
+    const fx = connected('alice');
+    const pc = fx.peers[0]?.pc;
+    if (!pc) throw new Error('no peer');
+    let frames = 0;
+    let bytes = 0;
+    const tick = async (framesPerTick: number) => {
+      frames += framesPerTick;
+      bytes += 1000; // audio and RTCP still arrive
+      pc.stats = video(frames, bytes);
+      await fx.clock.advance(500);
+    };
+    for (let i = 0; i < 4; i++) await tick(10);
+    pc.setState('disconnected', 'disconnected');
+    await fx.clock.advance(2000);
+    pc.setState('connected', 'connected'); // back within the disconnected timeout: healed by itself
+    await tick(3);
+    for (let i = 0; i < 4; i++) await tick(0);
+    return { ...fx, pc, tick };
+  }
+
+  it('soon after a link healed by itself, reports a stall as frozen but gives the sender one more period', async () => {
+    const { pc, tick, eventsNamed } = await stallAfterSelfHeal();
+    // Frozen during the outage, live after the heal, frozen again when the frames stop.
+    expect(eventsNamed('exception').map((e) => e.name)).toEqual([
+      'ICE_CONNECTION_DISCONNECTED',
+      'MEDIA_FROZEN',
+      'MEDIA_FROZEN',
+    ]);
+    expect(eventsNamed('streamHealthChanged').map((e) => e.health)).toEqual(['frozen', 'live', 'frozen']);
+    expect(pc.restarts).toBe(0);
+    for (let i = 0; i < 4; i++) await tick(5); // the sender caught up
+    expect(eventsNamed('streamHealthChanged').map((e) => e.health)).toEqual([
+      'frozen',
+      'live',
+      'frozen',
+      'live',
+    ]);
+    expect(pc.restarts).toBe(0);
+  });
+
+  it('repairs a stall after a self-heal that lasts one more frozen period', async () => {
+    const { pc, tick, eventsNamed } = await stallAfterSelfHeal();
+    expect(pc.restarts).toBe(0);
+    for (let i = 0; i < 3; i++) await tick(0); // 1500 ms more (frozenAfterMs)
+    expect(pc.restarts).toBe(1);
+    expect(eventsNamed('streamHealthChanged').map((e) => e.health)).toEqual([
+      'frozen',
+      'live',
+      'frozen',
+      'recovering',
+    ]);
+  });
+
   it('reads a publisher who turned its video off as muted, never frozen', async () => {
     const { peers, clock, eventsNamed, plane } = connected('alice');
     const pc = peers[0]?.pc;
