@@ -87,18 +87,20 @@ describe('media path faults (UDP path to TURN cut and restored; signaling untouc
 
     const cutAt = Date.now();
     a.media.cut();
-    await delay(8_000 - (Date.now() - cutAt));
-    a.media.restore({ newPath: true });
-
+    // The cut lasts 8 s, and until B and C both saw ICE say `disconnected`: Chromium takes 5 to 7.5 s
+    // to notice here (24 samples on this machine), more under load, and a link A repairs as soon as
+    // its path is back never reports the disconnect at the other end.
     for (const name of ['B', 'C']) {
       const p = call.member(name).participant;
       const e: Exception = await p.waitForEvent('exception', {
         fromIndex: from.get(name) ?? 0,
         where: (x) => x.data.name === 'ICE_CONNECTION_DISCONNECTED' && x.data.origin?.streamId === a.streamId,
-        timeoutMs: 5_000,
+        timeoutMs: 12_000,
       });
-      expect(e.at - cutAt).toBeLessThan(8_000);
+      expect(e.data.origin).toMatchObject({ identity: 'A', connectionId: a.connectionId });
     }
+    await delay(Math.max(0, 8_000 - (Date.now() - cutAt)));
+    a.media.restore({ newPath: true });
     await call.waitAllDecoding(20_000);
     for (const name of ['B', 'C']) {
       await waitFor(
