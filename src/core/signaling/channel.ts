@@ -17,7 +17,7 @@ import type { AttemptOutcome, AttemptRequest, NodeInfo } from './attempt';
 import { firstIssue } from './first-issue';
 import { Inbox } from './inbox';
 import { LinkClosedError, SignalingLink } from './link';
-import { Outbox, type PendingMessage, type RestartDecision } from './outbox';
+import { Outbox } from './outbox';
 import type { SocketFactory } from './socket';
 
 /** Timing the server enforces (from the join/resume answer). */
@@ -158,11 +158,6 @@ export class SignalingChannel {
         this.#deps.onLost(reason);
       },
     });
-  }
-
-  /** Rewrites the pending messages for a new connection (a re-join); sequences restart at 1. */
-  restartOutbox(decide: (message: PendingMessage) => RestartDecision): void {
-    this.outbox.restart(decide);
   }
 
   /** Starts sending: every pending message in order, then acknowledgements. */

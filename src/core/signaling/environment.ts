@@ -18,14 +18,14 @@ export interface SessionEnvironment {
 export function browserEnvironment(): SessionEnvironment {
   return {
     onOnline(listener) {
-      const target = typeof window === 'undefined' ? undefined : window;
+      const target = globalThis.window;
       if (!target?.addEventListener) return () => {};
       const handler = () => listener();
       target.addEventListener('online', handler);
       return () => target.removeEventListener('online', handler);
     },
     onVisible(listener) {
-      const doc = typeof document === 'undefined' ? undefined : document;
+      const doc = globalThis.document;
       if (!doc?.addEventListener) return () => {};
       const handler = () => {
         if (doc.visibilityState === 'visible') listener();
