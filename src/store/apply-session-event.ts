@@ -33,17 +33,9 @@ function reconcileMap<V>(
   current: ReadonlyMap<string, V>,
   source: ReadonlyMap<string, V>,
 ): ReadonlyMap<string, V> {
-  if (current.size === source.size) {
-    let same = true;
-    for (const [key, value] of source) {
-      if (current.get(key) !== value) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return current;
-  }
-  return new Map(source);
+  const same =
+    current.size === source.size && [...source].every(([key, value]) => current.get(key) === value);
+  return same ? current : new Map(source);
 }
 
 /** Re-reads the session's participants, streams, local stream and connection id, keeping unchanged references. */
