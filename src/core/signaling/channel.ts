@@ -13,6 +13,7 @@ import {
 } from '../../protocol';
 import type { Clock } from '../clock';
 import { HoldfastError } from '../errors';
+import { listen } from '../listen';
 import type { AttemptOutcome, AttemptRequest, NodeInfo } from './attempt';
 import { firstIssue } from './first-issue';
 import { Inbox } from './inbox';
@@ -112,8 +113,7 @@ export class SignalingChannel {
       () => link.close('attempt timed out'),
       this.#deps.attemptTimeoutMs,
     );
-    const onAbort = () => link.close('attempt aborted');
-    signal.addEventListener('abort', onAbort);
+    const unwatch = listen(signal, 'abort', () => link.close('attempt aborted'));
     try {
       if (signal.aborted) return { outcome: { kind: 'aborted' }, link };
       await link.open();
@@ -128,7 +128,7 @@ export class SignalingChannel {
       return { outcome: { kind: 'failed', message }, link };
     } finally {
       this.#deps.clock.clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      unwatch();
     }
   }
 
