@@ -1,5 +1,5 @@
 import { useCallback, useSyncExternalStore } from 'react';
-import type { Clock, TimerHandle } from '../core/clock';
+import { type Clock, clearTimer, type TimerHandle } from '../core/clock';
 import { useSessionController } from './session-context';
 
 function wholeSeconds(clock: Clock, reference: number, direction: 'since' | 'until'): number {
@@ -35,7 +35,7 @@ export function useWholeSeconds(reference: number | null, direction: 'since' | '
       };
       schedule();
       return () => {
-        if (handle !== null) clock.clearTimeout(handle);
+        clearTimer(clock, handle);
       };
     },
     [clock, reference, direction],

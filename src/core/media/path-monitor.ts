@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../clock';
+import { type Clock, clearTimer, type TimerHandle } from '../clock';
 import { listen } from '../listen';
 
 /** Tries once to reach the media relay (TURN) the way links do; resolves true when it answered. */
@@ -54,8 +54,7 @@ export class PathMonitor {
   }
 
   stop(): void {
-    if (this.#timer !== null) this.#o.clock.clearTimeout(this.#timer);
-    this.#timer = null;
+    this.#timer = clearTimer(this.#o.clock, this.#timer);
     this.#abort?.abort();
     this.#abort = null;
   }
