@@ -76,12 +76,15 @@ function onStateChanged(state: SessionStoreState, next: SessionState, previous: 
   return { ...state, ...patch };
 }
 
-/** Refines (or records) the latest recovery with what a `reconnected`/`rejoined`/`migrated` event says. */
+/**
+ * Refines (or records) the latest recovery with what a `reconnected`/`rejoined`/`migrated` event says:
+ * `figures` is the event's payload (a figure it does not carry keeps the one already recorded).
+ */
 function recordRecovery(
   state: SessionStoreState,
   fallbackReason: LastRecovery['reason'],
   now: number,
-  figures: { downtimeMs: number | null; attempts: number | null },
+  figures: { downtimeMs?: number; attempts?: number },
 ): SessionStoreState {
   const known = state.lastRecovery;
   // The matching `stateChanged` may come just before this event and already recorded the recovery.
@@ -109,18 +112,12 @@ function applyEvent(state: SessionStoreState, event: SessionEventRecord, now: nu
     case 'stateChanged':
       return onStateChanged(state, event.payload.state, event.payload.previous, now);
     case 'reconnected':
-      return recordRecovery(state, 'networkDisconnect', now, {
-        downtimeMs: event.payload.downtimeMs,
-        attempts: event.payload.attempts,
-      });
+      return recordRecovery(state, 'networkDisconnect', now, event.payload);
     case 'rejoined':
-      return recordRecovery(state, 'nodeCrashed', now, {
-        downtimeMs: event.payload.downtimeMs,
-        attempts: null,
-      });
+      return recordRecovery(state, 'nodeCrashed', now, event.payload);
     case 'migrated':
       return {
-        ...recordRecovery(state, 'serverRotation', now, { downtimeMs: null, attempts: null }),
+        ...recordRecovery(state, 'serverRotation', now, {}),
         notification: null,
       };
     case 'sessionDisconnected':
@@ -171,15 +168,7 @@ export function applySessionEvent(
 
 /** Re-derives `reconnect` (e.g. when the `recovered` display time runs out). */
 export function refreshReconnect(state: SessionStoreState, context: ApplyContext): SessionStoreState {
-  const reconnect = deriveReconnectState(
-    {
-      session: state.session,
-      streams: state.streams,
-      lastRecovery: state.lastRecovery,
-      now: context.now,
-      recoveredVisibleMs: context.recoveredVisibleMs,
-    },
-    state.reconnect,
-  );
+  // The inputs are the store's session, streams and last recovery, and the context's time and policy.
+  const reconnect = deriveReconnectState({ ...state, ...context }, state.reconnect);
   return reconnect === state.reconnect ? state : { ...state, reconnect };
 }
