@@ -54,11 +54,6 @@ export class IceWatchdog {
     return this.#state;
   }
 
-  /** True while a `disconnected` wait is running. */
-  get waiting(): boolean {
-    return this.#timer !== null;
-  }
-
   /** Feeds the connection's current states. */
   update(ice: RTCIceConnectionState, connection: RTCPeerConnectionState | undefined): void {
     if (this.#disposed) return;
