@@ -26,8 +26,6 @@ export interface SessionSnapshotSource {
   readonly localStream: LocalStream | null;
 }
 
-const OUTAGES = new Set(['reconnecting', 'rejoining', 'migrating']);
-
 /** Keeps `current` when it holds exactly the entries of `source` (same keys, same snapshot objects). */
 function reconcileMap<V>(
   current: ReadonlyMap<string, V>,
@@ -57,17 +55,16 @@ export function syncFromSession(state: SessionStoreState, session: SessionSnapsh
 
 function onStateChanged(state: SessionStoreState, next: SessionState, previous: SessionState, now: number) {
   const patch: Partial<SessionStoreState> = { session: next, status: next.status };
-  if (next.status === 'connected' && OUTAGES.has(previous.status) && 'since' in previous) {
-    const cause =
-      previous.status === 'migrating' ? 'serverRotation' : 'cause' in previous ? previous.cause : null;
-    if (cause !== null) {
-      patch.lastRecovery = {
-        reason: cause,
-        at: now,
-        downtimeMs: Math.max(0, now - previous.since),
-        attempts: 'attempt' in previous ? previous.attempt : null,
-      };
-    }
+  const outage =
+    previous.status === 'reconnecting' || previous.status === 'rejoining' || previous.status === 'migrating';
+  if (next.status === 'connected' && outage) {
+    const migrated = previous.status === 'migrating';
+    patch.lastRecovery = {
+      reason: migrated ? 'serverRotation' : previous.cause,
+      at: now,
+      downtimeMs: Math.max(0, now - previous.since),
+      attempts: migrated ? null : previous.attempt,
+    };
   }
   if (next.status === 'disconnected') {
     patch.lastDisconnect = { reason: next.reason, error: next.error, at: next.since };
