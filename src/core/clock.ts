@@ -20,6 +20,15 @@ export const systemClock: Clock = {
 };
 
 /** Source of randomness in [0, 1); injected so jitter is reproducible in tests. */
+/**
+ * Cancels `handle` on `clock` when a timer is set, and returns null for the caller to store back:
+ * `this.#timer = clearTimer(clock, this.#timer)`.
+ */
+export function clearTimer(clock: Clock, handle: TimerHandle | null): null {
+  if (handle !== null) clock.clearTimeout(handle);
+  return null;
+}
+
 export type Random = () => number;
 
 export const systemRandom: Random = () => Math.random();

@@ -131,9 +131,9 @@ export const ServerEnvelopeSchema = v.object({
 });
 export type ServerEnvelope = v.InferOutput<typeof ServerEnvelopeSchema>;
 
-/** Unsequenced notice about input the server refused outside any acknowledged request. */
-export const ErrorNoticeSchema = v.object({
-  code: ProtocolErrorSchema.entries.code,
-  message: v.string(),
-});
+/**
+ * Unsequenced notice about input the server refused outside any acknowledged request: a protocol
+ * error (`code` and `message`) of its own.
+ */
+export const ErrorNoticeSchema = ProtocolErrorSchema;
 export type ErrorNotice = v.InferOutput<typeof ErrorNoticeSchema>;

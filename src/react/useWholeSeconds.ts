@@ -1,10 +1,11 @@
 import { useCallback, useSyncExternalStore } from 'react';
-import type { Clock, TimerHandle } from '../core/clock';
+import { type Clock, clearTimer, type TimerHandle } from '../core/clock';
 import { useSessionController } from './session-context';
 
 function wholeSeconds(clock: Clock, reference: number, direction: 'since' | 'until'): number {
-  const delta = direction === 'since' ? clock.now() - reference : reference - clock.now();
-  return Math.max(0, direction === 'since' ? Math.floor(delta / 1000) : Math.ceil(delta / 1000));
+  // Whole seconds elapsed, rounded down; the seconds left are their negation (rounded up).
+  const elapsed = Math.floor((clock.now() - reference) / 1000);
+  return Math.max(0, direction === 'since' ? elapsed : -elapsed);
 }
 
 /**
@@ -34,7 +35,7 @@ export function useWholeSeconds(reference: number | null, direction: 'since' | '
       };
       schedule();
       return () => {
-        if (handle !== null) clock.clearTimeout(handle);
+        clearTimer(clock, handle);
       };
     },
     [clock, reference, direction],

@@ -26,24 +26,14 @@ export interface SessionSnapshotSource {
   readonly localStream: LocalStream | null;
 }
 
-const OUTAGES = new Set(['reconnecting', 'rejoining', 'migrating']);
-
 /** Keeps `current` when it holds exactly the entries of `source` (same keys, same snapshot objects). */
 function reconcileMap<V>(
   current: ReadonlyMap<string, V>,
   source: ReadonlyMap<string, V>,
 ): ReadonlyMap<string, V> {
-  if (current.size === source.size) {
-    let same = true;
-    for (const [key, value] of source) {
-      if (current.get(key) !== value) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return current;
-  }
-  return new Map(source);
+  const same =
+    current.size === source.size && [...source].every(([key, value]) => current.get(key) === value);
+  return same ? current : new Map(source);
 }
 
 /** Re-reads the session's participants, streams, local stream and connection id, keeping unchanged references. */
@@ -65,17 +55,16 @@ export function syncFromSession(state: SessionStoreState, session: SessionSnapsh
 
 function onStateChanged(state: SessionStoreState, next: SessionState, previous: SessionState, now: number) {
   const patch: Partial<SessionStoreState> = { session: next, status: next.status };
-  if (next.status === 'connected' && OUTAGES.has(previous.status) && 'since' in previous) {
-    const cause =
-      previous.status === 'migrating' ? 'serverRotation' : 'cause' in previous ? previous.cause : null;
-    if (cause !== null) {
-      patch.lastRecovery = {
-        reason: cause,
-        at: now,
-        downtimeMs: Math.max(0, now - previous.since),
-        attempts: 'attempt' in previous ? previous.attempt : null,
-      };
-    }
+  const outage =
+    previous.status === 'reconnecting' || previous.status === 'rejoining' || previous.status === 'migrating';
+  if (next.status === 'connected' && outage) {
+    const migrated = previous.status === 'migrating';
+    patch.lastRecovery = {
+      reason: migrated ? 'serverRotation' : previous.cause,
+      at: now,
+      downtimeMs: Math.max(0, now - previous.since),
+      attempts: migrated ? null : previous.attempt,
+    };
   }
   if (next.status === 'disconnected') {
     patch.lastDisconnect = { reason: next.reason, error: next.error, at: next.since };
@@ -84,12 +73,15 @@ function onStateChanged(state: SessionStoreState, next: SessionState, previous: 
   return { ...state, ...patch };
 }
 
-/** Refines (or records) the latest recovery with what a `reconnected`/`rejoined`/`migrated` event says. */
+/**
+ * Refines (or records) the latest recovery with what a `reconnected`/`rejoined`/`migrated` event says:
+ * `figures` is the event's payload (a figure it does not carry keeps the one already recorded).
+ */
 function recordRecovery(
   state: SessionStoreState,
   fallbackReason: LastRecovery['reason'],
   now: number,
-  figures: { downtimeMs: number | null; attempts: number | null },
+  figures: { downtimeMs?: number; attempts?: number },
 ): SessionStoreState {
   const known = state.lastRecovery;
   // The matching `stateChanged` may come just before this event and already recorded the recovery.
@@ -117,18 +109,12 @@ function applyEvent(state: SessionStoreState, event: SessionEventRecord, now: nu
     case 'stateChanged':
       return onStateChanged(state, event.payload.state, event.payload.previous, now);
     case 'reconnected':
-      return recordRecovery(state, 'networkDisconnect', now, {
-        downtimeMs: event.payload.downtimeMs,
-        attempts: event.payload.attempts,
-      });
+      return recordRecovery(state, 'networkDisconnect', now, event.payload);
     case 'rejoined':
-      return recordRecovery(state, 'nodeCrashed', now, {
-        downtimeMs: event.payload.downtimeMs,
-        attempts: null,
-      });
+      return recordRecovery(state, 'nodeCrashed', now, event.payload);
     case 'migrated':
       return {
-        ...recordRecovery(state, 'serverRotation', now, { downtimeMs: null, attempts: null }),
+        ...recordRecovery(state, 'serverRotation', now, {}),
         notification: null,
       };
     case 'sessionDisconnected':
@@ -179,15 +165,7 @@ export function applySessionEvent(
 
 /** Re-derives `reconnect` (e.g. when the `recovered` display time runs out). */
 export function refreshReconnect(state: SessionStoreState, context: ApplyContext): SessionStoreState {
-  const reconnect = deriveReconnectState(
-    {
-      session: state.session,
-      streams: state.streams,
-      lastRecovery: state.lastRecovery,
-      now: context.now,
-      recoveredVisibleMs: context.recoveredVisibleMs,
-    },
-    state.reconnect,
-  );
+  // The inputs are the store's session, streams and last recovery, and the context's time and policy.
+  const reconnect = deriveReconnectState({ ...state, ...context }, state.reconnect);
   return reconnect === state.reconnect ? state : { ...state, reconnect };
 }

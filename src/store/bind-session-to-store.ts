@@ -1,4 +1,4 @@
-import { type Clock, systemClock, type TimerHandle } from '../core/clock';
+import { type Clock, clearTimer, systemClock, type TimerHandle } from '../core/clock';
 import type { Disposer } from '../core/emitter';
 import type { Session } from '../core/session/session';
 import {
@@ -72,10 +72,7 @@ export function bindSessionToStore(
 
   // `recovered` is a timed phase: re-derive when its display time runs out.
   const scheduleRecoveredEnd = (state: SessionStoreState) => {
-    if (timer !== null) {
-      clock.clearTimeout(timer);
-      timer = null;
-    }
+    timer = clearTimer(clock, timer);
     const recovery = state.lastRecovery;
     if (disposed || state.reconnect.phase !== 'recovered' || !recovery) return;
     const wait = Math.max(0, recovery.at + recoveredVisibleMs - clock.now());
@@ -101,7 +98,6 @@ export function bindSessionToStore(
     if (disposed) return;
     disposed = true;
     for (const dispose of disposers) dispose();
-    if (timer !== null) clock.clearTimeout(timer);
-    timer = null;
+    timer = clearTimer(clock, timer);
   };
 }

@@ -8,7 +8,7 @@ export type PlaybackState = 'idle' | 'starting' | 'playing' | 'audioBlocked' | '
 
 // DOMException is not an Error subclass everywhere (jsdom), so read the name.
 const isNotAllowed = (error: unknown) =>
-  typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'NotAllowedError';
+  (error as { name?: unknown } | null | undefined)?.name === 'NotAllowedError';
 
 /** `element.play()`, also where it returns nothing (older engines, jsdom). */
 function play(element: HTMLVideoElement): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../clock';
+import { type Clock, clearTimer, type TimerHandle } from '../clock';
 
 /** The two states of a peer connection the watchdog reads, folded into one. */
 export type TransportState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
@@ -54,11 +54,6 @@ export class IceWatchdog {
     return this.#state;
   }
 
-  /** True while a `disconnected` wait is running. */
-  get waiting(): boolean {
-    return this.#timer !== null;
-  }
-
   /** Feeds the connection's current states. */
   update(ice: RTCIceConnectionState, connection: RTCPeerConnectionState | undefined): void {
     if (this.#disposed) return;
@@ -97,7 +92,6 @@ export class IceWatchdog {
   }
 
   #cancelWait(): void {
-    if (this.#timer !== null) this.#clock.clearTimeout(this.#timer);
-    this.#timer = null;
+    this.#timer = clearTimer(this.#clock, this.#timer);
   }
 }

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../clock';
+import { type Clock, clearTimer, type TimerHandle } from '../clock';
 import {
   type RepairContext,
   type RepairPolicy,
@@ -137,7 +137,7 @@ export class LinkRepairer {
         this.#wake = resolve;
         timer = this.#clock.setTimeout(resolve, left);
       });
-      if (timer !== null) this.#clock.clearTimeout(timer);
+      clearTimer(this.#clock, timer);
     }
   }
 

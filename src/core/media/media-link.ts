@@ -1,5 +1,5 @@
 import type { LinkRef, MediaPayload } from '../../protocol';
-import type { TimerHandle } from '../clock';
+import { clearTimer, type TimerHandle } from '../clock';
 import type { ExceptionName } from '../session/events';
 import { FrozenDetector } from './frozen-detector';
 import { IceWatchdog, type TransportState } from './ice-watchdog';
@@ -282,11 +282,9 @@ export class MediaLink {
     this.#closed = true;
     this.#repairer.cancel();
     this.#endRemoteRepair();
-    if (this.#pathBackTimer !== null) this.#ctx.host.clock.clearTimeout(this.#pathBackTimer);
-    this.#pathBackTimer = null;
+    this.#pathBackTimer = clearTimer(this.#ctx.host.clock, this.#pathBackTimer);
     this.#dropPeer();
-    if (this.#statsTimer !== null) this.#ctx.host.clock.clearTimeout(this.#statsTimer);
-    this.#statsTimer = null;
+    this.#statsTimer = clearTimer(this.#ctx.host.clock, this.#statsTimer);
     if (this.#remoteMedia) for (const track of this.#remoteMedia.getTracks()) track.stop();
   }
 
@@ -349,8 +347,7 @@ export class MediaLink {
     this.#watchdog = null;
     this.#peer?.close();
     this.#peer = null;
-    if (this.#deadTimer !== null) this.#ctx.host.clock.clearTimeout(this.#deadTimer);
-    this.#deadTimer = null;
+    this.#deadTimer = clearTimer(this.#ctx.host.clock, this.#deadTimer);
   }
 
   /** Offerer: a fresh peer under the next generation; the answerer is told first. */

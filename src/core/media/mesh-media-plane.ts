@@ -211,9 +211,8 @@ class MeshMediaPlane implements MediaPlane {
   setMediaEnabled(kind: 'audio' | 'video', enabled: boolean): void {
     const local = this.#local;
     if (!local) return;
-    const tracks = kind === 'audio' ? local.mediaStream.getAudioTracks() : local.mediaStream.getVideoTracks();
-    for (const track of tracks) track.enabled = enabled;
-    const property = kind === 'audio' ? 'audioActive' : 'videoActive';
+    for (const track of local.mediaStream.getTracks()) if (track.kind === kind) track.enabled = enabled;
+    const property = `${kind}Active` as const;
     const options: PublishOptions = {
       ...local.options,
       [kind === 'audio' ? 'publishAudio' : 'publishVideo']: enabled,

@@ -1,4 +1,5 @@
-import type { Clock, TimerHandle } from '../clock';
+import { type Clock, clearTimer, type TimerHandle } from '../clock';
+import { listen } from '../listen';
 
 /** Tries once to reach the media relay (TURN) the way links do; resolves true when it answered. */
 export type PathProbe = (signal: AbortSignal) => Promise<boolean>;
@@ -53,8 +54,7 @@ export class PathMonitor {
   }
 
   stop(): void {
-    if (this.#timer !== null) this.#o.clock.clearTimeout(this.#timer);
-    this.#timer = null;
+    this.#timer = clearTimer(this.#o.clock, this.#timer);
     this.#abort?.abort();
     this.#abort = null;
   }
@@ -78,15 +78,14 @@ export class PathMonitor {
     const seq = this.#seq;
     const probe = new AbortController();
     const timer = this.#o.clock.setTimeout(() => probe.abort(), this.#o.timeoutMs);
-    const onStop = () => probe.abort();
-    abort.signal.addEventListener('abort', onStop);
+    const unwatch = listen(abort.signal, 'abort', () => probe.abort());
     void this.#o
       .probe(probe.signal)
       .catch(() => false)
       .then((ok) => {
         this.#inFlight -= 1;
         this.#o.clock.clearTimeout(timer);
-        abort.signal.removeEventListener('abort', onStop);
+        unwatch();
         if (abort.signal.aborted || this.#abort !== abort) return;
         if (!ok) {
           // A probe sent before the path last answered says nothing about the path now.
@@ -115,7 +114,8 @@ export function browserPathProbe(configuration: () => RTCConfiguration): PathPro
         return;
       }
       const config = configuration();
-      const urls = (config.iceServers ?? []).flatMap((s) => (Array.isArray(s.urls) ? s.urls : [s.urls]));
+      // `urls` is one URL or a list of them: flatMap takes either.
+      const urls = (config.iceServers ?? []).flatMap((server) => server.urls);
       const wantsRelay = urls.some((u) => u.startsWith('turn'));
       if (urls.length === 0 || typeof RTCPeerConnection === 'undefined') {
         resolve(true);
@@ -127,12 +127,11 @@ export function browserPathProbe(configuration: () => RTCConfiguration): PathPro
         if (settled) return;
         settled = true;
         pc.onicecandidate = null;
-        signal.removeEventListener('abort', onAbort);
+        unwatch();
         pc.close();
         resolve(ok);
       };
-      const onAbort = () => finish(false);
-      signal.addEventListener('abort', onAbort);
+      const unwatch = listen(signal, 'abort', () => finish(false));
       pc.onicecandidate = (event) => {
         const type = event.candidate?.type;
         if (type === 'relay' || (!wantsRelay && type === 'srflx')) finish(true);

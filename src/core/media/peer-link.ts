@@ -1,5 +1,6 @@
 import type { MediaPayload } from '../../protocol';
 import { errorMessage } from '../errors';
+import { listen } from '../listen';
 import { toPayload, toSignal } from './signal-payload';
 import type { SimplePeerFactory, SimplePeerLike } from './simple-peer-like';
 
@@ -74,12 +75,10 @@ export class PeerLink {
       const report = () => {
         if (!this.#closed) this.#events.onTransport(pc.iceConnectionState, pc.connectionState);
       };
-      pc.addEventListener('iceconnectionstatechange', report);
-      pc.addEventListener('connectionstatechange', report);
-      this.#detach.push(() => {
-        pc.removeEventListener('iceconnectionstatechange', report);
-        pc.removeEventListener('connectionstatechange', report);
-      });
+      this.#detach.push(
+        listen(pc, 'iceconnectionstatechange', report),
+        listen(pc, 'connectionstatechange', report),
+      );
     }
   }
 

@@ -18,13 +18,11 @@ export class RemoteStreamRegistry {
   }
 
   /** Adds a stream (or refreshes the properties of a known one). */
-  add(info: StreamInfo, health: StreamHealth, mediaStream: MediaStream | null): RemoteStream {
-    const updated = this.#update(info.streamId, info);
-    if (updated) return updated;
+  add(info: StreamInfo, health: StreamHealth, mediaStream: MediaStream | null): void {
+    if (this.#update(info.streamId, info)) return;
     const stream: RemoteStream = { ...info, health, mediaStream };
     this.streams.set(stream.streamId, stream);
     this.#emit('streamCreated', { stream });
-    return stream;
   }
 
   /** The stream published by the participant with this identity, if any. */
@@ -42,15 +40,10 @@ export class RemoteStreamRegistry {
   }
 
   /** Removes every stream matching `predicate`, emitting `streamDestroyed` with `reason` for each. */
-  removeWhere(predicate: (stream: RemoteStream) => boolean, reason: DisconnectReason): RemoteStream[] {
-    const removed: RemoteStream[] = [];
+  removeWhere(predicate: (stream: RemoteStream) => boolean, reason: DisconnectReason): void {
     for (const stream of [...this.streams.values()]) {
-      if (predicate(stream)) {
-        this.remove(stream.streamId, reason);
-        removed.push(stream);
-      }
+      if (predicate(stream)) this.remove(stream.streamId, reason);
     }
-    return removed;
   }
 
   setProperty(
@@ -61,18 +54,17 @@ export class RemoteStreamRegistry {
     return this.#update(streamId, { [property]: value });
   }
 
-  setMediaStream(streamId: string, mediaStream: MediaStream | null): RemoteStream | undefined {
-    return this.#update(streamId, { mediaStream });
+  setMediaStream(streamId: string, mediaStream: MediaStream | null): void {
+    this.#update(streamId, { mediaStream });
   }
 
   /** Records a health change; emits `streamHealthChanged` only when it differs. */
-  setHealth(streamId: string, health: StreamHealth): RemoteStream | undefined {
+  setHealth(streamId: string, health: StreamHealth): void {
     const known = this.streams.get(streamId);
-    if (!known || known.health === health) return known;
+    if (!known || known.health === health) return;
     const stream: RemoteStream = { ...known, health };
     this.streams.set(streamId, stream);
     this.#emit('streamHealthChanged', { stream, health, previous: known.health });
-    return stream;
   }
 
   /** Replaces a known stream's snapshot with `patch` applied, reported as `streamUpdated`. */

@@ -26,7 +26,7 @@ export function applyJoinAnswer(
   deps: ApplyJoinDeps,
 ): void {
   if (kind === 'rejoin')
-    deps.channel.restartOutbox((pending) => retargetForRejoin(pending, reply.connections));
+    deps.channel.outbox.restart((pending) => retargetForRejoin(pending, reply.connections));
   const diff = deps.roster.reset(reply.connections);
   for (const connection of diff.removed) deps.emit('connectionDestroyed', { connection, reason: cause });
   for (const { participant, previousConnectionId } of diff.replaced) {

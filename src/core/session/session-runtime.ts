@@ -269,18 +269,15 @@ export class SessionRuntime implements Session {
     this.#connectionId = null;
     this.#watchEnvironment();
     const channel: SignalingChannel = new SignalingChannel({
-      serverUrl: this.#opts.serverUrl,
-      path: this.#opts.path,
-      sessionId: this.sessionId,
-      identity: this.identity,
-      clock: this.#opts.clock,
+      // The server URL, path, session id, identity and clock, as resolved.
+      ...this.#opts,
       socketFactory: this.#internals.socketFactory ?? ioSocketFactory,
       attemptTimeoutMs: this.#opts.reconnect.attemptTimeoutMs,
       onEvent: (event) => {
         if (this.#channel !== channel || !this.#isSignalingUp()) return;
         routeServerEvent(event, {
           roster: this.#roster,
-          media: () => this.#media,
+          media: this.#media,
           emit: (name, payload) => this.#emitter.emit(name, payload),
           onServerEnded: (reason) => this.#serverEnded(reason),
         });

@@ -1,4 +1,5 @@
 import { HoldfastError } from '../errors';
+import { listen } from '../listen';
 
 type Waiter = { resolve: () => void; reject: (error: unknown) => void };
 
@@ -13,21 +14,22 @@ export class UpWaiters {
   wait(signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const onAbort = () => {
-        this.#waiters.delete(waiter);
-        reject(signal?.reason);
-      };
+      const unwatch = signal
+        ? listen(signal, 'abort', () => {
+            this.#waiters.delete(waiter);
+            reject(signal.reason);
+          })
+        : () => {};
       const waiter: Waiter = {
         resolve: () => {
-          signal?.removeEventListener('abort', onAbort);
+          unwatch();
           resolve();
         },
         reject: (error) => {
-          signal?.removeEventListener('abort', onAbort);
+          unwatch();
           reject(error);
         },
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
       this.#waiters.add(waiter);
     });
   }

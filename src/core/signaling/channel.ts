@@ -13,11 +13,12 @@ import {
 } from '../../protocol';
 import type { Clock } from '../clock';
 import { HoldfastError } from '../errors';
+import { listen } from '../listen';
 import type { AttemptOutcome, AttemptRequest, NodeInfo } from './attempt';
 import { firstIssue } from './first-issue';
 import { Inbox } from './inbox';
 import { LinkClosedError, SignalingLink } from './link';
-import { Outbox, type PendingMessage, type RestartDecision } from './outbox';
+import { Outbox } from './outbox';
 import type { SocketFactory } from './socket';
 
 /** Timing the server enforces (from the join/resume answer). */
@@ -112,8 +113,7 @@ export class SignalingChannel {
       () => link.close('attempt timed out'),
       this.#deps.attemptTimeoutMs,
     );
-    const onAbort = () => link.close('attempt aborted');
-    signal.addEventListener('abort', onAbort);
+    const unwatch = listen(signal, 'abort', () => link.close('attempt aborted'));
     try {
       if (signal.aborted) return { outcome: { kind: 'aborted' }, link };
       await link.open();
@@ -128,7 +128,7 @@ export class SignalingChannel {
       return { outcome: { kind: 'failed', message }, link };
     } finally {
       this.#deps.clock.clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      unwatch();
     }
   }
 
@@ -158,11 +158,6 @@ export class SignalingChannel {
         this.#deps.onLost(reason);
       },
     });
-  }
-
-  /** Rewrites the pending messages for a new connection (a re-join); sequences restart at 1. */
-  restartOutbox(decide: (message: PendingMessage) => RestartDecision): void {
-    this.outbox.restart(decide);
   }
 
   /** Starts sending: every pending message in order, then acknowledgements. */

@@ -1,4 +1,5 @@
 import type { Disposer } from '../emitter';
+import { listen } from '../listen';
 
 /**
  * The page signals that make a retry worth trying at once. Injected so tests (and non-browser hosts)
@@ -18,20 +19,16 @@ export interface SessionEnvironment {
 export function browserEnvironment(): SessionEnvironment {
   return {
     onOnline(listener) {
-      const target = typeof window === 'undefined' ? undefined : window;
+      const target = globalThis.window;
       if (!target?.addEventListener) return () => {};
-      const handler = () => listener();
-      target.addEventListener('online', handler);
-      return () => target.removeEventListener('online', handler);
+      return listen(target, 'online', () => listener());
     },
     onVisible(listener) {
-      const doc = typeof document === 'undefined' ? undefined : document;
+      const doc = globalThis.document;
       if (!doc?.addEventListener) return () => {};
-      const handler = () => {
+      return listen(doc, 'visibilitychange', () => {
         if (doc.visibilityState === 'visible') listener();
-      };
-      doc.addEventListener('visibilitychange', handler);
-      return () => doc.removeEventListener('visibilitychange', handler);
+      });
     },
   };
 }

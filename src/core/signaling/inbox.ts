@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../clock';
+import { type Clock, clearTimer, type TimerHandle } from '../clock';
 
 /** When to acknowledge received server events. */
 export interface InboxAckPolicy {
@@ -85,8 +85,6 @@ export class Inbox {
   }
 
   #cancelTimer(): void {
-    if (this.#timer === null) return;
-    this.#clock.clearTimeout(this.#timer);
-    this.#timer = null;
+    this.#timer = clearTimer(this.#clock, this.#timer);
   }
 }

@@ -12,8 +12,6 @@ export interface LinkHandlers {
   onClose(reason: string): void;
 }
 
-type Inbound = { kind: 'evt' | 'error'; raw: unknown };
-
 /** Raised when a link closes while an operation waits on it. */
 export class LinkClosedError extends Error {
   override readonly name = 'LinkClosedError';
@@ -32,7 +30,8 @@ export class SignalingLink {
   #connected = false;
   #handlers: LinkHandlers | null = null;
   #released = false;
-  #held: Inbound[] = [];
+  /** Deliveries of what arrived before {@link release}, in order. */
+  #held: (() => void)[] = [];
   #closeNotified = false;
   readonly #waiters = new Set<(reason: string) => void>();
   #onConnect: (() => void) | null = null;
@@ -46,8 +45,8 @@ export class SignalingLink {
     });
     socket.on('connect_error', (error: unknown) => this.#lost(`connect error: ${errorMessage(error)}`));
     socket.on('disconnect', (reason: unknown) => this.#lost(String(reason)));
-    socket.on(WIRE.evt, (raw: unknown) => this.#inbound({ kind: 'evt', raw }));
-    socket.on(WIRE.error, (raw: unknown) => this.#inbound({ kind: 'error', raw }));
+    socket.on(WIRE.evt, (raw: unknown) => this.#inbound(() => this.#handlers?.onEvent(raw)));
+    socket.on(WIRE.error, (raw: unknown) => this.#inbound(() => this.#handlers?.onErrorNotice(raw)));
   }
 
   /** True between connect and close. */
@@ -105,7 +104,7 @@ export class SignalingLink {
     this.#released = true;
     const held = this.#held;
     this.#held = [];
-    for (const item of held) this.#deliver(item);
+    for (const deliver of held) deliver();
     if (this.#closedReason !== null) this.#notifyClose();
   }
 
@@ -121,15 +120,10 @@ export class SignalingLink {
     this.#socket.off();
   }
 
-  #inbound(item: Inbound): void {
+  #inbound(deliver: () => void): void {
     if (this.#closedReason !== null) return;
-    if (this.#released) this.#deliver(item);
-    else this.#held.push(item);
-  }
-
-  #deliver(item: Inbound): void {
-    if (item.kind === 'evt') this.#handlers?.onEvent(item.raw);
-    else this.#handlers?.onErrorNotice(item.raw);
+    if (this.#released) deliver();
+    else this.#held.push(deliver);
   }
 
   #lost(reason: string): void {
