@@ -59,14 +59,20 @@ export type StreamInfo = v.InferOutput<typeof StreamInfoSchema>;
 export const MUTABLE_STREAM_PROPERTIES = ['audioActive', 'videoActive', 'videoDimensions'] as const;
 export const MutableStreamPropertySchema = v.picklist(MUTABLE_STREAM_PROPERTIES);
 
-/** ICE configuration handed to clients in the join answer. */
-export const IceServerSchema = v.object({
-  urls: v.union([v.string(), v.array(v.string())]),
+const IceServerEntries = {
   username: v.optional(v.string()),
   credential: v.optional(v.string()),
+};
+/** An ICE server as the server is configured with it: `urls` is one URL or a list of them. */
+export const IceServerSchema = v.object({
+  urls: v.union([v.string(), v.array(v.string())]),
+  ...IceServerEntries,
 });
+export type IceServer = v.InferOutput<typeof IceServerSchema>;
+
+/** ICE configuration handed to clients in the join answer (`urls` always a list on the wire). */
 export const IceConfigSchema = v.object({
-  iceServers: v.array(IceServerSchema),
+  iceServers: v.array(v.object({ urls: v.array(v.string()), ...IceServerEntries })),
   iceTransportPolicy: v.picklist(['all', 'relay']),
 });
 export type IceConfig = v.InferOutput<typeof IceConfigSchema>;

@@ -1,12 +1,5 @@
 import * as v from 'valibot';
-import {
-  ConnectionInfoSchema,
-  IceConfigSchema,
-  IdSchema,
-  MutableStreamPropertySchema,
-  RoleSchema,
-  StreamInfoSchema,
-} from './entities';
+import { ConnectionInfoSchema, IceConfigSchema, IdSchema, RoleSchema, StreamInfoSchema } from './entities';
 import { ProtocolErrorSchema } from './errors';
 import { LinkRefSchema, MediaPayloadSchema } from './media';
 import { DisconnectReasonSchema, NotificationReasonSchema } from './reasons';
@@ -75,6 +68,12 @@ export const MessageReplySchema = v.variant('ok', [
 ]);
 export type MessageReply = v.InferOutput<typeof MessageReplySchema>;
 
+const StreamPropertyChangedEntries = {
+  kind: v.literal('streamPropertyChanged'),
+  streamId: IdSchema,
+  connectionId: IdSchema,
+};
+
 /** Every sequenced server → client event. */
 export const ServerEventSchema = v.variant('kind', [
   v.object({
@@ -95,13 +94,19 @@ export const ServerEventSchema = v.variant('kind', [
     connectionId: IdSchema,
     reason: DisconnectReasonSchema,
   }),
-  v.object({
-    kind: v.literal('streamPropertyChanged'),
-    streamId: IdSchema,
-    connectionId: IdSchema,
-    property: MutableStreamPropertySchema,
-    value: v.union([v.boolean(), v.object({ width: v.number(), height: v.number() })]),
-  }),
+  /** `audioActive` / `videoActive` carry a boolean, `videoDimensions` a size; any other pairing is malformed. */
+  v.variant('property', [
+    v.object({
+      ...StreamPropertyChangedEntries,
+      property: v.picklist(['audioActive', 'videoActive']),
+      value: v.boolean(),
+    }),
+    v.object({
+      ...StreamPropertyChangedEntries,
+      property: v.literal('videoDimensions'),
+      value: v.object({ width: v.number(), height: v.number() }),
+    }),
+  ]),
   /** App message; `from` is null when the app backend sent it through the REST API. */
   v.object({ kind: v.literal('signal'), from: v.nullable(IdSchema), type: v.string(), data: v.unknown() }),
   v.object({

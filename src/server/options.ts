@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { DEFAULT_SOCKET_PATH, type IceConfig } from '../protocol';
+import { DEFAULT_SOCKET_PATH, type IceConfig, type IceServer } from '../protocol';
 import { type ServerClock, systemClock } from './clock';
 import { cryptoIds, type IdSource } from './ids';
 import type { SessionRegistry } from './registry/session-registry';
@@ -34,7 +34,7 @@ export interface ServerOptions {
   /** engine.io heartbeat: how long to wait for a pong. @default 1500 */
   pingTimeoutMs?: number;
   /** ICE servers handed to clients in the join answer. @default [] */
-  iceServers?: IceConfig['iceServers'];
+  iceServers?: IceServer[];
   /** ICE transport policy handed to clients (`relay` forces TURN). @default 'all' */
   iceTransportPolicy?: IceConfig['iceTransportPolicy'];
   /** Serve `POST /dev/token` (tokens without the secret, CORS open). Never in production. @default false */

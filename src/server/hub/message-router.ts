@@ -96,19 +96,20 @@ const HANDLERS: { [K in ClientMessage['kind']]: Handler<K> } = {
   streamProperty(_hub, live, from, msg) {
     const stream = ownStream(live, from, msg.streamId);
     if (isError(stream)) return { error: stream };
-    const wantsBoolean = msg.property !== 'videoDimensions';
-    if (wantsBoolean !== (typeof msg.value === 'boolean')) {
-      return { error: protocolError('MESSAGE_MALFORMED', `wrong value type for "${msg.property}"`) };
-    }
-    live.putStream({ ...stream, [msg.property]: msg.value });
+    const { property, value } = msg;
+    // Flags carry a boolean, `videoDimensions` a size: the pair is checked here, narrowed for the event.
+    const change =
+      property === 'videoDimensions'
+        ? typeof value === 'boolean'
+          ? null
+          : { property, value }
+        : typeof value === 'boolean'
+          ? { property, value }
+          : null;
+    if (!change) return { error: protocolError('MESSAGE_MALFORMED', `wrong value type for "${property}"`) };
+    live.putStream({ ...stream, [property]: value });
     live.broadcast(
-      {
-        kind: 'streamPropertyChanged',
-        streamId: stream.streamId,
-        connectionId: from.id,
-        property: msg.property,
-        value: msg.value,
-      },
+      { kind: 'streamPropertyChanged', streamId: stream.streamId, connectionId: from.id, ...change },
       from,
     );
     return {};

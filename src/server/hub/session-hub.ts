@@ -63,7 +63,10 @@ export class SessionHub {
     this.#log = deps.logger;
     this.node = { nodeId: o.nodeId, bootId: deps.bootId };
     this.timing = { graceMs: o.graceMs, pingIntervalMs: o.pingIntervalMs, pingTimeoutMs: o.pingTimeoutMs };
-    this.ice = { iceServers: o.iceServers, iceTransportPolicy: o.iceTransportPolicy };
+    this.ice = {
+      iceServers: o.iceServers.map((server) => ({ ...server, urls: [server.urls].flat() })),
+      iceTransportPolicy: o.iceTransportPolicy,
+    };
     this.#dir = new ConnectionDirectory({
       clock: o.clock,
       tombstoneMs: o.evictedMemoryMs,

@@ -16,6 +16,24 @@ describe('session: server payloads that break the protocol', () => {
     expect(h.session.state.status).toBe('connected');
   });
 
+  it('a stream property whose value does not fit it (a size for a flag, a flag for a size) is a protocol error', async () => {
+    const h = sessionHarness();
+    await joined(h);
+    const changed = (seq: number, property: string, value: unknown) =>
+      h.server.lastSocket?.deliver('hf:evt', {
+        seq,
+        evt: { kind: 'streamPropertyChanged', streamId: 's-x', connectionId: 'c-x', property, value },
+      });
+    changed(1, 'videoActive', { width: 640, height: 480 });
+    changed(2, 'videoDimensions', true);
+    changed(3, 'videoActive', false);
+    changed(4, 'videoDimensions', { width: 640, height: 480 });
+    expect(h.of('exception').map((e) => [e.name, e.message])).toEqual([
+      ['PROTOCOL_ERROR', expect.stringContaining('value')],
+      ['PROTOCOL_ERROR', expect.stringContaining('value')],
+    ]);
+  });
+
   it('an invalid event still counts its sequence, so acknowledgements move on', async () => {
     const h = sessionHarness();
     await joined(h);

@@ -23,7 +23,8 @@ describe('join and relay', () => {
       identity: 'bob',
       role: 'publisher',
       seq: 0,
-      ice: { iceServers: [{ urls: 'turn:127.0.0.1:3478' }], iceTransportPolicy: 'relay' },
+      // `urls` is always a list on the wire, whether the server was given one URL or several.
+      ice: { iceServers: [{ urls: ['turn:127.0.0.1:3478'] }], iceTransportPolicy: 'relay' },
       timing: { graceMs: 4321, pingIntervalMs: 300, pingTimeoutMs: 300 },
       node: t.server.node,
     });

@@ -6,7 +6,7 @@ import { fakeHost } from './fake-host';
 import { fakePeerFactory } from './fake-peer';
 
 export const ICE = {
-  iceServers: [{ urls: 'turn:127.0.0.1:3478?transport=udp', username: 'u', credential: 'p' }],
+  iceServers: [{ urls: ['turn:127.0.0.1:3478?transport=udp'], username: 'u', credential: 'p' }],
   iceTransportPolicy: 'relay' as const,
 };
 
