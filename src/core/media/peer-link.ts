@@ -51,8 +51,6 @@ export class PeerLink {
   readonly #detach: (() => void)[] = [];
   readonly #clock: Clock;
   #encoderPoll: TimerHandle | null = null;
-  /** The current wait of {@link refreshVideoWhenEncoding}; an older one still awaiting stats stops. */
-  #encoderWait: object | null = null;
   #closed = false;
   #dead = false;
 
@@ -153,14 +151,12 @@ export class PeerLink {
    */
   refreshVideoWhenEncoding(): void {
     this.#stopEncoderPoll();
-    const wait = {};
-    this.#encoderWait = wait;
     let baseline: number | null | undefined;
     let polls = 0;
     const poll = async () => {
       this.#encoderPoll = null;
       const encoded = await this.#framesEncoded();
-      if (this.#closed || this.#encoderWait !== wait) return;
+      if (this.#closed) return;
       if (baseline === undefined) baseline = encoded;
       polls += 1;
       if (encoded === null || baseline === null || encoded > baseline || polls >= ENCODER_POLLS) {
@@ -187,7 +183,6 @@ export class PeerLink {
   #stopEncoderPoll(): void {
     if (this.#encoderPoll !== null) this.#clock.clearTimeout(this.#encoderPoll);
     this.#encoderPoll = null;
-    this.#encoderWait = null;
   }
 
   /**

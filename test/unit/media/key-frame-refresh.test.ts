@@ -74,16 +74,3 @@ describe('key frame after an outage', () => {
     expect(t.clock.pending).toBe(0);
   });
 });
-
-describe('key frame after two outages in a row', () => {
-  it('keeps one wait: a second call replaces the first, even while the first awaits stats', async () => {
-    const t = setup();
-    t.encoded(100);
-    t.link.refreshVideoWhenEncoding();
-    t.link.refreshVideoWhenEncoding();
-    await t.clock.advance(100);
-    t.encoded(101);
-    await t.clock.advance(60);
-    expect(t.calls).toEqual([[false], [true]]);
-  });
-});
