@@ -310,7 +310,6 @@ export class MediaLink {
       config: this.#ctx.iceConfiguration(),
       localStream: this.#ctx.localStream(),
       createPeer: this.#ctx.createPeer,
-      clock: host.clock,
       events: {
         onSignal: (payload) => {
           if (this.#peer === peer) this.#send(payload);
@@ -325,7 +324,7 @@ export class MediaLink {
           if (watchdog.state === 'connected' && before !== 'connected' && peer.everConnected) {
             if (!this.#repairer.running && !this.#remoteRepair) this.#healedAt = host.clock.now();
             // Back after an outage (healed, or ICE restarted): senders start over with a key frame.
-            peer.refreshVideoWhenEncoding();
+            void peer.refreshVideo();
           }
           if (watchdog.state === 'connected') peer.everConnected = true;
           if (this.needsPath) this.#ctx.onSuspect();

@@ -1,5 +1,4 @@
 import type { MediaPayload } from '../../protocol';
-import type { Clock, TimerHandle } from '../clock';
 import { errorMessage } from '../errors';
 import { listen } from '../listen';
 import { toPayload, toSignal } from './signal-payload';
@@ -25,12 +24,7 @@ export interface PeerLinkOptions {
   localStream: MediaStream | null;
   createPeer: SimplePeerFactory;
   events: PeerLinkEvents;
-  clock: Clock;
 }
-
-/** How often, and how many times, {@link PeerLink.refreshVideoWhenEncoding} looks for a running encoder. */
-const ENCODER_POLL_MS = 50;
-const ENCODER_POLLS = 30;
 
 /**
  * One simple-peer peer of a media link, at one generation. It keeps its own reference to the
@@ -49,8 +43,6 @@ export class PeerLink {
   everConnected = false;
   readonly #remoteTracks = new Set<MediaStreamTrack>();
   readonly #detach: (() => void)[] = [];
-  readonly #clock: Clock;
-  #encoderPoll: TimerHandle | null = null;
   #closed = false;
   #dead = false;
 
@@ -58,7 +50,6 @@ export class PeerLink {
     this.gen = options.gen;
     this.initiator = options.initiator;
     this.#events = options.events;
-    this.#clock = options.clock;
     const peer = options.createPeer({
       initiator: options.initiator,
       config: options.config,
@@ -144,48 +135,6 @@ export class PeerLink {
   }
 
   /**
-   * The transport is back after an outage: make the video senders start over with a key frame as soon
-   * as their encoder runs again. Right after the reconnection Chromium's encoder may still be paused for
-   * the lost network; a refresh then is lost and the encoder carries on with delta frames the receiver
-   * cannot decode, so the refresh waits until `framesEncoded` moves (at most 1.5 s).
-   */
-  refreshVideoWhenEncoding(): void {
-    this.#stopEncoderPoll();
-    let baseline: number | null | undefined;
-    let polls = 0;
-    const poll = async () => {
-      this.#encoderPoll = null;
-      const encoded = await this.#framesEncoded();
-      if (this.#closed) return;
-      if (baseline === undefined) baseline = encoded;
-      polls += 1;
-      if (encoded === null || baseline === null || encoded > baseline || polls >= ENCODER_POLLS) {
-        await this.refreshVideo();
-        return;
-      }
-      this.#encoderPoll = this.#clock.setTimeout(() => void poll(), ENCODER_POLL_MS);
-    };
-    void poll();
-  }
-
-  /** Frames encoded so far by this connection's video senders (null: no video sender or no stats). */
-  async #framesEncoded(): Promise<number | null> {
-    const report = await this.stats();
-    if (!report) return null;
-    let total: number | null = null;
-    report.forEach((stat: { type?: string; kind?: string; framesEncoded?: number }) => {
-      if (stat.type === 'outbound-rtp' && stat.kind === 'video' && typeof stat.framesEncoded === 'number')
-        total = (total ?? 0) + stat.framesEncoded;
-    });
-    return total;
-  }
-
-  #stopEncoderPoll(): void {
-    if (this.#encoderPoll !== null) this.#clock.clearTimeout(this.#encoderPoll);
-    this.#encoderPoll = null;
-  }
-
-  /**
    * Makes every video sender start over with a key frame, by pausing and resuming its encodings. After
    * an outage the receiver holds only frames that depend on lost ones and may wait seconds before asking
    * for a key frame itself; this brings the picture back as soon as the path is back. No renegotiation.
@@ -225,7 +174,6 @@ export class PeerLink {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#stopEncoderPoll();
     for (const detach of this.#detach.splice(0)) detach();
     this.#peer.removeAllListeners();
     // simple-peer emits `error`/`close` a tick after destroy(); an EventEmitter without an `error`
