@@ -19,7 +19,6 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => globalThis.clearTimeout(handle as Parameters<typeof globalThis.clearTimeout>[0]),
 };
 
-/** Source of randomness in [0, 1); injected so jitter is reproducible in tests. */
 /**
  * Cancels `handle` on `clock` when a timer is set, and returns null for the caller to store back:
  * `this.#timer = clearTimer(clock, this.#timer)`.
@@ -29,6 +28,7 @@ export function clearTimer(clock: Clock, handle: TimerHandle | null): null {
   return null;
 }
 
+/** Source of randomness in [0, 1); injected so jitter is reproducible in tests. */
 export type Random = () => number;
 
 export const systemRandom: Random = () => Math.random();
