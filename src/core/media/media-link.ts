@@ -168,12 +168,11 @@ export class MediaLink {
     const state = this.transportState;
     if (this.#closed || peer !== this.#peer) return;
     if (state === 'connected' || state === 'new' || state === 'connecting') return;
-    const { log } = this.#ctx.host;
     if (was !== null && now !== null && now > was) {
-      log('info', 'path back and ICE checks arrive: letting ICE heal', { identity: this.identity, state });
+      this.#log('info', 'path back and ICE checks arrive: letting ICE heal', { state });
       return;
     }
-    log('info', 'path back but link still broken: repairing now', { identity: this.identity, state });
+    this.#log('info', 'path back but link still broken: repairing now', { state });
     this.#repairer.request();
   }
 
