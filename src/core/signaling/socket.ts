@@ -43,7 +43,6 @@ export const ioSocketFactory: SocketFactory = (url, options) =>
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
-    multiplex: false,
     autoConnect: false,
     timeout: options.timeoutMs,
   }) as unknown as SignalingSocket;
