@@ -113,10 +113,6 @@ export class MediaLink {
     });
   }
 
-  get gen(): number {
-    return this.#gen;
-  }
-
   get remoteConnectionId(): string {
     return this.#remoteConnectionId;
   }

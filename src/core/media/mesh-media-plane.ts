@@ -89,11 +89,6 @@ class MeshMediaPlane implements MediaPlane {
     return this.#local;
   }
 
-  /** The live links by remote identity (diagnostics and tests). */
-  get links(): ReadonlyMap<string, MediaLink> {
-    return this.#links;
-  }
-
   onJoined(info: {
     kind: JoinKind;
     connectionId: string;

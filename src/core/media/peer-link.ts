@@ -87,10 +87,6 @@ export class PeerLink {
     return !this.#closed && !this.#dead && !this.#peer.destroyed && this.pc?.signalingState !== 'closed';
   }
 
-  get closed(): boolean {
-    return this.#closed;
-  }
-
   /** Feeds a negotiation message from the other side. */
   signal(payload: MediaPayload): void {
     if (!this.alive) return;

@@ -67,11 +67,6 @@ export class SignalingChannel {
     this.outbox = new Outbox((message) => deps.onProtocolError(message));
   }
 
-  /** The connection id of the latest join, or null before the first. */
-  get connectionId(): string | null {
-    return this.#connectionId;
-  }
-
   /** The node that answered the latest join or resume. */
   get node(): NodeInfo | null {
     return this.#node;
@@ -85,11 +80,6 @@ export class SignalingChannel {
   /** True while a link is adopted and open. */
   get isUp(): boolean {
     return this.#link?.isOpen ?? false;
-  }
-
-  /** Highest server event sequence processed. */
-  get lastSeq(): number {
-    return this.#inbox.lastSeq;
   }
 
   /**

@@ -55,11 +55,6 @@ export class Outbox {
     return this.#entries.map(({ seq, msg, everSent, meta }) => ({ seq, msg, everSent, meta }));
   }
 
-  /** The sequence the next message will get. */
-  get nextSeq(): number {
-    return this.#nextSeq;
-  }
-
   /**
    * Queues `msg`; sends it at once when a link is attached. Resolves on the server's ok; rejects with
    * a {@link HoldfastError} carrying the server's code on refusal, or the client's when the message is
