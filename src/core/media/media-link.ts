@@ -163,7 +163,7 @@ export class MediaLink {
     const now = await this.#pathActivity(peer);
     const state = this.transportState;
     if (this.#closed || peer !== this.#peer) return;
-    if (state === 'connected' || state === 'new' || state === 'connecting') return;
+    if (!isDown(state)) return;
     if (was !== null && now !== null && now > was) {
       this.#log('info', 'path back and ICE checks arrive: letting ICE heal', { state });
       return;
@@ -513,7 +513,7 @@ export class MediaLink {
       if (this.transportState !== 'connected' || !pathAlive) this.#ctx.onSuspect();
       else if (now - this.#healedAt < HEALED_SETTLE_MS) {
         this.#frozenRepairAt = now + settings.frozenAfterMs;
-        this.#log('info', 'frozen soon after healing by itself: waiting before a repair', {});
+        this.#log('info', 'frozen soon after healing: repair deferred', {});
       } else this.#repairer.request();
     } else if (health === 'frozen' && this.#frozenRepairAt !== null && now >= this.#frozenRepairAt) {
       this.#frozenRepairAt = null;

@@ -98,7 +98,7 @@ class MeshMediaPlane implements MediaPlane {
   }): void {
     this.#closed = false;
     this.#ice = info.ice;
-    const present = new Map(info.connections.map((c) => [c.identity, c]));
+    const present = new Set(info.connections.map((c) => c.identity));
     for (const [identity, link] of [...this.#links]) {
       if (!present.has(identity)) this.#closeLink(identity, link);
     }
