@@ -24,10 +24,7 @@ export class Inbox {
 
   constructor(clock: Clock, policy: Partial<InboxAckPolicy> = {}) {
     this.#clock = clock;
-    this.#policy = {
-      ackIntervalMs: policy.ackIntervalMs ?? 500,
-      ackEveryEvents: policy.ackEveryEvents ?? 64,
-    };
+    this.#policy = { ackIntervalMs: 500, ackEveryEvents: 64, ...policy };
   }
 
   /** Highest sequence processed so far (what a resume asks the server to replay after). */

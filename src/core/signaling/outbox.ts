@@ -96,7 +96,7 @@ export class Outbox {
     this.#entries = [];
     this.#nextSeq = 1;
     for (const entry of entries) {
-      const decision = decide({ seq: entry.seq, msg: entry.msg, everSent: entry.everSent, meta: entry.meta });
+      const decision = decide(entry);
       if ('reject' in decision) {
         entry.reject(decision.reject);
         continue;
