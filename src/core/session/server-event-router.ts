@@ -34,8 +34,7 @@ export function routeServerEvent(event: ServerEvent, deps: RouterDeps): void {
     case 'connectionDestroyed': {
       const participant = deps.roster.remove(event.connectionId);
       if (!participant) return;
-      const { isLocal: _isLocal, ...info } = participant;
-      deps.media.onParticipantLeft(info, event.reason);
+      deps.media.onParticipantLeft(participant, event.reason);
       deps.emit('connectionDestroyed', { connection: participant, reason: event.reason });
       return;
     }

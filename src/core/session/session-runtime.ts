@@ -306,7 +306,7 @@ export class SessionRuntime implements Session {
   #watchEnvironment(): void {
     if (this.#environmentDisposers.length > 0) return;
     const environment = this.#internals.environment ?? browserEnvironment();
-    const retry = () => this.#dispatch({ type: 'retryNow', now: this.#now() });
+    const retry = () => this.reconnectNow();
     this.#environmentDisposers = [environment.onOnline(retry), environment.onVisible(retry)];
   }
 
