@@ -72,9 +72,7 @@ export function matchesStreamFilter(stream: RemoteStream, filter: StreamFilter |
   if (filter.hasVideo !== undefined && stream.hasVideo !== filter.hasVideo) return false;
   if (filter.hasAudio !== undefined && stream.hasAudio !== filter.hasAudio) return false;
   if (filter.health !== undefined) {
-    const wanted: readonly StreamHealth[] =
-      typeof filter.health === 'string' ? [filter.health] : filter.health;
-    if (!wanted.includes(stream.health)) return false;
+    if (![filter.health].flat().includes(stream.health)) return false;
   }
   return true;
 }
