@@ -12,11 +12,8 @@ const isNotAllowed = (error: unknown) =>
 
 /** `element.play()`, also where it returns nothing (older engines, jsdom). */
 function play(element: HTMLVideoElement): Promise<void> {
-  try {
-    return Promise.resolve(element.play());
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  // A synchronous throw rejects too (the executor catches it).
+  return new Promise((resolve) => resolve(element.play()));
 }
 
 /**
