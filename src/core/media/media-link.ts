@@ -165,10 +165,10 @@ export class MediaLink {
     if (this.#closed || peer !== this.#peer) return;
     if (!isDown(state)) return;
     if (was !== null && now !== null && now > was) {
-      this.#log('info', 'path back and ICE checks arrive: letting ICE heal', { state });
+      this.#log('info', 'path back, ICE checks arrive: letting it heal', { state });
       return;
     }
-    this.#log('info', 'path back but link still broken: repairing now', { state });
+    this.#log('info', 'path back, link still down: repairing', { state });
     this.#repairer.request();
   }
 
@@ -189,7 +189,8 @@ export class MediaLink {
   /** A negotiation or control message for this link from the other side. */
   onMessage(fromConnectionId: string, ref: LinkRef, payload: MediaPayload): void {
     if (this.#closed || ref.linkId !== this.linkId) return;
-    const freshPeer = payload.type === 'offer' || isReset(payload, RESET_REASON.newPeer);
+    const freshPeer =
+      payload.type === 'offer' || (payload.type === 'reset' && payload.reason === RESET_REASON.newPeer);
     if (fromConnectionId !== this.#remoteConnectionId || this.#adoptNext) {
       if (freshPeer) {
         // The participant re-joined under a new connection: its generations start over.
@@ -530,8 +531,4 @@ function isDown(state: TransportState): boolean {
 /** The remote stream is sending the media its health is judged on (video if it has any, else audio). */
 function isActive(stream: RemoteStream): boolean {
   return stream.hasVideo ? stream.videoActive : stream.audioActive;
-}
-
-function isReset(payload: MediaPayload, reason: string): boolean {
-  return payload.type === 'reset' && payload.reason === reason;
 }
