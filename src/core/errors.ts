@@ -59,7 +59,7 @@ export class HoldfastError extends Error {
   constructor(code: HoldfastErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
-    this.protocolError = isProtocolCode(code) ? { code, message } : null;
+    this.protocolError = isClientErrorCode(code) ? null : { code, message };
   }
 
   /** Builds the error from a server refusal. */
@@ -76,8 +76,4 @@ export class HoldfastError extends Error {
 /** True when `code` is one of the client's own codes (not the server's). */
 export function isClientErrorCode(code: string): code is ClientErrorCode {
   return (CLIENT_ERROR_CODES as readonly string[]).includes(code);
-}
-
-function isProtocolCode(code: HoldfastErrorCode): code is ErrorCode {
-  return !isClientErrorCode(code);
 }

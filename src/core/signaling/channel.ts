@@ -107,7 +107,7 @@ export class SignalingChannel {
     try {
       if (signal.aborted) return { outcome: { kind: 'aborted' }, link };
       await link.open();
-      const raw = await link.request(request.kind === 'join' ? WIRE.join : WIRE.resume, request.request);
+      const raw = await link.request(WIRE[request.kind], request.request);
       const outcome = this.#readReply(request.kind, raw);
       if (outcome.kind !== 'joined' && outcome.kind !== 'resumed') link.close(outcome.kind);
       return { outcome: signal.aborted ? { kind: 'aborted' } : outcome, link };
