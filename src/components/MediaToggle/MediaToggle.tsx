@@ -32,7 +32,7 @@ export function MediaToggle({ kind, children, className, style }: MediaTogglePro
       aria-pressed={enabled}
       disabled={!media.isPublishing}
       data-holdfast-toggle={kind}
-      data-holdfast-enabled={enabled ? 'true' : 'false'}
+      data-holdfast-enabled={String(enabled)}
       onClick={() => set(!enabled)}
     >
       {children ?? (kind === 'audio' ? 'Microphone' : 'Camera')}

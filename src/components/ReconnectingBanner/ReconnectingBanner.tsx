@@ -55,7 +55,7 @@ export function ReconnectingBanner({
       data-holdfast-banner=""
       data-holdfast-phase={phase}
       data-holdfast-reason={reason ?? undefined}
-      data-holdfast-attempt={reconnect.attempt > 0 ? reconnect.attempt : undefined}
+      data-holdfast-attempt={reconnect.attempt || undefined}
     >
       <p
         role="status"
