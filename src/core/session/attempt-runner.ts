@@ -111,16 +111,18 @@ export class AttemptRunner {
         const nodeRestarted =
           joinedBoot !== undefined && outcome.node !== undefined && outcome.node.bootId !== joinedBoot;
         deps.log('info', `${mode} refused`, { code: outcome.error.code, nodeRestarted });
-        const event: MachineEvent = {
-          type: 'refused',
-          now,
-          error: outcome.error,
-          nodeRestarted,
-          random: deps.random(),
-          startedAt,
-          graceMs: deps.graceMs(),
-        };
-        deps.dispatch(event, null);
+        deps.dispatch(
+          {
+            type: 'refused',
+            now,
+            error: outcome.error,
+            nodeRestarted,
+            random: deps.random(),
+            startedAt,
+            graceMs: deps.graceMs(),
+          },
+          null,
+        );
         return;
       }
       case 'failed':
@@ -130,8 +132,7 @@ export class AttemptRunner {
           null,
         );
         return;
-      case 'aborted':
-        return;
+      // `aborted`: whoever aborted it has moved on; nothing to report.
     }
   }
 }
