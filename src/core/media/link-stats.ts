@@ -23,7 +23,8 @@ export interface InboundReading {
 
 type Stat = Record<string, unknown> & { id: string; type: string; timestamp?: number };
 
-const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+// Number.isFinite is false for anything but a finite number.
+const num = (value: unknown): number => (Number.isFinite(value) ? (value as number) : 0);
 
 function reading(stat: Stat): InboundReading {
   const lastPacket = stat.lastPacketReceivedTimestamp;

@@ -47,7 +47,7 @@ class MeshMediaPlane implements MediaPlane {
 
   constructor(host: MediaHost, options: MeshMediaPlaneOptions) {
     this.#host = host;
-    this.#registry = new RemoteStreamRegistry((event, payload) => host.emit(event, payload));
+    this.#registry = new RemoteStreamRegistry(host.emit);
     this.#ctx = {
       host,
       policy: { ...DEFAULT_REPAIR_POLICY, ...options.repairPolicy },
