@@ -13,9 +13,7 @@ export interface LinkHandlers {
 }
 
 /** Raised when a link closes while an operation waits on it. */
-export class LinkClosedError extends Error {
-  override readonly name = 'LinkClosedError';
-}
+export class LinkClosedError extends Error {}
 
 /**
  * One socket, from opening to close. Never reopened: a new attempt gets a new link.
