@@ -80,7 +80,11 @@ export class SessionController {
     this.#mounts += 1;
     this.#releaseToken += 1;
     if (this.#disposers.length > 0) return;
-    const session = this.#session ?? this.#create();
+    let session = this.#session;
+    if (!session) {
+      session = (this.#options.createSession as () => Session)();
+      this.#setSession(session);
+    }
     this.#disposers.push(bindSessionToStore(session, this.store, this.#context()));
     for (const name of SESSION_EVENT_NAMES) {
       this.#disposers.push(session.on(name, (payload) => this.#relay.emit(name, payload as never)));
@@ -145,12 +149,6 @@ export class SessionController {
   readonly #onError = (error: unknown): void => {
     (this.#options.onError ?? ((e: unknown) => console.error('[holdfast]', e)))(error);
   };
-
-  #create(): Session {
-    const session = (this.#options.createSession as () => Session)();
-    this.#setSession(session);
-    return session;
-  }
 
   #setSession(session: Session | null): void {
     this.#session = session;

@@ -1,12 +1,6 @@
 import { useCallback, useSyncExternalStore } from 'react';
-import { type Clock, clearTimer, type TimerHandle } from '../core/clock';
+import { clearTimer, type TimerHandle } from '../core/clock';
 import { useSessionController } from './session-context';
-
-function wholeSeconds(clock: Clock, reference: number, direction: 'since' | 'until'): number {
-  // Whole seconds elapsed, rounded down; the seconds left are their negation (rounded up).
-  const elapsed = Math.floor((clock.now() - reference) / 1000);
-  return Math.max(0, direction === 'since' ? elapsed : -elapsed);
-}
 
 /**
  * Whole seconds since (or until) `reference` (epoch ms) on the provider's clock, re-rendering once per
@@ -40,6 +34,11 @@ export function useWholeSeconds(reference: number | null, direction: 'since' | '
     },
     [clock, reference, direction],
   );
-  const read = () => (reference === null ? null : wholeSeconds(clock, reference, direction));
+  const read = () => {
+    if (reference === null) return null;
+    // Whole seconds elapsed, rounded down; the seconds left are their negation (rounded up).
+    const elapsed = Math.floor((clock.now() - reference) / 1000);
+    return Math.max(0, direction === 'since' ? elapsed : -elapsed);
+  };
   return useSyncExternalStore(subscribe, read, read);
 }
