@@ -39,9 +39,8 @@ export function toSignal(payload: MediaPayload): SimplePeerSignal | null {
     case 'candidate': {
       const c = payload.candidate;
       const candidate: RTCIceCandidateInit = { candidate: c.candidate };
-      if (c.sdpMLineIndex !== null && c.sdpMLineIndex !== undefined)
-        candidate.sdpMLineIndex = c.sdpMLineIndex;
-      if (c.sdpMid !== null && c.sdpMid !== undefined) candidate.sdpMid = c.sdpMid;
+      if (typeof c.sdpMLineIndex === 'number') candidate.sdpMLineIndex = c.sdpMLineIndex;
+      if (typeof c.sdpMid === 'string') candidate.sdpMid = c.sdpMid;
       if (c.usernameFragment) candidate.usernameFragment = c.usernameFragment;
       return { type: 'candidate', candidate };
     }
