@@ -63,8 +63,8 @@ export interface SessionStoreState {
   lastRecovery: LastRecovery | null;
 }
 
-const EMPTY_PARTICIPANTS: ReadonlyMap<string, Participant> = new Map();
-const EMPTY_STREAMS: ReadonlyMap<string, RemoteStream> = new Map();
+/** Empty and read-only, so one map serves as the initial roster and the initial streams. */
+const EMPTY: ReadonlyMap<string, never> = new Map<string, never>();
 
 /** The state of a store whose session has not been bound yet (also what a server render sees). */
 export function initialSessionStoreState(): SessionStoreState {
@@ -75,8 +75,8 @@ export function initialSessionStoreState(): SessionStoreState {
     identity: null,
     connectionId: null,
     reconnect: IDLE_RECONNECT_STATE,
-    participants: EMPTY_PARTICIPANTS,
-    streams: EMPTY_STREAMS,
+    participants: EMPTY,
+    streams: EMPTY,
     localStream: null,
     notification: null,
     lastDisconnect: null,
