@@ -1,4 +1,4 @@
-import type { ClientMessage, ProtocolError, StreamInfo } from '../../protocol';
+import type { ClientMessage, ProtocolError, ServerEvent, StreamInfo } from '../../protocol';
 import type { Connection } from '../connection/connection';
 import { protocolError } from '../protocol-failure';
 import type { LiveSession } from './live-session';
@@ -19,6 +19,21 @@ type Handler<K extends ClientMessage['kind']> = (
   from: Connection,
   msg: Extract<ClientMessage, { kind: K }>,
 ) => MessageOutcome;
+
+type StreamPropertyMessage = Extract<ClientMessage, { kind: 'streamProperty' }>;
+type StreamPropertyChanged = Extract<ServerEvent, { kind: 'streamPropertyChanged' }>;
+
+/**
+ * The event announcing the message's change, or null when the value does not fit the property (flags
+ * carry a boolean, `videoDimensions` a size).
+ */
+function changedEvent(msg: StreamPropertyMessage, connectionId: string): StreamPropertyChanged | null {
+  const { streamId, property, value } = msg;
+  const event = { kind: 'streamPropertyChanged', streamId, connectionId } as const;
+  if (property === 'videoDimensions')
+    return typeof value === 'boolean' ? null : { ...event, property, value };
+  return typeof value === 'boolean' ? { ...event, property, value } : null;
+}
 
 /** Carries out one valid client message of a member. Nothing is delivered when it is refused. */
 export function routeMessage(hub: SessionHub, from: Connection, msg: ClientMessage): MessageOutcome {
@@ -96,22 +111,11 @@ const HANDLERS: { [K in ClientMessage['kind']]: Handler<K> } = {
   streamProperty(_hub, live, from, msg) {
     const stream = ownStream(live, from, msg.streamId);
     if (isError(stream)) return { error: stream };
-    const { property, value } = msg;
-    // Flags carry a boolean, `videoDimensions` a size: the pair is checked here, narrowed for the event.
-    const change =
-      property === 'videoDimensions'
-        ? typeof value === 'boolean'
-          ? null
-          : { property, value }
-        : typeof value === 'boolean'
-          ? { property, value }
-          : null;
-    if (!change) return { error: protocolError('MESSAGE_MALFORMED', `wrong value type for "${property}"`) };
-    live.putStream({ ...stream, [property]: value });
-    live.broadcast(
-      { kind: 'streamPropertyChanged', streamId: stream.streamId, connectionId: from.id, ...change },
-      from,
-    );
+    const changed = changedEvent(msg, from.id);
+    if (!changed)
+      return { error: protocolError('MESSAGE_MALFORMED', `wrong value type for "${msg.property}"`) };
+    live.putStream({ ...stream, [changed.property]: changed.value });
+    live.broadcast(changed, from);
     return {};
   },
 

@@ -117,6 +117,46 @@ describe('join and relay', () => {
     expect(await sub.send({ kind: 'signal', type: 't', data: 1 })).toEqual({ ok: true, seq: 4 });
   });
 
+  it('refuses a stream property whose value does not fit it (MESSAGE_MALFORMED), changing and announcing nothing', async () => {
+    const t = await TestServer.start();
+    const a = await t.member('room', 'a');
+    const b = await t.member('room', 'b');
+    await a.send({ kind: 'publish', streamId: 's1', properties: CAMERA });
+    await b.waitForEvent('streamCreated');
+    expect(
+      await a.send({
+        kind: 'streamProperty',
+        streamId: 's1',
+        property: 'videoActive',
+        value: { width: 1, height: 1 },
+      }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'MESSAGE_MALFORMED', message: 'wrong value type for "videoActive"' },
+    });
+    expect(
+      await a.send({ kind: 'streamProperty', streamId: 's1', property: 'videoDimensions', value: true }),
+    ).toMatchObject({ ok: false, error: { code: 'MESSAGE_MALFORMED' } });
+    // A fitting change still goes through, and is the only one the others hear of.
+    await a.send({
+      kind: 'streamProperty',
+      streamId: 's1',
+      property: 'videoDimensions',
+      value: { width: 640, height: 360 },
+    });
+    expect(await b.waitForEvent('streamPropertyChanged')).toEqual({
+      kind: 'streamPropertyChanged',
+      streamId: 's1',
+      connectionId: a.connectionId,
+      property: 'videoDimensions',
+      value: { width: 640, height: 360 },
+    });
+    await delay(100);
+    expect(b.received('streamPropertyChanged')).toHaveLength(1);
+    const description = await t.rest<{ streams: { videoActive: boolean }[] }>('GET', '/api/sessions/room');
+    expect(description.body.streams[0]?.videoActive).toBe(true);
+  });
+
   it('a join with an identity already present replaces that connection without connectionDestroyed', async () => {
     const t = await TestServer.start();
     const a1 = await t.member('room', 'alice');
