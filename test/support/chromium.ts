@@ -36,6 +36,14 @@ export function findChromium(): string {
   );
 }
 
+/**
+ * More flags from `HF_CHROMIUM_ARGS` (space-separated), for diagnostics only: e.g.
+ * `HF_CHROMIUM_ARGS="--enable-logging=stderr --log-level=1" DEBUG=pw:browser` shows libwebrtc's warnings.
+ */
+function diagnosticArgs(): string[] {
+  return process.env.HF_CHROMIUM_ARGS?.split(' ').filter(Boolean) ?? [];
+}
+
 /** Options of {@link launchChromium}. */
 export interface LaunchOptions {
   /** Add the fake camera/microphone flags. @default true */
@@ -55,7 +63,7 @@ export async function launchChromium({
   return chromium.launch({
     executablePath: findChromium(),
     headless: true,
-    args: [...CHROMIUM_ARGS, ...(fakeMedia ? FAKE_MEDIA_ARGS : []), ...extraArgs],
+    args: [...CHROMIUM_ARGS, ...(fakeMedia ? FAKE_MEDIA_ARGS : []), ...extraArgs, ...diagnosticArgs()],
     timeout: 60_000,
   });
 }

@@ -165,7 +165,7 @@ export class MediaLink {
     if (this.#closed || peer !== this.#peer) return;
     if (!isDown(state)) return;
     if (was !== null && now !== null && now > was) {
-      this.#log('info', 'path back, ICE checks arrive: letting it heal', { state });
+      this.#log('info', 'path back, ICE checks arrive: healing', { state });
       return;
     }
     this.#log('info', 'path back, link still down: repairing', { state });
@@ -321,6 +321,10 @@ export class MediaLink {
             if (!this.#repairer.running && !this.#remoteRepair) this.#healedAt = host.clock.now();
             // Back after an outage (healed, or ICE restarted): senders start over with a key frame.
             void peer.refreshVideo();
+          } else if (before === 'connected' && isDown(watchdog.state)) {
+            // Down: video pauses, so nothing is encoded into the dead path (and retransmitted late, ahead
+            // of the new key frame, once the path is back). The refresh above resumes it.
+            void peer.setVideoActive(false);
           }
           if (watchdog.state === 'connected') peer.everConnected = true;
           if (this.needsPath) this.#ctx.onSuspect();

@@ -136,23 +136,24 @@ export class PeerLink {
    * for a key frame itself; this brings the picture back as soon as the path is back. No renegotiation.
    */
   async refreshVideo(): Promise<void> {
-    const pc = this.pc;
-    if (!this.alive || !pc) return;
-    const senders = pc.getSenders?.() ?? [];
-    for (const sender of senders) {
-      if (sender.track?.kind !== 'video') continue;
-      try {
-        const paused = sender.getParameters();
-        if (paused.encodings.length === 0) continue;
-        for (const encoding of paused.encodings) encoding.active = false;
-        await sender.setParameters(paused);
-        const resumed = sender.getParameters();
-        for (const encoding of resumed.encodings) encoding.active = true;
-        await sender.setParameters(resumed);
-      } catch {
-        // the sender went away meanwhile: nothing to refresh
-      }
-    }
+    await this.setVideoActive(false);
+    await this.setVideoActive(true);
+  }
+
+  /**
+   * Pauses or resumes every video sender's encodings (no renegotiation). Paused while the transport is
+   * down, a sender encodes nothing that would be lost or retransmitted late once the path is back.
+   */
+  async setVideoActive(active: boolean): Promise<void> {
+    // Every change is issued at once, so a later call always lands after this one. A sender that went
+    // away meanwhile (closed, or without encodings yet) refuses the change: nothing to do.
+    const changes = (this.pc?.getSenders() ?? []).map(async (sender) => {
+      if (sender.track?.kind !== 'video') return;
+      const parameters = sender.getParameters();
+      for (const encoding of parameters.encodings) encoding.active = active;
+      await sender.setParameters(parameters);
+    });
+    await Promise.allSettled(changes);
   }
 
   /** The connection's stats, or null once it is gone. */

@@ -74,6 +74,24 @@ describe('ICE watchdog on a link (offering side)', () => {
     expect(resetsOf(sent)).toEqual([]);
   });
 
+  it('pauses video while the link is down, so nothing is sent into the dead path, and resumes it once back', async () => {
+    const { peers, clock } = connected('alice');
+    const pc = peers[0]?.pc;
+    expect(pc?.video.applied).toEqual([]);
+    pc?.setState('disconnected', 'disconnected');
+    await clock.advance(0);
+    expect(pc?.video.active).toBe(false);
+    pc?.setState('failed', 'failed');
+    await clock.advance(0);
+    // Still down: no second pause, nothing resumed.
+    expect(pc?.video.applied).toEqual([false]);
+    pc?.setState('connected', 'connected');
+    await clock.advance(0);
+    // Back: the refresh pauses and resumes, so the encoder starts over with a key frame.
+    expect(pc?.video.applied).toEqual([false, false, true]);
+    expect(pc?.video.active).toBe(true);
+  });
+
   it('M1: failed (simple-peer destroys its peer) → exception and a fresh peer at once, without that peer', async () => {
     const { peers, clock, sent, eventsNamed } = connected('alice');
     peers[0]?.failAndDestroy();

@@ -37,8 +37,11 @@ export class FakePc {
     return n;
   }
 
+  /** The camera sender: `active` of its one encoding after each setParameters, in order. */
+  readonly video = new FakeVideoSender();
+
   getSenders(): RTCRtpSender[] {
-    return [];
+    return [this.video as unknown as RTCRtpSender];
   }
 
   restartIce(): void {
@@ -61,6 +64,28 @@ export class FakePc {
     for (const type of ['iceconnectionstatechange', 'connectionstatechange']) {
       for (const fn of this.#listeners.get(type) ?? []) fn();
     }
+  }
+}
+
+/** A stand-in video RTCRtpSender with one encoding; records what each setParameters applied. */
+export class FakeVideoSender {
+  readonly track = { kind: 'video' };
+  /** `active` as applied by each setParameters call, in call order. */
+  readonly applied: boolean[] = [];
+  #active = true;
+
+  getParameters(): { encodings: { active: boolean }[] } {
+    return { encodings: [{ active: this.#active }] };
+  }
+
+  async setParameters(parameters: { encodings: { active: boolean }[] }): Promise<void> {
+    const active = parameters.encodings[0]?.active ?? true;
+    this.#active = active;
+    this.applied.push(active);
+  }
+
+  get active(): boolean {
+    return this.#active;
   }
 }
 
