@@ -72,20 +72,18 @@ export class FakeVideoSender {
   readonly track = { kind: 'video' };
   /** `active` as applied by each setParameters call, in call order. */
   readonly applied: boolean[] = [];
-  #active = true;
+
+  /** `active` of the encoding now: the last one applied (active until the first call). */
+  get active(): boolean {
+    return this.applied.at(-1) ?? true;
+  }
 
   getParameters(): { encodings: { active: boolean }[] } {
-    return { encodings: [{ active: this.#active }] };
+    return { encodings: [{ active: this.active }] };
   }
 
   async setParameters(parameters: { encodings: { active: boolean }[] }): Promise<void> {
-    const active = parameters.encodings[0]?.active ?? true;
-    this.#active = active;
-    this.applied.push(active);
-  }
-
-  get active(): boolean {
-    return this.#active;
+    this.applied.push(parameters.encodings[0]?.active ?? true);
   }
 }
 
