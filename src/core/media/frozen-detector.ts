@@ -4,9 +4,10 @@ import type { StreamHealth } from './types';
 export interface MediaSample {
   /** Clock time of the reading (ms). */
   at: number;
-  /** Identifies the receiver the counter belongs to; a new one (new peer) restarts the counter. */
-  key: string;
-  /** Decoded video frames (or received audio packets for an audio-only stream). */
+  /**
+   * Decoded video frames (or received audio packets for an audio-only stream). A counter that went
+   * down belongs to a new receiver (a new peer, or one Chromium rebuilt): its count starts over.
+   */
   counter: number;
   /** Time since the last packet of this receiver arrived, when the browser reports it. */
   lastPacketAgeMs?: number | undefined;
@@ -36,7 +37,6 @@ export class FrozenDetector {
   #health: StreamHealth = 'live';
   #active = true;
   #repairing = false;
-  #key: string | null = null;
   #counter = 0;
   /** When progress was last seen (or the watch (re)started). */
   #progressAt: number;
@@ -70,9 +70,8 @@ export class FrozenDetector {
 
   /** Feeds one reading; returns the health after it. */
   observe(sample: MediaSample): StreamHealth {
-    const fresh = sample.key !== this.#key;
-    const previous = fresh ? 0 : this.#counter;
-    this.#key = sample.key;
+    // A new receiver starts its count over: its first frames are a rise.
+    const previous = sample.counter < this.#counter ? 0 : this.#counter;
     this.#counter = sample.counter;
     if (sample.counter > previous) {
       this.#lastRiseAt = sample.at;

@@ -319,8 +319,10 @@ export class MediaLink {
           watchdog.update(ice, connection);
           if (watchdog.state === 'connected' && before !== 'connected' && peer.everConnected) {
             if (!this.#repairer.running && !this.#remoteRepair) this.#healedAt = host.clock.now();
-            // Back after an outage (healed, or ICE restarted): senders start over with a key frame.
-            void peer.refreshVideo();
+            // Back after an outage (healed, or ICE restarted): video senders start over with a key frame,
+            // by pausing and resuming their encodings. After an outage the receiver holds only frames that
+            // depend on lost ones and may wait seconds before asking for a key frame itself.
+            void peer.setVideoActive(false).then(() => peer.setVideoActive(true));
           } else if (before === 'connected' && isDown(watchdog.state)) {
             // Down: video pauses, so nothing is encoded into the dead path (and retransmitted late, ahead
             // of the new key frame, once the path is back). The refresh above resumes it.
@@ -501,7 +503,6 @@ export class MediaLink {
     const before = this.#detector.health;
     const health = this.#detector.observe({
       at: now,
-      key: `${peer.gen}:${inbound?.id ?? 'none'}`,
       counter: inbound ? (stream.hasVideo ? inbound.framesDecoded : inbound.packetsReceived) : 0,
       lastPacketAgeMs: inbound?.lastPacketAgeMs,
     });

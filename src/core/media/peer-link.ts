@@ -45,6 +45,8 @@ export class PeerLink {
   readonly #detach: (() => void)[] = [];
   #closed = false;
   #dead = false;
+  /** After an ICE restart's offer: turns the transceivers back to their directions (see restartIce). */
+  #restore: (() => void) | undefined;
 
   constructor(options: PeerLinkOptions) {
     this.gen = options.gen;
@@ -62,6 +64,7 @@ export class PeerLink {
       if (this.#closed) return;
       const payload = toPayload(data);
       if (payload) this.#events.onSignal(payload);
+      if (data.type === 'offer') this.#restore?.();
     });
     peer.on('track', (track) => {
       if (this.#closed) return;
@@ -99,13 +102,29 @@ export class PeerLink {
     }
   }
 
-  /** Restarts ICE on this connection and renegotiates (offerer only). False when it cannot. */
+  /**
+   * Restarts ICE on this connection and renegotiates (offerer only). False when it cannot.
+   *
+   * The restart's offer also turns every transceiver inactive, and the next offer turns each back to
+   * its direction. Chromium then drops its receive streams and builds new ones, so their timing starts
+   * over on the new path. A receiver kept from before the outage could hold the first complete frames
+   * for seconds (docs/decisions.md, "new receivers with every ICE restart").
+   */
   restartIce(): boolean {
     const pc = this.pc;
     if (!this.alive || !pc || !this.initiator) return false;
     try {
+      // A stopped transceiver refuses a direction: then no restart, and the link gets a fresh peer.
+      const saved = pc.getTransceivers().map((t) => [t, t.direction] as const);
+      for (const [t] of saved) t.direction = 'inactive';
       pc.restartIce();
       this.#peer.negotiate();
+      // Once that offer is out: the directions back, in the next offer.
+      this.#restore = () => {
+        this.#restore = undefined;
+        for (const [t, direction] of saved) t.direction = direction;
+        this.#peer.negotiate();
+      };
       return true;
     } catch {
       return false;
@@ -131,16 +150,6 @@ export class PeerLink {
   }
 
   /**
-   * Makes every video sender start over with a key frame, by pausing and resuming its encodings. After
-   * an outage the receiver holds only frames that depend on lost ones and may wait seconds before asking
-   * for a key frame itself; this brings the picture back as soon as the path is back. No renegotiation.
-   */
-  async refreshVideo(): Promise<void> {
-    await this.setVideoActive(false);
-    await this.setVideoActive(true);
-  }
-
-  /**
    * Pauses or resumes every video sender's encodings (no renegotiation). Paused while the transport is
    * down, a sender encodes nothing that would be lost or retransmitted late once the path is back.
    */
@@ -158,10 +167,9 @@ export class PeerLink {
 
   /** The connection's stats, or null once it is gone. */
   async stats(): Promise<RTCStatsReport | null> {
-    const pc = this.pc;
-    if (this.#closed || !pc || pc.signalingState === 'closed') return null;
     try {
-      return await pc.getStats();
+      // A closed RTCPeerConnection refuses getStats.
+      return this.#closed ? null : ((await this.pc?.getStats()) ?? null);
     } catch {
       return null;
     }

@@ -50,9 +50,9 @@ export class Outbox {
     this.#onProtocolError = onProtocolError;
   }
 
-  /** Messages still waiting for an answer. */
-  get pending(): readonly PendingMessage[] {
-    return this.#entries.map(({ seq, msg, everSent, meta }) => ({ seq, msg, everSent, meta }));
+  /** How many messages still wait for an answer. */
+  get size(): number {
+    return this.#entries.length;
   }
 
   /**

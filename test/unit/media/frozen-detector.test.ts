@@ -20,9 +20,9 @@ function run(clockStart = 0) {
     get now() {
       return now;
     },
-    sample(sample: Omit<MediaSample, 'at' | 'key'> & { key?: string }, stepMs = 500) {
+    sample(sample: Omit<MediaSample, 'at'>, stepMs = 500) {
       now += stepMs;
-      detector.observe({ key: 'rx1', ...sample, at: now });
+      detector.observe({ ...sample, at: now });
       record();
     },
     call(fn: (d: FrozenDetector, at: number) => void) {
@@ -120,12 +120,25 @@ describe('FrozenDetector', () => {
     expect(t.changes).toEqual([{ at: 5500, health: 'frozen' }]);
   });
 
-  it('restarts the count for a new receiver (new peer), so its first frames count as a rise', () => {
+  it('restarts the count for a new receiver (its counter went down), so its first frames count as a rise', () => {
     const t = run();
     t.sample({ counter: 500 });
     for (let i = 0; i < 4; i++) t.sample({ counter: 500 });
     expect(t.detector.health).toBe('frozen');
-    t.sample({ key: 'rx2', counter: 3 });
+    t.sample({ counter: 3 });
+    expect(t.detector.health).toBe('live');
+  });
+
+  it('does not count a new receiver without frames yet as a rise', () => {
+    const t = run();
+    t.sample({ counter: 500 });
+    for (let i = 0; i < 4; i++) t.sample({ counter: 500 });
+    expect(t.detector.health).toBe('frozen');
+    t.sample({ counter: 0 });
+    expect(t.detector.health).toBe('frozen');
+    t.sample({ counter: 0 });
+    expect(t.detector.health).toBe('frozen');
+    t.sample({ counter: 2 });
     expect(t.detector.health).toBe('live');
   });
 
@@ -146,7 +159,7 @@ describe('FrozenDetector', () => {
       const now = clock.now();
       frames = Math.floor(Math.min(now, 3030) / 50);
       const age = now - Math.min(now, 3030);
-      detector.observe({ at: now, key: 'rx', counter: frames, lastPacketAgeMs: age });
+      detector.observe({ at: now, counter: frames, lastPacketAgeMs: age });
       if (detector.health === 'frozen' && frozenAt === null) frozenAt = now;
       const due = detector.checkDueAt;
       const next = due !== null && due > now ? Math.min(500, due - now) : 500;

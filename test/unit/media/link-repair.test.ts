@@ -62,6 +62,37 @@ describe('ICE watchdog on a link (offering side)', () => {
     expect(peers[0]?.negotiations).toBe(1);
   });
 
+  it('an ICE restart offers every transceiver inactive, then the next offer restores each direction', async () => {
+    const { peers, clock, sent } = connected('alice');
+    const peer = peers[0];
+    const [audio, video] = peer?.pc.transceivers ?? [];
+    if (audio) audio.direction = 'recvonly'; // e.g. this side publishes no microphone
+    peer?.pc.setState('disconnected', 'disconnected');
+    await clock.advance(4000);
+    expect(peer?.pc.restarts).toBe(1);
+    expect(peer?.negotiations).toBe(1);
+    expect([audio?.direction, video?.direction]).toEqual(['inactive', 'inactive']);
+    // simple-peer emits the restart's offer once it is the local description: directions come back.
+    peer?.emit('signal', { type: 'offer', sdp: 'v=0 restart' });
+    expect(sent.some((m) => m.payload.type === 'offer')).toBe(true);
+    expect(audio?.set).toEqual(['recvonly', 'inactive', 'recvonly']);
+    expect(video?.set).toEqual(['inactive', 'sendrecv']);
+    expect(peer?.negotiations).toBe(2);
+    // Later offers change nothing.
+    peer?.emit('signal', { type: 'offer', sdp: 'v=0 next' });
+    expect(video?.set).toEqual(['inactive', 'sendrecv']);
+    expect(peer?.negotiations).toBe(2);
+  });
+
+  it('builds a fresh peer when a transceiver is stopped and refuses the restart', async () => {
+    const { peers, clock } = connected('alice');
+    peers[0]?.pc.transceivers[1]?.stop();
+    peers[0]?.pc.setState('disconnected', 'disconnected');
+    await clock.advance(4000);
+    expect(peers).toHaveLength(2);
+    expect(peers[0]?.pc.closed).toBe(true);
+  });
+
   it('M2 healing by itself: no repair when the connection is back within the timeout', async () => {
     const { peers, clock, sent } = connected('alice');
     const pc = peers[0]?.pc;

@@ -44,6 +44,13 @@ export class FakePc {
     return [this.video as unknown as RTCRtpSender];
   }
 
+  /** The audio and video transceivers (both `sendrecv` until the test or holdfast changes them). */
+  readonly transceivers = [new FakeTransceiver(), new FakeTransceiver()];
+
+  getTransceivers(): RTCRtpTransceiver[] {
+    return this.transceivers as unknown as RTCRtpTransceiver[];
+  }
+
   restartIce(): void {
     this.restarts += 1;
   }
@@ -64,6 +71,27 @@ export class FakePc {
     for (const type of ['iceconnectionstatechange', 'connectionstatechange']) {
       for (const fn of this.#listeners.get(type) ?? []) fn();
     }
+  }
+}
+
+/** A stand-in RTCRtpTransceiver: records every direction set; a stopped one refuses any. */
+export class FakeTransceiver {
+  #direction: RTCRtpTransceiverDirection = 'sendrecv';
+  /** Every direction set, in order. */
+  readonly set: RTCRtpTransceiverDirection[] = [];
+
+  get direction(): RTCRtpTransceiverDirection {
+    return this.#direction;
+  }
+
+  set direction(next: RTCRtpTransceiverDirection) {
+    if (this.#direction === 'stopped') throw new DOMException('transceiver stopped', 'InvalidStateError');
+    this.#direction = next;
+    this.set.push(next);
+  }
+
+  stop(): void {
+    this.#direction = 'stopped';
   }
 }
 
