@@ -17,7 +17,11 @@ export interface TurnOptions {
   username?: string;
   /** @default 'p' */
   credential?: string;
-  /** How many relay ports to reserve. @default 60 */
+  /**
+   * How many relay ports to reserve. @default 200. Every cut restored on a new path leaves the
+   * allocations made from the old source port behind until they expire (coturn cannot hear their
+   * release from the new port), so one call with many such cuts needs far more ports than it has links.
+   */
   relayPorts?: number;
 }
 
@@ -53,7 +57,7 @@ export class TurnServer {
 
   /** Starts coturn and resolves once it answers a STUN binding request. */
   static async start(options: TurnOptions = {}): Promise<TurnServer> {
-    const opts = { username: 'u', credential: 'p', relayPorts: 60, ...options };
+    const opts = { username: 'u', credential: 'p', relayPorts: 200, ...options };
     // The listening port, the RFC 5780 alternate port beside it, then the relay ports.
     const range = await freePortRange(opts.relayPorts + 2);
     const turn = new TurnServer(opts, range);
