@@ -12,8 +12,6 @@ export interface LinkStats {
 
 /** One inbound RTP stream. */
 export interface InboundReading {
-  /** The stats object's id (stable for the life of the receiver). */
-  id: string;
   trackIdentifier: string | undefined;
   framesDecoded: number;
   packetsReceived: number;
@@ -21,7 +19,7 @@ export interface InboundReading {
   lastPacketAgeMs: number | undefined;
 }
 
-type Stat = Record<string, unknown> & { id: string; type: string; timestamp?: number };
+type Stat = Record<string, unknown> & { type: string; timestamp?: number };
 
 // Number.isFinite is false for anything but a finite number.
 const num = (value: unknown): number => (Number.isFinite(value) ? (value as number) : 0);
@@ -35,7 +33,6 @@ function reading(stat: Stat): InboundReading {
     if (age >= 0 && age < 3_600_000) lastPacketAgeMs = age;
   }
   return {
-    id: stat.id,
     trackIdentifier: typeof stat.trackIdentifier === 'string' ? stat.trackIdentifier : undefined,
     framesDecoded: num(stat.framesDecoded),
     packetsReceived: num(stat.packetsReceived),

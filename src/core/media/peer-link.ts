@@ -114,17 +114,20 @@ export class PeerLink {
     const pc = this.pc;
     if (!this.alive || !pc || !this.initiator) return false;
     try {
-      // A stopped transceiver refuses a direction: then no restart, and the link gets a fresh peer.
-      const saved = pc.getTransceivers().map((t) => [t, t.direction] as const);
-      for (const [t] of saved) t.direction = 'inactive';
+      // A restart whose offer is not out yet already saved the directions (now all inactive).
+      if (!this.#restore) {
+        // A stopped transceiver refuses a direction: then no restart, and the link gets a fresh peer.
+        const saved = pc.getTransceivers().map((t) => [t, t.direction] as const);
+        for (const [t] of saved) t.direction = 'inactive';
+        // Once that offer is out: the directions back, in the next offer.
+        this.#restore = () => {
+          this.#restore = undefined;
+          for (const [t, direction] of saved) t.direction = direction;
+          this.#peer.negotiate();
+        };
+      }
       pc.restartIce();
       this.#peer.negotiate();
-      // Once that offer is out: the directions back, in the next offer.
-      this.#restore = () => {
-        this.#restore = undefined;
-        for (const [t, direction] of saved) t.direction = direction;
-        this.#peer.negotiate();
-      };
       return true;
     } catch {
       return false;
