@@ -114,7 +114,9 @@ export class LinkRepairer {
       const deadline = startedAt + stepBudget(step, this.#policy);
       const nudgeFrom = startedAt + this.#policy.nudgeAfterMs;
       await this.#sleepUntil(deadline, abort.signal, () => {
-        if (this.#renewNext) return this.#clock.now() >= nudgeFrom;
+        // A renewal skips what is left of an ICE restart (or of a request for one) at once.
+        if (this.#renewNext)
+          return step === 'iceRestart' || step === 'requestRepair' || this.#clock.now() >= nudgeFrom;
         if (this.#hooks.isHealthy(startedAt)) return true;
         // An ICE restart is short and a second one would only queue behind it: let it run out.
         return this.#nudged && step !== 'iceRestart' && this.#clock.now() >= nudgeFrom;

@@ -14,6 +14,8 @@ export interface LinkStats {
 export interface InboundReading {
   trackIdentifier: string | undefined;
   framesDecoded: number;
+  /** Complete frames received (decodable or not). */
+  framesReceived: number;
   packetsReceived: number;
   /** Age of the last received packet at the time of the reading, when the browser reports it. */
   lastPacketAgeMs: number | undefined;
@@ -35,6 +37,7 @@ function reading(stat: Stat): InboundReading {
   return {
     trackIdentifier: typeof stat.trackIdentifier === 'string' ? stat.trackIdentifier : undefined,
     framesDecoded: num(stat.framesDecoded),
+    framesReceived: num(stat.framesReceived),
     packetsReceived: num(stat.packetsReceived),
     lastPacketAgeMs,
   };

@@ -52,6 +52,8 @@ export const PATH_BACK_GRACE_MS = 400;
  * if it lasts one more `frozenAfterMs`; frames rising meanwhile leave the link untouched.
  */
 export const HEALED_SETTLE_MS = 5_000;
+/** Frames received without one decoded that mark a receiver as wedged, during a repair or up to {@link HEALED_SETTLE_MS} after. */
+export const STALLED_FRAMES = 6;
 
 /**
  * The media link with one remote participant, keyed by identity, across peer generations. Owns the
@@ -74,6 +76,10 @@ export class MediaLink {
   #deadTimer: TimerHandle | null = null;
   #pathBackTimer: TimerHandle | null = null;
   #transportBytes = 0;
+  /** Video frames received when frames last decoded (a new receiver's lower count resets it). */
+  #framesAtRise = 0;
+  /** When a repair of this link (by either side) last started or ended. */
+  #repairedAt = Number.NEGATIVE_INFINITY;
   #transportMovedAt = Number.NEGATIVE_INFINITY;
   /** When the transport last came back by itself (no repair from either side). */
   #healedAt = Number.NEGATIVE_INFINITY;
@@ -164,12 +170,9 @@ export class MediaLink {
     const state = this.transportState;
     if (this.#closed || peer !== this.#peer) return;
     if (!isDown(state)) return;
-    if (was !== null && now !== null && now > was) {
-      this.#log('info', 'path back, ICE checks arrive: healing', { state });
-      return;
-    }
-    this.#log('info', 'path back, link still down: repairing', { state });
-    this.#repairer.request();
+    const healing = was !== null && now !== null && now > was;
+    this.#log('info', 'path back', { state, healing });
+    if (!healing) this.#repairer.request();
   }
 
   /** ICE checks and bytes the link has received so far (null without a peer or stats). */
@@ -301,7 +304,6 @@ export class MediaLink {
     });
     this.#watchdog = watchdog;
     const peer: PeerLink = new PeerLink({
-      gen,
       initiator: this.initiator,
       config: this.#ctx.iceConfiguration(),
       localStream: this.#ctx.localStream(),
@@ -377,7 +379,7 @@ export class MediaLink {
     this.#log('info', 'repair step', { step, attempt });
     switch (step) {
       case 'iceRestart':
-        if (!this.#peer?.restartIce()) this.#renew('ice restart impossible');
+        if (!this.#peer?.restartIce()) this.#renew('no ice restart');
         break;
       case 'newPeer':
         this.#renew('repair');
@@ -402,7 +404,7 @@ export class MediaLink {
   }
 
   /** Logs with the link's identity and current generation. */
-  #log(level: 'debug' | 'info' | 'warn', message: string, fields: Record<string, unknown>): void {
+  #log(level: 'debug' | 'info' | 'warn', message: string, fields: Record<string, unknown> = {}): void {
     this.#ctx.host.log(level, `media link: ${message}`, {
       identity: this.identity,
       gen: this.#gen,
@@ -464,6 +466,7 @@ export class MediaLink {
 
   #updateRepairing(): void {
     if (this.#closed) return;
+    this.#repairedAt = this.#ctx.host.clock.now();
     this.#setHealth(this.#detector.setRepairing(this.#repairer.running || this.#remoteRepair !== null));
   }
 
@@ -507,6 +510,18 @@ export class MediaLink {
       lastPacketAgeMs: inbound?.lastPacketAgeMs,
     });
     this.#setHealth(health);
+    // During a repair or soon after, frames that arrive but do not decode mean a receiver Chromium left
+    // wedged after the ICE restart (even after its first frame): only a fresh peer brings it back, so
+    // build one now (skipping what is left of a running ICE restart).
+    const received = stats.video?.framesReceived ?? 0;
+    if (this.#detector.lastRiseAt === now || received < this.#framesAtRise) this.#framesAtRise = received;
+    else if (
+      received - this.#framesAtRise >= STALLED_FRAMES &&
+      (this.#repairer.running || now - this.#repairedAt < HEALED_SETTLE_MS)
+    ) {
+      this.#framesAtRise = received;
+      this.#repairer.request({ renew: true });
+    }
     if (this.#repairer.running) this.#repairer.check();
     if (this.#remoteRepair && this.#isHealthy(this.#remoteRepair.since)) this.#endRemoteRepair();
     if (health !== 'frozen') this.#frozenRepairAt = null;
@@ -519,7 +534,7 @@ export class MediaLink {
       if (this.transportState !== 'connected' || !pathAlive) this.#ctx.onSuspect();
       else if (now - this.#healedAt < HEALED_SETTLE_MS) {
         this.#frozenRepairAt = now + settings.frozenAfterMs;
-        this.#log('info', 'frozen soon after healing: repair deferred', {});
+        this.#log('info', 'frozen after healing: wait');
       } else this.#repairer.request();
     } else if (health === 'frozen' && this.#frozenRepairAt !== null && now >= this.#frozenRepairAt) {
       this.#frozenRepairAt = null;

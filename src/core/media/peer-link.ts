@@ -18,7 +18,6 @@ export interface PeerLinkEvents {
 
 /** Options of {@link PeerLink}. */
 export interface PeerLinkOptions {
-  gen: number;
   initiator: boolean;
   config: RTCConfiguration;
   localStream: MediaStream | null;
@@ -27,13 +26,12 @@ export interface PeerLinkOptions {
 }
 
 /**
- * One simple-peer peer of a media link, at one generation. It keeps its own reference to the
+ * One simple-peer peer of a media link (one generation of it). It keeps its own reference to the
  * RTCPeerConnection and watches it directly, because simple-peer destroys (and forgets) the peer on
  * `failed`: the link learns of that through `onDead` and recovers without this object.
  * `close()` releases everything: the peer, the RTCPeerConnection, remote tracks and every listener.
  */
 export class PeerLink {
-  readonly gen: number;
   readonly initiator: boolean;
   /** The RTCPeerConnection (kept even after simple-peer forgets it, so it can be closed for sure). */
   readonly pc: RTCPeerConnection | null;
@@ -49,7 +47,6 @@ export class PeerLink {
   #restore: (() => void) | undefined;
 
   constructor(options: PeerLinkOptions) {
-    this.gen = options.gen;
     this.initiator = options.initiator;
     this.#events = options.events;
     const peer = options.createPeer({

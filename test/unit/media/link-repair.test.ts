@@ -90,7 +90,6 @@ describe('ICE watchdog on a link (offering side)', () => {
     const { factory, peers } = fakePeerFactory();
     const events = { onSignal: () => {}, onTrack: () => {}, onTransport: () => {}, onDead: () => {} };
     const link = new PeerLink({
-      gen: 0,
       initiator: true,
       config: {},
       localStream: null,
@@ -186,8 +185,11 @@ describe('ICE watchdog on a link (offering side)', () => {
     );
     plane.onSignalingRestored({ downtimeMs: 9000 });
     await clock.advance(100);
+    // No second ICE restart beside the first; the renewal for the link still broken after the drop
+    // takes over from it (one fresh peer), it does not run beside it.
     expect(peers[0]?.pc.restarts).toBe(1);
-    expect(peers).toHaveLength(1);
+    expect(peers).toHaveLength(2);
+    expect(peers[1]?.pc.restarts).toBe(0);
   });
 
   it('stops repairing once the link is healthy again', async () => {
@@ -473,6 +475,106 @@ describe('a renewal asked for while a repair runs', () => {
     // The ICE restart succeeds meanwhile; the renewal still follows.
     pc.stats = [{ id: 'in1', type: 'inbound-rtp', kind: 'video', framesDecoded: 5, packetsReceived: 5 }];
     await clock.advance(3000);
+    expect(peers).toHaveLength(2);
+  });
+});
+
+describe('frames that arrive but do not decode after a repair', () => {
+  const video = (decoded: number, received: number) => [
+    {
+      id: 'in1',
+      type: 'inbound-rtp',
+      kind: 'video',
+      framesDecoded: decoded,
+      framesReceived: received,
+      packetsReceived: received * 3,
+    },
+  ];
+
+  it('end the ICE restart at once: the offering side builds a fresh peer', async () => {
+    const { peers, clock } = connected('alice');
+    const pc = peers[0]?.pc;
+    if (!pc) throw new Error('no peer');
+    pc.stats = video(50, 50);
+    await clock.advance(500);
+    pc.setState('disconnected', 'disconnected');
+    await clock.advance(4000);
+    expect(pc.restarts).toBe(1);
+    pc.setState('connected', 'connected');
+    pc.stats = video(50, 54);
+    await clock.advance(500);
+    expect(peers).toHaveLength(1);
+    pc.stats = video(50, 58);
+    await clock.advance(500);
+    // Far inside the ICE restart's budget.
+    expect(peers).toHaveLength(2);
+  });
+
+  it('make the answering side ask for a fresh peer while the offerer repairs', async () => {
+    const { peers, clock, plane, sent } = connected('bob');
+    const pc = peers[0]?.pc;
+    if (!pc) throw new Error('no peer');
+    pc.stats = video(50, 50);
+    await clock.advance(500);
+    pc.setState('disconnected', 'disconnected');
+    await clock.advance(2000);
+    plane.onMediaMessage(
+      'c-alice',
+      'alice',
+      { linkId: 'alice|bob', gen: 0 },
+      { type: 'offer', sdp: 'restart' },
+    );
+    pc.setState('connected', 'connected');
+    pc.stats = video(50, 58);
+    await clock.advance(500);
+    expect(resetsOf(sent)).toEqual([{ gen: 0, reason: 'renew' }]);
+  });
+
+  it('soon after a repair ended with a first frame, still give the link a fresh peer', async () => {
+    const { peers, clock } = connected('alice');
+    const pc = peers[0]?.pc;
+    if (!pc) throw new Error('no peer');
+    pc.stats = video(50, 50);
+    await clock.advance(500);
+    pc.setState('disconnected', 'disconnected');
+    await clock.advance(4000);
+    pc.setState('connected', 'connected');
+    pc.stats = video(51, 51);
+    await clock.advance(500);
+    pc.stats = video(51, 53);
+    await clock.advance(500);
+    expect(peers).toHaveLength(1);
+    pc.stats = video(51, 57);
+    await clock.advance(500);
+    expect(pc.restarts).toBe(1);
+    expect(peers).toHaveLength(2);
+  });
+
+  it('are left to the frozen detector when no repair runs: nothing before it reports frozen', async () => {
+    const { peers, clock, eventsNamed } = connected('alice');
+    const pc = peers[0]?.pc;
+    if (!pc) throw new Error('no peer');
+    const at = (i: number) => [
+      ...video(50, 50 + 10 * i),
+      { id: 'tr', type: 'transport', bytesReceived: 1 + i },
+    ];
+    // Sampled at once, then every 500 ms: 20 frames arrive undecoded within the first 1000 ms.
+    pc.stats = at(0);
+    await clock.advance(500);
+    pc.stats = at(1);
+    await clock.advance(500);
+    pc.stats = at(2);
+    await clock.advance(1);
+    expect(eventsNamed('streamHealthChanged')).toEqual([]);
+    expect(pc.restarts).toBe(0);
+    expect(peers).toHaveLength(1);
+    // Frozen: the repair starts with its ICE restart; frames still not decoding during it → fresh peer.
+    await clock.advance(499);
+    expect(eventsNamed('streamHealthChanged').map((e) => e.health)).toEqual(['frozen', 'recovering']);
+    expect(pc.restarts).toBe(1);
+    expect(peers).toHaveLength(1);
+    pc.stats = at(3);
+    await clock.advance(500);
     expect(peers).toHaveLength(2);
   });
 });
