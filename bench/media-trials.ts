@@ -116,6 +116,8 @@ export function frozenTrials({ trials, log }: GroupOptions): Promise<Sample[]> {
       const frozenAt = Date.now();
       await call.media('A', 'freezeVideo');
       const got: Sample[] = [];
+      // When each receiver last decoded a frame before it reported frozen (diagnostics for the log).
+      const lastFrames: string[] = [];
       for (const name of ['B', 'C']) {
         const e = await call
           .member(name)
@@ -126,9 +128,13 @@ export function frozenTrials({ trials, log }: GroupOptions): Promise<Sample[]> {
           })
           .catch(() => null);
         got.push(e ? e.at - frozenAt : null);
+        const last = (await call.media(name, 'lastRiseBefore', e?.at ?? Date.now()))[a.streamId];
+        lastFrames.push(typeof last === 'number' ? `${last - frozenAt}` : '-');
       }
       samples.push(...got);
-      log(`holdfast M3 trial ${trial}: ${got.map((s) => s ?? 'never').join(', ')} ms`);
+      log(
+        `holdfast M3 trial ${trial}: ${got.map((s) => s ?? 'never').join(', ')} ms (last frame decoded at +${lastFrames.join(', +')} ms)`,
+      );
       await call.media('A', 'unfreezeVideo');
       await settle(call);
     }
