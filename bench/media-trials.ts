@@ -129,11 +129,11 @@ export function frozenTrials({ trials, log }: GroupOptions): Promise<Sample[]> {
           .catch(() => null);
         got.push(e ? e.at - frozenAt : null);
         const last = (await call.media(name, 'lastRiseBefore', e?.at ?? Date.now()))[a.streamId];
-        lastFrames.push(typeof last === 'number' ? `${last - frozenAt}` : '-');
+        lastFrames.push(typeof last === 'number' ? `${last - frozenAt}` : 'none');
       }
       samples.push(...got);
       log(
-        `holdfast M3 trial ${trial}: ${got.map((s) => s ?? 'never').join(', ')} ms (last frame decoded at +${lastFrames.join(', +')} ms)`,
+        `holdfast M3 trial ${trial}: ${got.map((s) => s ?? 'never').join(', ')} ms (last frame decoded ${lastFrames.join(', ')} ms after the freeze)`,
       );
       await call.media('A', 'unfreezeVideo');
       await settle(call);
