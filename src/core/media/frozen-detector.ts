@@ -9,8 +9,6 @@ export interface MediaSample {
    * down belongs to a new receiver (a new peer, or one Chromium rebuilt): its count starts over.
    */
   counter: number;
-  /** Time since the last packet of this receiver arrived, when the browser reports it. */
-  lastPacketAgeMs?: number | undefined;
 }
 
 /** Options of {@link FrozenDetector}. */
@@ -19,8 +17,6 @@ export interface FrozenDetectorOptions {
   frozenAfterMs: number;
   /** Extra time allowed for the first frame of a new stream or a rebuilt peer. */
   startupMs: number;
-  /** Expected time between samples (bounds how far back a stall is dated). */
-  intervalMs: number;
 }
 
 /**
@@ -38,18 +34,18 @@ export class FrozenDetector {
   #active = true;
   #repairing = false;
   #counter = 0;
-  /** When progress was last seen (or the watch (re)started). */
+  /** When the counter last moved (the last frame's estimated time, not the reading's), or the watch (re)started. */
   #progressAt: number;
   /** Allowance added to the stall limit until the first progress after a (re)start. */
   #allowance: number;
-  /** Best estimate of when the stall began. */
-  #stallSince: number;
   #lastRiseAt = Number.NEGATIVE_INFINITY;
+  /** Time of the last reading, and the rate (per ms) the counter rose at up to it (0: unknown). */
+  #sampleAt = 0;
+  #rate = 0;
 
   constructor(now: number, options: FrozenDetectorOptions) {
     this.#options = options;
     this.#progressAt = now;
-    this.#stallSince = now;
     this.#allowance = options.startupMs;
   }
 
@@ -65,31 +61,31 @@ export class FrozenDetector {
   /** When a sample should be taken to decide a stall exactly on time (null when not stalling). */
   get checkDueAt(): number | null {
     if (!this.#active || this.#health !== 'live') return null;
-    return this.#stallSince + this.#options.frozenAfterMs + this.#allowance;
+    return this.#progressAt + this.#options.frozenAfterMs + this.#allowance;
   }
 
   /** Feeds one reading; returns the health after it. */
   observe(sample: MediaSample): StreamHealth {
     // A new receiver starts its count over: its first frames are a rise.
     const previous = sample.counter < this.#counter ? 0 : this.#counter;
+    const rise = sample.counter - previous;
+    const { at } = sample;
+    // At the rate of the interval before, this rise took rise / rate ms: the last frame came then,
+    // not at the reading (a stall that began early in the interval is dated from its real start).
+    // Unknown rate (the first rise, after a stall, a new receiver): the reading's time.
+    const rate = previous && this.#rate;
+    const progressAt = rate ? Math.min(at, this.#sampleAt + rise / rate) : at;
+    this.#rate = previous && rise > 0 ? rise / (at - this.#sampleAt) : 0;
+    this.#sampleAt = at;
     this.#counter = sample.counter;
-    if (sample.counter > previous) {
-      this.#lastRiseAt = sample.at;
-      this.#progressAt = sample.at;
-      this.#stallSince = sample.at;
+    if (rise > 0) {
+      this.#lastRiseAt = at;
+      this.#progressAt = progressAt;
       this.#allowance = 0;
       return this.#set(this.#active ? 'live' : 'muted');
     }
     if (!this.#active) return this.#set('muted');
-    // Packets stopped before the reading that last saw progress: date the stall from the packets,
-    // but no earlier than one interval before that reading (frames did move within it).
-    let since = this.#progressAt;
-    if (sample.lastPacketAgeMs !== undefined && sample.lastPacketAgeMs >= 0) {
-      const lastPacketAt = sample.at - sample.lastPacketAgeMs;
-      since = Math.max(Math.min(since, lastPacketAt), this.#progressAt - this.#options.intervalMs);
-    }
-    this.#stallSince = since;
-    if (sample.at - since >= this.#options.frozenAfterMs + this.#allowance) {
+    if (at - this.#progressAt >= this.#options.frozenAfterMs + this.#allowance) {
       return this.#set(this.#repairing ? 'recovering' : 'frozen');
     }
     return this.#health;
@@ -121,7 +117,6 @@ export class FrozenDetector {
 
   #restartWatch(now: number, allowance: number): void {
     this.#progressAt = now;
-    this.#stallSince = now;
     this.#allowance = allowance;
   }
 

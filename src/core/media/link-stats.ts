@@ -17,29 +17,19 @@ export interface InboundReading {
   /** Complete frames received (decodable or not). */
   framesReceived: number;
   packetsReceived: number;
-  /** Age of the last received packet at the time of the reading, when the browser reports it. */
-  lastPacketAgeMs: number | undefined;
 }
 
-type Stat = Record<string, unknown> & { type: string; timestamp?: number };
+type Stat = Record<string, unknown> & { type: string };
 
 // Number.isFinite is false for anything but a finite number.
 const num = (value: unknown): number => (Number.isFinite(value) ? (value as number) : 0);
 
 function reading(stat: Stat): InboundReading {
-  const lastPacket = stat.lastPacketReceivedTimestamp;
-  let lastPacketAgeMs: number | undefined;
-  if (typeof lastPacket === 'number' && typeof stat.timestamp === 'number') {
-    const age = stat.timestamp - lastPacket;
-    // Ignore readings on another time base (older browsers report other origins).
-    if (age >= 0 && age < 3_600_000) lastPacketAgeMs = age;
-  }
   return {
     trackIdentifier: typeof stat.trackIdentifier === 'string' ? stat.trackIdentifier : undefined,
     framesDecoded: num(stat.framesDecoded),
     framesReceived: num(stat.framesReceived),
     packetsReceived: num(stat.packetsReceived),
-    lastPacketAgeMs,
   };
 }
 

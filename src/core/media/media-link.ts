@@ -106,7 +106,6 @@ export class MediaLink {
     this.#detector = new FrozenDetector(clock.now(), {
       frozenAfterMs: settings.frozenAfterMs,
       startupMs: ctx.startupMs,
-      intervalMs: settings.statsIntervalMs,
     });
     this.#repairer = new LinkRepairer(clock, ctx.policy, {
       context: (renew) => ({ offerer: this.initiator, peerAlive: this.#peer?.alive ?? false, renew }),
@@ -507,7 +506,6 @@ export class MediaLink {
     const health = this.#detector.observe({
       at: now,
       counter: inbound ? (stream.hasVideo ? inbound.framesDecoded : inbound.packetsReceived) : 0,
-      lastPacketAgeMs: inbound?.lastPacketAgeMs,
     });
     this.#setHealth(health);
     // During a repair or soon after, frames that arrive but do not decode mean a receiver Chromium left

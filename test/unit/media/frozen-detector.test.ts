@@ -50,21 +50,41 @@ describe('FrozenDetector', () => {
     expect(t.changes).toEqual([{ at: 3500, health: 'frozen' }]);
   });
 
-  it('dates the stall from the last packet when packets stopped before the last rise was seen', () => {
+  it('dates the stall from the last frame inside the reading that saw it, at the rate of the interval before', () => {
     const t = run();
-    for (let i = 1; i <= 4; i++) t.sample({ counter: i * 10, lastPacketAgeMs: 20 }); // rise seen at 2000
-    // Packets stopped at 1700 (age 800 at 2500): the stall is dated 1700, so 1500 ms later is 3200.
-    t.sample({ counter: 40, lastPacketAgeMs: 800 });
-    expect(t.detector.checkDueAt).toBe(3200);
-    t.sample({ counter: 40, lastPacketAgeMs: 1500 }, 700); // 3200
-    expect(t.changes).toEqual([{ at: 3200, health: 'frozen' }]);
+    for (let i = 1; i <= 4; i++) t.sample({ counter: i * 10 }); // 10 frames per 500 ms, up to 2000
+    // 6 more frames by 2500, then none: at 10 per 500 ms they took 300 ms, so the last came at 2300.
+    t.sample({ counter: 46 });
+    expect(t.detector.checkDueAt).toBe(2300 + 1500);
+    t.sample({ counter: 46 }); // 3000
+    t.sample({ counter: 46 }, 800); // 3800
+    expect(t.changes).toEqual([{ at: 3800, health: 'frozen' }]);
   });
 
-  it('never dates a stall earlier than one interval before the last rise', () => {
-    const t = run();
-    for (let i = 1; i <= 4; i++) t.sample({ counter: i * 10 }); // rise seen at 2000
-    t.sample({ counter: 40, lastPacketAgeMs: 100_000 });
-    expect(t.detector.checkDueAt).toBe(1500 + 1500);
+  it('never dates the last frame before the reading preceding it, nor after the reading that saw it', () => {
+    const early = run();
+    for (let i = 1; i <= 4; i++) early.sample({ counter: i * 100 }); // 100 frames per 500 ms
+    early.sample({ counter: 401 }); // one frame: 5 ms after 2000
+    expect(early.detector.checkDueAt).toBe(2005 + 1500);
+    const late = run();
+    for (let i = 1; i <= 4; i++) late.sample({ counter: i }); // 1 frame per 500 ms
+    late.sample({ counter: 14 }); // 10 frames would take 5 s at that rate: dated at the reading
+    expect(late.detector.checkDueAt).toBe(2500 + 1500);
+  });
+
+  it('dates from the reading when the rate before is unknown: the first rise, after a stall, or a new receiver', () => {
+    const first = run();
+    first.sample({ counter: 10 }); // 500
+    expect(first.detector.checkDueAt).toBe(500 + 1500);
+    const afterStall = run();
+    for (let i = 1; i <= 4; i++) afterStall.sample({ counter: i * 10 });
+    afterStall.sample({ counter: 40 }); // 2500: no frames
+    afterStall.sample({ counter: 41 }); // 3000: the rate of the interval before is 0
+    expect(afterStall.detector.checkDueAt).toBe(3000 + 1500);
+    const renewed = run();
+    for (let i = 1; i <= 4; i++) renewed.sample({ counter: i * 100 });
+    renewed.sample({ counter: 3 }); // 2500: a new receiver, whose count started over
+    expect(renewed.detector.checkDueAt).toBe(2500 + 1500);
   });
 
   it('goes back to live only when frames rise again', () => {
@@ -149,17 +169,15 @@ describe('FrozenDetector', () => {
     expect(t.detector.checkDueAt).toBe(2000);
   });
 
-  it('runs on a fake clock: a stall at 20 fps is detected within 2 s of the last frame', async () => {
+  it('runs on a fake clock: a stall at 20 fps between two readings is detected 1.5 s after the last frame', async () => {
     const clock = new FakeClock(0);
     const detector = new FrozenDetector(clock.now(), OPTIONS);
-    let frames = 0;
     let frozenAt: number | null = null;
-    // 20 fps; the last frame at 3.0 s and the last packet at 3.03 s; sampling every 500 ms or at checkDueAt.
+    // 20 fps; the last frame at 3.15 s, between the readings at 3.0 and 3.5 s; sampling every 500 ms
+    // or at checkDueAt.
     const tick = () => {
       const now = clock.now();
-      frames = Math.floor(Math.min(now, 3030) / 50);
-      const age = now - Math.min(now, 3030);
-      detector.observe({ at: now, counter: frames, lastPacketAgeMs: age });
+      detector.observe({ at: now, counter: Math.floor(Math.min(now, 3150) / 50) });
       if (detector.health === 'frozen' && frozenAt === null) frozenAt = now;
       const due = detector.checkDueAt;
       const next = due !== null && due > now ? Math.min(500, due - now) : 500;
@@ -168,7 +186,7 @@ describe('FrozenDetector', () => {
     clock.setTimeout(tick, 500);
     await clock.advance(10_000);
     expect(frozenAt).not.toBeNull();
-    expect((frozenAt ?? 0) - 3000).toBeGreaterThanOrEqual(1500);
-    expect((frozenAt ?? 0) - 3000).toBeLessThan(2000);
+    expect((frozenAt ?? 0) - 3150).toBeGreaterThanOrEqual(1500);
+    expect((frozenAt ?? 0) - 3150).toBeLessThan(1600);
   });
 });
