@@ -121,6 +121,39 @@ export class MediaCall {
     ) as Promise<Awaited<ReturnType<HfMediaDriver[K]>>>;
   }
 
+  /**
+   * What each page's transports and holdfast's media log did since `since` (page clock), one line each,
+   * for a failure message: a timed-out wait then says which side saw what.
+   */
+  async diagnostics(since: number): Promise<string> {
+    const out: string[] = [];
+    for (const m of this.members) {
+      const transport = await this.media(m.name, 'transportLog').catch(() => []);
+      const logs = await m.participant.logs().catch(() => []);
+      const lines = [
+        ...transport
+          .filter((l) => l.at >= since)
+          .map((l) => ({ at: l.at, text: `pc${l.pcId} ${l.event} ${l.detail}` })),
+        ...logs
+          .filter((l) => l.at >= since)
+          .map((l) => ({ at: l.at, text: `${l.level} ${l.message} ${JSON.stringify(l.fields ?? {})}` })),
+      ].sort((x, y) => x.at - y.at);
+      out.push(`--- ${m.name}`, ...lines.map((l) => `+${l.at - since} ${l.text}`));
+    }
+    return out.join('\n');
+  }
+
+  /** Runs `step`; when it throws, the error carries {@link diagnostics} since `since`. */
+  async explained<T>(since: number, step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      const report = await this.diagnostics(since).catch((e: unknown) => `(no diagnostics: ${String(e)})`);
+      if (error instanceof Error) error.message += `\n${report}`;
+      throw error;
+    }
+  }
+
   /** True when every stream `name` receives from `from` (default: all others) decoded new frames over `windowMs`. */
   async decoding(
     name: string,

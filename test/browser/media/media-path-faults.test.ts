@@ -92,11 +92,14 @@ describe('media path faults (UDP path to TURN cut and restored; signaling untouc
     // its path is back never reports the disconnect at the other end.
     for (const name of ['B', 'C']) {
       const p = call.member(name).participant;
-      const e: Exception = await p.waitForEvent('exception', {
-        fromIndex: from.get(name) ?? 0,
-        where: (x) => x.data.name === 'ICE_CONNECTION_DISCONNECTED' && x.data.origin?.streamId === a.streamId,
-        timeoutMs: 12_000,
-      });
+      const e: Exception = await call.explained(cutAt, () =>
+        p.waitForEvent('exception', {
+          fromIndex: from.get(name) ?? 0,
+          where: (x) =>
+            x.data.name === 'ICE_CONNECTION_DISCONNECTED' && x.data.origin?.streamId === a.streamId,
+          timeoutMs: 12_000,
+        }),
+      );
       expect(e.data.origin).toMatchObject({ identity: 'A', connectionId: a.connectionId });
     }
     await delay(Math.max(0, 8_000 - (Date.now() - cutAt)));
