@@ -159,7 +159,8 @@ export class MediaLink {
   }
 
   /**
-   * The grace after this page's path came back is over: repair the link if it is still broken, unless
+   * The grace after this page's path came back is over: repair the link if it is still broken (down, or
+   * its stream frozen before ICE noticed), unless
    * the other side's ICE checks (or bytes) reach it again. Then its relay allocation survived (the same
    * path) and ICE is healing by itself; the watchdog's timeout stays the backstop.
    */
@@ -168,7 +169,9 @@ export class MediaLink {
     const now = await this.#pathActivity(peer);
     const state = this.transportState;
     if (this.#closed || peer !== this.#peer) return;
-    if (!isDown(state)) return;
+    // Frozen while ICE still says connected: it has not noticed the outage yet, and on a new path it
+    // would notice only to wait out the disconnected timeout.
+    if (!isDown(state) && !this.#troubled) return;
     const healing = was !== null && now !== null && now > was;
     this.#log('info', 'path back', { state, healing });
     if (!healing) this.#repairer.request();

@@ -618,4 +618,53 @@ describe('this page’s path back while a link is still broken', () => {
     expect(toCarol?.pc.restarts).toBe(0);
     plane.destroy();
   });
+
+  it('repairs a link whose stream froze while ICE still says connected, unless traffic reaches it again', async () => {
+    let up = false;
+    const { createMeshMediaPlaneWith } = await import('../../../src/core/media/mesh-media-plane');
+    const { FakeClock } = await import('./support/fake-clock');
+    const { fakeHost } = await import('./support/fake-host');
+    const { fakePeerFactory } = await import('./support/fake-peer');
+    const { connection, streamOf, ICE } = await import('./support/plane-fixture');
+    const clock = new FakeClock();
+    const host = fakeHost(clock, 'alice');
+    const peers = fakePeerFactory();
+    const plane = createMeshMediaPlaneWith({
+      createPeer: peers.factory,
+      pathProbe: (signal) =>
+        new Promise((resolve) => {
+          if (up) resolve(true);
+          else signal.addEventListener('abort', () => resolve(false));
+        }),
+    })(host.host);
+    plane.onJoined({
+      kind: 'join',
+      connectionId: 'c-alice',
+      ice: ICE,
+      connections: [connection('bob'), connection('carol')],
+      streams: [streamOf('bob'), streamOf('carol')],
+    });
+    const [toBob, toCarol] = peers.peers;
+    if (!toBob || !toCarol) throw new Error('no peers');
+    const video = (frames: number, bytes: number) => [
+      { id: 'in1', type: 'inbound-rtp', kind: 'video', framesDecoded: frames, packetsReceived: frames },
+      { id: 'tr', type: 'transport', bytesReceived: bytes },
+    ];
+    for (const p of peers.peers) p.pc.setState('connected', 'connected');
+    for (let i = 1; i <= 4; i++) {
+      for (const p of peers.peers) p.pc.stats = video(10 * i, 1000 * i);
+      await clock.advance(500);
+    }
+    // The path goes silent; ICE has not noticed (still connected). Both streams freeze.
+    await clock.advance(2500);
+    expect(host.eventsNamed('streamHealthChanged').map((e) => e.health)).toEqual(['frozen', 'frozen']);
+    expect(toBob.pc.restarts + toCarol.pc.restarts).toBe(0);
+    up = true;
+    await clock.advance(450); // a probe answers (≤ 400 ms)…
+    toCarol.pc.stats = video(40, 9000); // …and traffic reaches carol's link again (the same path)
+    await clock.advance(400); // grace
+    expect(toBob.pc.restarts).toBe(1);
+    expect(toCarol.pc.restarts).toBe(0);
+    plane.destroy();
+  });
 });
