@@ -9,6 +9,12 @@ const resetsOf = (sent: { payload: { type: string }; link: { gen: number } }[]) 
     .filter((m) => m.payload.type === 'reset')
     .map((m) => ({ gen: m.link.gen, reason: (m.payload as unknown as { reason: string }).reason }));
 
+/** A stats report: one inbound video with `frames` decoded (and as many packets), and its transport's bytes. */
+const videoStats = (frames: number, bytes: number) => [
+  { id: 'in1', type: 'inbound-rtp', kind: 'video', framesDecoded: frames, packetsReceived: frames },
+  { id: 'tr', type: 'transport', bytesReceived: bytes },
+];
+
 /** alice offers to bob (alice < bob); bob answers alice. */
 function connected(local: 'alice' | 'bob', settings = {}) {
   const fx = joinedPlane(local, [local === 'alice' ? 'bob' : 'alice'], settings);
@@ -308,11 +314,6 @@ describe('after reconnected (S2)', () => {
 });
 
 describe('frozen stream on a link', () => {
-  const video = (frames: number, bytes: number) => [
-    { id: 'in1', type: 'inbound-rtp', kind: 'video', framesDecoded: frames, packetsReceived: frames },
-    { id: 'tr', type: 'transport', bytesReceived: bytes },
-  ];
-
   it('M3: frames stop while the path still carries traffic → frozen, exception, repair at once', async () => {
     const { peers, clock, eventsNamed } = connected('alice');
     const pc = peers[0]?.pc;
@@ -322,20 +323,20 @@ describe('frozen stream on a link', () => {
     for (let i = 0; i < 10; i++) {
       frames += 10;
       bytes += 1000;
-      pc.stats = video(frames, bytes);
+      pc.stats = videoStats(frames, bytes);
       await clock.advance(500);
     }
     expect(eventsNamed('streamHealthChanged')).toEqual([]);
     for (let i = 0; i < 5; i++) {
       bytes += 1000; // audio and RTCP still arrive
-      pc.stats = video(frames, bytes);
+      pc.stats = videoStats(frames, bytes);
       await clock.advance(500);
     }
     const health = eventsNamed('streamHealthChanged').map((e) => e.health);
     expect(health).toEqual(['frozen', 'recovering']);
     expect(eventsNamed('exception').map((e) => e.name)).toEqual(['MEDIA_FROZEN']);
     expect(pc.restarts).toBe(1);
-    pc.stats = video(frames + 5, bytes + 1000);
+    pc.stats = videoStats(frames + 5, bytes + 1000);
     await clock.advance(500);
     expect(eventsNamed('streamHealthChanged').map((e) => e.health)).toEqual(['frozen', 'recovering', 'live']);
   });
@@ -344,7 +345,7 @@ describe('frozen stream on a link', () => {
     const { peers, clock, eventsNamed } = connected('alice');
     const pc = peers[0]?.pc;
     if (!pc) throw new Error('no peer');
-    pc.stats = video(10, 1000);
+    pc.stats = videoStats(10, 1000);
     await clock.advance(500);
     await clock.advance(3000);
     expect(eventsNamed('streamHealthChanged').map((e) => e.health)).toEqual(['frozen']);
@@ -361,7 +362,7 @@ describe('frozen stream on a link', () => {
     const tick = async (framesPerTick: number) => {
       frames += framesPerTick;
       bytes += 1000; // audio and RTCP still arrive
-      pc.stats = video(frames, bytes);
+      pc.stats = videoStats(frames, bytes);
       await fx.clock.advance(500);
     };
     for (let i = 0; i < 4; i++) await tick(10);
@@ -410,7 +411,7 @@ describe('frozen stream on a link', () => {
     const { peers, clock, eventsNamed, plane } = connected('alice');
     const pc = peers[0]?.pc;
     if (!pc) throw new Error('no peer');
-    pc.stats = video(10, 1000);
+    pc.stats = videoStats(10, 1000);
     await clock.advance(500);
     plane.onStreamPropertyChanged('s-bob', 'videoActive', false);
     await clock.advance(10_000);
@@ -580,51 +581,12 @@ describe('frames that arrive but do not decode after a repair', () => {
 });
 
 describe('this page’s path back while a link is still broken', () => {
-  it('repairs at once instead of waiting out the disconnected timeout; leaves a healed link alone', async () => {
+  /** alice joined with bob and carol; her path probe answers only once `setPathUp()` was called. */
+  async function planeWithPathProbe() {
     let up = false;
     const { createMeshMediaPlaneWith } = await import('../../../src/core/media/mesh-media-plane');
     const { FakeClock } = await import('./support/fake-clock');
     const { fakeHost } = await import('./support/fake-host');
-    const { fakePeerFactory } = await import('./support/fake-peer');
-    const { connection, streamOf, ICE } = await import('./support/plane-fixture');
-    const clock = new FakeClock();
-    const host = fakeHost(clock, 'alice');
-    const peers = fakePeerFactory();
-    const plane = createMeshMediaPlaneWith({
-      createPeer: peers.factory,
-      pathProbe: (signal) =>
-        new Promise((resolve) => {
-          if (up) resolve(true);
-          else signal.addEventListener('abort', () => resolve(false));
-        }),
-    })(host.host);
-    plane.onJoined({
-      kind: 'join',
-      connectionId: 'c-alice',
-      ice: ICE,
-      connections: [connection('bob'), connection('carol')],
-      streams: [streamOf('bob'), streamOf('carol')],
-    });
-    const [toBob, toCarol] = peers.peers;
-    for (const p of peers.peers) p.pc.setState('connected', 'connected');
-    toBob?.pc.setState('disconnected', 'disconnected');
-    toCarol?.pc.setState('disconnected', 'disconnected');
-    await clock.advance(2000);
-    up = true;
-    await clock.advance(450); // a probe answers (≤ 400 ms)…
-    toCarol?.pc.setState('connected', 'connected'); // …the same path heals by itself for carol
-    await clock.advance(400); // grace
-    expect(toBob?.pc.restarts).toBe(1);
-    expect(toCarol?.pc.restarts).toBe(0);
-    plane.destroy();
-  });
-
-  it('repairs a link whose stream froze while ICE still says connected, unless traffic reaches it again', async () => {
-    let up = false;
-    const { createMeshMediaPlaneWith } = await import('../../../src/core/media/mesh-media-plane');
-    const { FakeClock } = await import('./support/fake-clock');
-    const { fakeHost } = await import('./support/fake-host');
-    const { fakePeerFactory } = await import('./support/fake-peer');
     const { connection, streamOf, ICE } = await import('./support/plane-fixture');
     const clock = new FakeClock();
     const host = fakeHost(clock, 'alice');
@@ -646,22 +608,46 @@ describe('this page’s path back while a link is still broken', () => {
     });
     const [toBob, toCarol] = peers.peers;
     if (!toBob || !toCarol) throw new Error('no peers');
-    const video = (frames: number, bytes: number) => [
-      { id: 'in1', type: 'inbound-rtp', kind: 'video', framesDecoded: frames, packetsReceived: frames },
-      { id: 'tr', type: 'transport', bytesReceived: bytes },
-    ];
     for (const p of peers.peers) p.pc.setState('connected', 'connected');
+    return {
+      clock,
+      host,
+      plane,
+      toBob,
+      toCarol,
+      setPathUp: () => {
+        up = true;
+      },
+    };
+  }
+
+  it('repairs at once instead of waiting out the disconnected timeout; leaves a healed link alone', async () => {
+    const { clock, plane, toBob, toCarol, setPathUp } = await planeWithPathProbe();
+    toBob.pc.setState('disconnected', 'disconnected');
+    toCarol.pc.setState('disconnected', 'disconnected');
+    await clock.advance(2000);
+    setPathUp();
+    await clock.advance(450); // a probe answers (≤ 400 ms)…
+    toCarol.pc.setState('connected', 'connected'); // …the same path heals by itself for carol
+    await clock.advance(400); // grace
+    expect(toBob.pc.restarts).toBe(1);
+    expect(toCarol.pc.restarts).toBe(0);
+    plane.destroy();
+  });
+
+  it('repairs a link whose stream froze while ICE still says connected, unless traffic reaches it again', async () => {
+    const { clock, host, plane, toBob, toCarol, setPathUp } = await planeWithPathProbe();
     for (let i = 1; i <= 4; i++) {
-      for (const p of peers.peers) p.pc.stats = video(10 * i, 1000 * i);
+      for (const p of [toBob, toCarol]) p.pc.stats = videoStats(10 * i, 1000 * i);
       await clock.advance(500);
     }
     // The path goes silent; ICE has not noticed (still connected). Both streams freeze.
     await clock.advance(2500);
     expect(host.eventsNamed('streamHealthChanged').map((e) => e.health)).toEqual(['frozen', 'frozen']);
     expect(toBob.pc.restarts + toCarol.pc.restarts).toBe(0);
-    up = true;
+    setPathUp();
     await clock.advance(450); // a probe answers (≤ 400 ms)…
-    toCarol.pc.stats = video(40, 9000); // …and traffic reaches carol's link again (the same path)
+    toCarol.pc.stats = videoStats(40, 9000); // …and traffic reaches carol's link again (the same path)
     await clock.advance(400); // grace
     expect(toBob.pc.restarts).toBe(1);
     expect(toCarol.pc.restarts).toBe(0);
