@@ -160,9 +160,9 @@ export class MediaLink {
 
   /**
    * The grace after this page's path came back is over: repair the link if it is still broken (down, or
-   * its stream frozen before ICE noticed), unless
-   * the other side's ICE checks (or bytes) reach it again. Then its relay allocation survived (the same
-   * path) and ICE is healing by itself; the watchdog's timeout stays the backstop.
+   * its stream frozen before ICE noticed), unless the other side's ICE checks (or bytes) reach it again.
+   * Then its relay allocation survived (the same path) and ICE is healing by itself; the watchdog's
+   * timeout stays the backstop.
    */
   async #repairIfNotHealing(peer: PeerLink | null, before: Promise<number | null>): Promise<void> {
     const was = await before;

@@ -128,12 +128,11 @@ export class MediaCall {
   async diagnostics(since: number): Promise<string> {
     const out: string[] = [];
     for (const m of this.members) {
-      const transport = await this.media(m.name, 'transportLog').catch(() => []);
+      // The page keeps lines after `after` (exclusive): ask for those from `since` on.
+      const transport = await this.media(m.name, 'transportLog', since - 1).catch(() => []);
       const logs = await m.participant.logs().catch(() => []);
       const lines = [
-        ...transport
-          .filter((l) => l.at >= since)
-          .map((l) => ({ at: l.at, text: `pc${l.pcId} ${l.event} ${l.detail}` })),
+        ...transport.map((l) => ({ at: l.at, text: `pc${l.pcId} ${l.event} ${l.detail}` })),
         ...logs
           .filter((l) => l.at >= since)
           .map((l) => ({ at: l.at, text: `${l.level} ${l.message} ${JSON.stringify(l.fields ?? {})}` })),
