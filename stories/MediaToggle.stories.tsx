@@ -42,9 +42,17 @@ export const Off: Story = {
   },
 };
 
-/** Nothing published yet: disabled. */
+/** Connected, nothing published yet: a click publishes (camera on). */
 export const NotPublishing: Story = {
   decorators: [withScenario(({ fake }) => fake.connect())],
+  play: async ({ canvasElement }) => {
+    await expect(within(canvasElement).getByRole('button', { name: 'Camera', pressed: false })).toBeEnabled();
+  },
+};
+
+/** Not in a call and nothing published: disabled. */
+export const NotConnected: Story = {
+  decorators: [withScenario(() => {})],
   play: async ({ canvasElement }) => {
     await expect(within(canvasElement).getByRole('button', { name: 'Camera' })).toBeDisabled();
   },

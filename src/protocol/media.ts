@@ -4,11 +4,15 @@ import { LIMITS } from './version';
 /**
  * A media link is the peer connection between two participants, keyed by the pair of identities.
  * `gen` grows each time either side builds a new peer for the link; messages of an older generation
- * are dropped, never fed to a newer peer.
+ * are dropped, never fed to a newer peer. `inc` names the sender's session instance (one
+ * `createSession`: a page load, a provider mount): a message from a new incarnation of the same identity
+ * (reload, leave and come back, another tab) resets the link, whatever its generation, since the new
+ * instance counts its generations from 0 again.
  */
 export const LinkRefSchema = v.object({
   linkId: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxIdChars * 2 + 1)),
   gen: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  inc: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
 });
 export type LinkRef = v.InferOutput<typeof LinkRefSchema>;
 

@@ -10,6 +10,8 @@ import * as v from 'valibot';
  * - `networkDisconnect`: its signaling was lost for longer than the server's eviction grace.
  * - `nodeCrashed`: the server node that hosted the session died; clients re-join with a new token.
  * - `serverRotation`: the node was drained for a planned rotation; clients move to another node.
+ * - `duplicateIdentity`: the same identity joined again from another page, tab or device; the newer
+ *   connection replaced this one (never re-joined by itself, or the two would take turns).
  */
 export const DISCONNECT_REASONS = [
   'disconnect',
@@ -19,6 +21,7 @@ export const DISCONNECT_REASONS = [
   'networkDisconnect',
   'nodeCrashed',
   'serverRotation',
+  'duplicateIdentity',
 ] as const;
 
 export type DisconnectReason = (typeof DISCONNECT_REASONS)[number];

@@ -41,7 +41,15 @@ export class SessionController {
   #mounts = 0;
   #releaseToken = 0;
   #wantConnected = false;
+  /** The provider's `publish` settings. */
   #publish: PublishOptions | null = null;
+  /**
+   * What the app asked for since: the settings of its last `publish()`, or null after `unpublish()`;
+   * undefined while it follows the provider's settings.
+   */
+  #intent: PublishOptions | null | undefined = undefined;
+  /** The publish a join started, while it runs. */
+  #autoPublish: Promise<void> | null = null;
 
   constructor(options: SessionControllerOptions) {
     if (!options.session && !options.createSession)
@@ -108,6 +116,7 @@ export class SessionController {
    */
   setConnect(connect: boolean, publish: PublishOptions | null): void {
     this.#publish = publish;
+    this.#intent = undefined;
     const changed = this.#wantConnected !== connect;
     this.#wantConnected = connect;
     if (!this.ownsSession || !this.#session || this.#disposers.length === 0) return;
@@ -120,11 +129,24 @@ export class SessionController {
     return this.#relay.on(event, handler);
   }
 
-  readonly join = (): Promise<void> => this.#with('join', (s) => s.join());
+  /** Joins, then publishes what the app asked for (the provider's settings or its last `publish()`). */
+  readonly join = (): Promise<void> => this.#with('join', (s) => this.#joinAndPublish(s));
   readonly leave = (): Promise<void> => this.#with('leave', (s) => s.leave());
   readonly publish = (options?: PublishOptions): Promise<LocalStream> =>
-    this.#with('publish', (s) => s.publish(options ?? this.#publish ?? undefined));
-  readonly unpublish = (): Promise<void> => this.#with('unpublish', (s) => s.unpublish());
+    this.#with('publish', (s) => {
+      const settings = options ?? this.#publish ?? {};
+      this.#intent = settings;
+      return s.publish(settings);
+    });
+  readonly unpublish = (): Promise<void> =>
+    this.#with('unpublish', (s) => {
+      this.#intent = null;
+      return s.unpublish();
+    });
+  /** What every join publishes: the app's last choice, else the provider's settings (null: nothing). */
+  get publishSettings(): PublishOptions | null {
+    return this.#intent === undefined ? this.#publish : this.#intent;
+  }
   readonly signal = (options: SignalOptions): Promise<void> => this.#with('signal', (s) => s.signal(options));
   readonly reconnectNow = (): void => {
     this.#session?.reconnectNow();
@@ -160,16 +182,34 @@ export class SessionController {
     if (!session || !this.ownsSession) return;
     const status = session.state.status;
     if (status !== 'idle' && status !== 'disconnected') return;
-    session
-      .join()
-      .then(async () => {
-        if (this.#publish && this.#session === session && !session.localStream)
-          await session.publish(this.#publish);
-      })
-      .catch((error: unknown) => {
-        // A failed join shows in the store (`disconnected` with its reason); only report it.
-        if (this.#session === session) this.#onError(error);
+    this.#joinAndPublish(session).catch((error: unknown) => {
+      // A failed join shows in the store (`disconnected` with its reason); only report it.
+      if (this.#session === session) this.#onError(error);
+    });
+  }
+
+  /**
+   * Every join (on mount, `join()`, the banner's Rejoin) publishes what the app asked for, unless the
+   * session still publishes (a re-join keeps its stream). A failed publish is reported, not thrown: the
+   * join itself worked.
+   */
+  async #joinAndPublish(session: Session): Promise<void> {
+    await session.join();
+    const settings = this.publishSettings;
+    if (!settings || this.#session !== session || session.localStream) return;
+    // Two joins at once (mount and a click) publish once.
+    this.#autoPublish ??= session
+      .publish(settings)
+      .then(
+        () => {},
+        (error: unknown) => {
+          if (this.#session === session && session.state.status === 'connected') this.#onError(error);
+        },
+      )
+      .finally(() => {
+        this.#autoPublish = null;
       });
+    await this.#autoPublish;
   }
 
   #release(): void {

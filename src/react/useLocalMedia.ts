@@ -15,8 +15,11 @@ export interface UseLocalMediaResult {
   audioEnabled: boolean;
   /** True while the camera is sending. */
   videoEnabled: boolean;
+  /** Publishes with these settings (else what every join publishes, else camera + microphone). */
   publish(options?: PublishOptions): Promise<LocalStream>;
   unpublish(): Promise<void>;
+  /** What a join publishes: the app's last `publish()` settings, else the provider's `publish` (null: nothing). */
+  publishSettings: PublishOptions | null;
   setAudioEnabled(enabled: boolean): void;
   setVideoEnabled(enabled: boolean): void;
 }
@@ -43,6 +46,10 @@ export function useLocalMedia(): UseLocalMediaResult {
       videoEnabled: stream?.properties.hasVideo === true && stream.properties.videoActive,
       publish: controller.publish,
       unpublish: controller.unpublish,
+      // Read when used (a click), so it is never a render behind.
+      get publishSettings() {
+        return controller.publishSettings;
+      },
       setAudioEnabled: (enabled: boolean) => controller.setMediaEnabled('audio', enabled),
       setVideoEnabled: (enabled: boolean) => controller.setMediaEnabled('video', enabled),
     }),

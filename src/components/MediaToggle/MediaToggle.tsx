@@ -1,5 +1,8 @@
 import type { CSSProperties, ReactNode } from 'react';
+import type { PublishOptions } from '../../core/media/types';
 import { useLocalMedia } from '../../react/useLocalMedia';
+import { useSessionStore } from '../../react/useSessionStore';
+import { selectStatus } from '../../store/selectors';
 
 /** Props of {@link MediaToggle}. */
 export interface MediaToggleProps {
@@ -12,7 +15,9 @@ export interface MediaToggleProps {
 
 /**
  * A toggle button for this page's microphone or camera (`aria-pressed` = sending). Turning video off
- * does not renegotiate: others see the stream as muted, not frozen. Disabled while not publishing.
+ * does not renegotiate: others see the stream as muted, not frozen. While nothing is published (after a
+ * re-join whose publish failed, or with a provider that does not publish), a click publishes with the
+ * provider's settings and this kind on; disabled only while not connected and not publishing.
  * State on `data-holdfast-enabled`.
  *
  * @example
@@ -22,20 +27,33 @@ export interface MediaToggleProps {
  */
 export function MediaToggle({ kind, children, className, style }: MediaToggleProps) {
   const media = useLocalMedia();
+  const connected = useSessionStore(selectStatus) === 'connected';
   const enabled = kind === 'audio' ? media.audioEnabled : media.videoEnabled;
   const set = kind === 'audio' ? media.setAudioEnabled : media.setVideoEnabled;
+  const toggle = () => {
+    if (media.isPublishing) set(!enabled);
+    else void media.publish(publishWith(kind, media.publishSettings)).catch(() => {});
+  };
   return (
     <button
       type="button"
       className={className}
       style={style}
       aria-pressed={enabled}
-      disabled={!media.isPublishing}
+      disabled={!media.isPublishing && !connected}
       data-holdfast-toggle={kind}
       data-holdfast-enabled={String(enabled)}
-      onClick={() => set(!enabled)}
+      onClick={toggle}
     >
       {children ?? (kind === 'audio' ? 'Microphone' : 'Camera')}
     </button>
   );
+}
+
+/** The provider's settings (camera and microphone by default) with `kind` sending. */
+function publishWith(kind: 'audio' | 'video', settings: PublishOptions | null): PublishOptions {
+  const base = settings ?? {};
+  return kind === 'audio'
+    ? { ...base, audio: base.audio === false ? true : (base.audio ?? true), publishAudio: true }
+    : { ...base, video: base.video === false ? true : (base.video ?? true), publishVideo: true };
 }

@@ -20,6 +20,7 @@ const DISCONNECTED: Record<DisconnectReason, string> = {
   networkDisconnect: 'Connection lost. You are no longer in the call.',
   nodeCrashed: 'The server went down and the call could not be resumed.',
   serverRotation: 'The server was replaced and the call could not be resumed.',
+  duplicateIdentity: 'You joined this call from another tab or device.',
 };
 
 const attemptDetail = (attempt: number) => (attempt > 1 ? { detail: `Attempt ${attempt}` } : {});
@@ -68,4 +69,5 @@ export const REJOINABLE: ReadonlySet<string> = new Set<DisconnectReason>([
   'networkDisconnect',
   'nodeCrashed',
   'serverRotation',
+  'duplicateIdentity',
 ]);

@@ -17,6 +17,12 @@ export interface FrozenDetectorOptions {
   frozenAfterMs: number;
   /** Extra time allowed for the first frame of a new stream or a rebuilt peer. */
   startupMs: number;
+  /**
+   * A stalled stream is `live` again only once its counter has risen at every reading for this long
+   * (one stray frame, e.g. a new peer's key frame from a camera that froze, is not a recovery).
+   * @default 1000
+   */
+  steadyMs?: number;
 }
 
 /**
@@ -25,7 +31,8 @@ export interface FrozenDetectorOptions {
  * Pure: fed samples and flags with their times, it never reads a clock itself.
  *
  * - `muted` whenever the publisher turned its media off (not a fault);
- * - `live` as soon as the counter rises, and only then (a repair alone never makes it live);
+ * - `live` while the counter rises; after a stall, only once it has risen at every reading for
+ *   `steadyMs` (a repair alone, or one stray frame, never makes it live);
  * - stalled for `frozenAfterMs` → `frozen`, or `recovering` while a repair is running.
  */
 export class FrozenDetector {
@@ -42,6 +49,8 @@ export class FrozenDetector {
   /** Time of the last reading, and the rate (per ms) the counter rose at up to it (0: unknown). */
   #sampleAt = 0;
   #rate = 0;
+  /** After a stall: the reading that began the current run of rises (null while not rising). */
+  #runSince: number | null = null;
 
   constructor(now: number, options: FrozenDetectorOptions) {
     this.#options = options;
@@ -56,6 +65,11 @@ export class FrozenDetector {
   /** When the counter was last seen rising (−∞ before the first rise). */
   get lastRiseAt(): number {
     return this.#lastRiseAt;
+  }
+
+  /** Frames are rising again after a stall, not yet steadily enough to call the stream live. */
+  get rising(): boolean {
+    return this.#runSince !== null;
   }
 
   /** When a sample should be taken to decide a stall exactly on time (null when not stalling). */
@@ -82,8 +96,14 @@ export class FrozenDetector {
       this.#lastRiseAt = at;
       this.#progressAt = progressAt;
       this.#allowance = 0;
-      return this.#set(this.#active ? 'live' : 'muted');
+      if (!this.#active) return this.#set('muted');
+      if (this.#health === 'live') return this.#health;
+      this.#runSince ??= at;
+      if (at - this.#runSince < (this.#options.steadyMs ?? 1000)) return this.#health;
+      this.#runSince = null;
+      return this.#set('live');
     }
+    this.#runSince = null;
     if (!this.#active) return this.#set('muted');
     if (at - this.#progressAt >= this.#options.frozenAfterMs + this.#allowance) {
       return this.#set(this.#repairing ? 'recovering' : 'frozen');
@@ -105,7 +125,8 @@ export class FrozenDetector {
   setRepairing(repairing: boolean): StreamHealth {
     this.#repairing = repairing;
     if (repairing && this.#health === 'frozen') return this.#set('recovering');
-    if (!repairing && this.#health === 'recovering') return this.#set('frozen');
+    // A repair that brought frames back stays `recovering` until they decode steadily (or stall again).
+    if (!repairing && this.#health === 'recovering' && this.#runSince === null) return this.#set('frozen');
     return this.#health;
   }
 

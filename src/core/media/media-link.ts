@@ -19,11 +19,20 @@ export const RESET_REASON = {
   repair: 'repair',
   /** From the answerer, at the current generation: "please build a fresh peer". */
   renew: 'renew',
+  /**
+   * From the answerer: "this link carries nothing while ICE says connected, and my own path answers".
+   * With the same evidence on the offering side (its path answers too, the link is silent), neither end
+   * is cut off: the relay lost the allocation (a TURN restart) or a path moved, and ICE would notice
+   * only after seconds. The offerer restarts ICE at once.
+   */
+  pathOk: 'path-ok',
 } as const;
 
 /** What a link needs from its media plane. */
 export interface MediaLinkContext {
   readonly host: MediaHost;
+  /** This session instance's incarnation id, sent on every link message. */
+  readonly incarnation: string;
   readonly policy: RepairPolicy;
   readonly createPeer: SimplePeerFactory;
   /** Extra time for the first frame of a new stream or peer. */
@@ -40,7 +49,14 @@ export interface MediaLinkContext {
   onGeneration(identity: string, gen: number): void;
   /** This link broke (or its media froze on a silent path): watch this page's own path. */
   onSuspect(): void;
+  /** Whether this page's own path answers a probe launched from `since` on (none failed since). */
+  checkPath(since: number): Promise<boolean>;
 }
+
+/** After evidence of a network change (signaling back, `online`), how long a link gets to show traffic. */
+export const FLOW_CHECK_MS = 400;
+/** How recent both ends' "silent but my path answers" evidence must be to restart ICE at once. */
+export const PATH_OK_AGREE_MS = 10_000;
 
 /** After this page's path answers again, how long ICE gets to heal by itself before a repair. */
 export const PATH_BACK_GRACE_MS = 400;
@@ -52,6 +68,8 @@ export const PATH_BACK_GRACE_MS = 400;
  * if it lasts one more `frozenAfterMs`; frames rising meanwhile leave the link untouched.
  */
 export const HEALED_SETTLE_MS = 5_000;
+/** Repairs of a stall on a working path before it is taken for the sender's own source stalling. */
+export const MAX_FRUITLESS_REPAIRS = 2;
 /** Frames received without one decoded that mark a receiver as wedged, during a repair or up to {@link HEALED_SETTLE_MS} after. */
 export const STALLED_FRAMES = 6;
 
@@ -75,6 +93,11 @@ export class MediaLink {
   #statsTimer: TimerHandle | null = null;
   #deadTimer: TimerHandle | null = null;
   #pathBackTimer: TimerHandle | null = null;
+  #flowTimer: TimerHandle | null = null;
+  /** The link carries nothing while ICE says connected (since when), and this side's path check on it. */
+  #silentSince: number | null = null;
+  #ownPathOkAt = Number.NEGATIVE_INFINITY;
+  #remotePathOkAt = Number.NEGATIVE_INFINITY;
   #transportBytes = 0;
   /** Video frames received when frames last decoded (a new receiver's lower count resets it). */
   #framesAtRise = 0;
@@ -85,8 +108,16 @@ export class MediaLink {
   #healedAt = Number.NEGATIVE_INFINITY;
   /** A stall soon after such a heal: repaired at this time if the stream is still frozen. */
   #frozenRepairAt: number | null = null;
+  /** Frames rose while the stream stayed frozen (not steady): the next stall is a new one. */
+  #strayRise = false;
+  /** Repairs of stalls on a working path since the stream was last steadily live. */
+  #fruitlessRepairs = 0;
   /** The remote re-joined under a new connection: its next offer/new peer is taken at any generation. */
   #adoptNext = false;
+  /** The remote's incarnation, once a message told it (forgotten when it joins under a new connection). */
+  #remoteInc: string | undefined;
+  /** Connections of the remote that a newer one replaced: their late messages are dropped. */
+  readonly #pastConnections = new Set<string>();
   #remoteStreamId: string | null = null;
   /** (Answering side) the offerer is repairing the link: shown as `recovering` until media flows. */
   #remoteRepair: { since: number; timer: TimerHandle } | null = null;
@@ -138,7 +169,29 @@ export class MediaLink {
 
   /** True while the link is broken or its media frozen (the path monitor keeps probing). */
   get needsPath(): boolean {
-    return !this.#closed && (isDown(this.transportState) || this.#troubled);
+    return !this.#closed && (isDown(this.transportState) || this.#troubled || this.#silentSince !== null);
+  }
+
+  /**
+   * Evidence that this page's network changed (signaling came back, the browser's `online`): a link that
+   * ICE still calls connected but that receives nothing for {@link FLOW_CHECK_MS} sits on a path that is
+   * gone (an address change, a Wi-Fi → cellular handoff): repair it now, not after ICE notices (~5.5 s)
+   * and the disconnected timeout. A link still carrying traffic is left alone.
+   */
+  checkFlow(why: string): void {
+    const peer = this.#peer;
+    if (this.#closed || this.#flowTimer !== null || !peer?.alive || !this.#expectsTraffic) return;
+    if (this.transportState !== 'connected') return;
+    const before = peer.stats();
+    this.#flowTimer = this.#ctx.host.clock.setTimeout(() => {
+      void Promise.all([before, peer.stats()]).then(([a, b]) => {
+        this.#flowTimer = null;
+        if (this.#closed || peer !== this.#peer || !a || !b) return;
+        const moved = readLinkStats(b).transportBytesReceived > readLinkStats(a).transportBytesReceived;
+        this.#log('info', 'flow check', { why, moved });
+        if (!moved) this.#repairer.request();
+      });
+    }, FLOW_CHECK_MS);
   }
 
   /**
@@ -193,9 +246,13 @@ export class MediaLink {
 
   /** A negotiation or control message for this link from the other side. */
   onMessage(fromConnectionId: string, ref: LinkRef, payload: MediaPayload): void {
-    if (this.#closed || ref.linkId !== this.linkId) return;
+    if (this.#closed || ref.linkId !== this.linkId || this.#pastConnections.has(fromConnectionId)) return;
     const freshPeer =
       payload.type === 'offer' || (payload.type === 'reset' && payload.reason === RESET_REASON.newPeer);
+    if (ref.inc !== undefined && ref.inc !== this.#remoteInc) {
+      this.#onIncarnation(fromConnectionId, ref, payload);
+      return;
+    }
     if (fromConnectionId !== this.#remoteConnectionId || this.#adoptNext) {
       if (freshPeer) {
         // The participant re-joined under a new connection: its generations start over.
@@ -222,16 +279,51 @@ export class MediaLink {
       if (!this.initiator) return;
       if (payload.reason === RESET_REASON.repair) this.#repairer.request();
       else if (payload.reason === RESET_REASON.renew) this.#repairer.request({ renew: true });
+      else if (payload.reason === RESET_REASON.pathOk) {
+        this.#remotePathOkAt = this.#ctx.host.clock.now();
+        this.#repairIfBothPathsOk();
+      }
       return;
     }
     if (this.#peer?.alive) this.#peer.signal(payload);
     else if (!this.initiator && payload.type === 'offer') this.#repairer.request({ renew: true });
   }
 
+  /**
+   * The first message of a remote incarnation: on a new link, or from a page that replaced the one this
+   * link served (reload, leave and come back, a new provider, another tab). Its generations start over,
+   * so its messages are taken at their generation, never dropped as stale; a link that served another
+   * incarnation starts over with a fresh peer.
+   */
+  #onIncarnation(fromConnectionId: string, ref: LinkRef, payload: MediaPayload): void {
+    const known = this.#remoteInc;
+    this.#remoteInc = ref.inc;
+    if (fromConnectionId !== this.#remoteConnectionId) this.#replaceConnection(fromConnectionId);
+    this.#adoptNext = false;
+    if (this.initiator) {
+      // The answering side speaks only to a peer it has: one from this side's former partner is gone.
+      if (known !== undefined) this.#renew('remote restarted', Math.max(this.#gen, ref.gen) + 1);
+      else if (ref.gen === this.#gen) this.onMessage(fromConnectionId, ref, payload);
+      else if (ref.gen > this.#gen || !this.#peer?.alive) this.#renew('remote restarted', ref.gen + 1);
+      return;
+    }
+    // Answering side: the offerer's generation rules; its offer (or its candidates, queued by the
+    // peer until the offer) go to a peer built for it.
+    this.#rebuild(ref.gen, known === undefined ? 'remote first message' : 'remote restarted');
+    if (payload.type !== 'reset') this.#peer?.signal(payload);
+  }
+
+  #replaceConnection(connectionId: string): void {
+    this.#pastConnections.add(this.#remoteConnectionId);
+    this.#remoteConnectionId = connectionId;
+  }
+
   /** The remote participant re-joined under `connectionId` (same identity). */
   onRemoteReplaced(connectionId: string): void {
     if (this.#closed || connectionId === this.#remoteConnectionId) return;
-    this.#remoteConnectionId = connectionId;
+    this.#replaceConnection(connectionId);
+    // It may be another page (a new incarnation): its first message says.
+    this.#remoteInc = undefined;
     if (this.initiator) this.#renew('remote re-joined');
     else this.#adoptNext = true;
   }
@@ -275,6 +367,7 @@ export class MediaLink {
     }
     if (this.transportState !== 'connected' || this.#troubled || this.#repairer.running)
       this.#repairer.request();
+    else this.checkFlow('signaling back');
   }
 
   /** Tears the link down for good: peer, connection, timers, listeners. */
@@ -284,6 +377,7 @@ export class MediaLink {
     this.#repairer.cancel();
     this.#endRemoteRepair();
     this.#pathBackTimer = clearTimer(this.#ctx.host.clock, this.#pathBackTimer);
+    this.#flowTimer = clearTimer(this.#ctx.host.clock, this.#flowTimer);
     this.#dropPeer();
     this.#statsTimer = clearTimer(this.#ctx.host.clock, this.#statsTimer);
     if (this.#remoteMedia) for (const track of this.#remoteMedia.getTracks()) track.stop();
@@ -344,6 +438,7 @@ export class MediaLink {
     this.#peer = peer;
     this.#detector.restart(host.clock.now());
     this.#transportBytes = 0;
+    this.#silentSince = null;
     this.#healedAt = Number.NEGATIVE_INFINITY;
     this.#frozenRepairAt = null;
   }
@@ -356,9 +451,8 @@ export class MediaLink {
     this.#deadTimer = clearTimer(this.#ctx.host.clock, this.#deadTimer);
   }
 
-  /** Offerer: a fresh peer under the next generation; the answerer is told first. */
-  #renew(why: string): void {
-    const gen = this.#gen + 1;
+  /** Offerer: a fresh peer under the next generation (or `gen`); the answerer is told first. */
+  #renew(why: string, gen = this.#gen + 1): void {
     this.#send({ type: 'reset', reason: RESET_REASON.newPeer }, gen);
     this.#rebuild(gen, why);
   }
@@ -402,7 +496,8 @@ export class MediaLink {
   }
 
   #send(payload: MediaPayload, gen = this.#gen): void {
-    this.#ctx.host.sendMedia(this.#remoteConnectionId, { linkId: this.linkId, gen }, payload);
+    const ref = { linkId: this.linkId, gen, inc: this.#ctx.incarnation };
+    this.#ctx.host.sendMedia(this.#remoteConnectionId, ref, payload);
   }
 
   /** Logs with the link's identity and current generation. */
@@ -431,6 +526,55 @@ export class MediaLink {
         identity: this.identity,
       },
     });
+  }
+
+  /** Media flows one way or the other on this link, so its transport should receive packets (media or RTCP). */
+  get #expectsTraffic(): boolean {
+    const stream = this.#ctx.remoteStream(this.identity);
+    return (stream !== undefined && isActive(stream)) || this.#ctx.localStream() !== null;
+  }
+
+  /**
+   * A link that ICE calls connected but that has received nothing for two stats intervals is silent.
+   * This side then checks its own path; if it answers, that is half the evidence that neither end is cut
+   * off (see {@link RESET_REASON.pathOk}).
+   */
+  #watchSilence(now: number, intervalMs: number): void {
+    const silent =
+      this.transportState === 'connected' &&
+      (this.#peer?.everConnected ?? false) &&
+      this.#expectsTraffic &&
+      now - this.#transportMovedAt > 2 * intervalMs;
+    if (!silent) {
+      this.#silentSince = null;
+      return;
+    }
+    if (this.#silentSince !== null) return;
+    const since = now;
+    this.#silentSince = since;
+    const peer = this.#peer;
+    void this.#ctx.checkPath(since).then((ok) => {
+      if (this.#closed || peer !== this.#peer || this.#silentSince !== since) return;
+      this.#log('info', 'silent link: own path', { ok });
+      if (!ok) return;
+      this.#ownPathOkAt = this.#ctx.host.clock.now();
+      if (this.initiator) this.#repairIfBothPathsOk();
+      else this.#send({ type: 'reset', reason: RESET_REASON.pathOk });
+    });
+  }
+
+  /** Offerer: both ends are silent with working paths of their own, recently: restart ICE now. */
+  #repairIfBothPathsOk(): void {
+    const now = this.#ctx.host.clock.now();
+    const agreed =
+      this.#silentSince !== null &&
+      now - this.#ownPathOkAt <= PATH_OK_AGREE_MS &&
+      now - this.#remotePathOkAt <= PATH_OK_AGREE_MS;
+    if (!agreed) return;
+    this.#log('info', 'both paths answer, link silent: repair');
+    this.#ownPathOkAt = Number.NEGATIVE_INFINITY;
+    this.#remotePathOkAt = Number.NEGATIVE_INFINITY;
+    this.#repairer.request();
   }
 
   // --- remote media and health --------------------------------------------------------------------
@@ -502,6 +646,7 @@ export class MediaLink {
     const stats = readLinkStats(report, videoTrack?.id);
     if (stats.transportBytesReceived > this.#transportBytes) this.#transportMovedAt = now;
     this.#transportBytes = stats.transportBytesReceived;
+    this.#watchSilence(now, settings.statsIntervalMs);
     const stream = this.#ctx.remoteStream(this.identity);
     if (!stream) return;
     const inbound = stream.hasVideo ? stats.video : stats.audio;
@@ -526,7 +671,13 @@ export class MediaLink {
     if (this.#repairer.running) this.#repairer.check();
     if (this.#remoteRepair && this.#isHealthy(this.#remoteRepair.since)) this.#endRemoteRepair();
     if (health !== 'frozen') this.#frozenRepairAt = null;
-    if (health === 'frozen' && before !== 'frozen') {
+    if (health === 'live') this.#fruitlessRepairs = 0;
+    const rose = this.#detector.lastRiseAt === now;
+    if (health === 'frozen' && rose) this.#strayRise = true;
+    // A stall, or frames that came and stopped again without ever decoding steadily.
+    const stalled = health === 'frozen' && (before !== 'frozen' || (this.#strayRise && !rose));
+    if (stalled) {
+      this.#strayRise = false;
       this.#exception('MEDIA_FROZEN');
       // Frames stopped but the path still carries traffic: ICE will not notice, so repair now (or,
       // soon after the link healed by itself, once the sender had one more frozen period to catch up).
@@ -536,11 +687,30 @@ export class MediaLink {
       else if (now - this.#healedAt < HEALED_SETTLE_MS) {
         this.#frozenRepairAt = now + settings.frozenAfterMs;
         this.#log('info', 'frozen after healing: wait');
-      } else this.#repairer.request();
+      } else this.#repairStall();
     } else if (health === 'frozen' && this.#frozenRepairAt !== null && now >= this.#frozenRepairAt) {
-      this.#frozenRepairAt = null;
-      if (this.transportState === 'connected') this.#repairer.request();
+      // Frames rising again (the sender catching up) leave the link untouched while they keep coming.
+      if (this.#detector.rising) this.#frozenRepairAt = now + settings.frozenAfterMs;
+      else {
+        this.#frozenRepairAt = null;
+        if (this.transportState === 'connected') this.#repairStall();
+      }
     }
+  }
+
+  /**
+   * Repairs a stall on a path that still carries traffic, at most {@link MAX_FRUITLESS_REPAIRS} times
+   * until the stream decodes steadily again: a sender whose own camera froze is not helped by new
+   * peers (each brings one key frame, then nothing), so the stream stays `frozen`, truthfully, without
+   * a peer connection every few seconds.
+   */
+  #repairStall(): void {
+    if (this.#fruitlessRepairs >= MAX_FRUITLESS_REPAIRS) {
+      this.#log('info', 'stall on a working path persists after repairs: the sender’s source, not repaired');
+      return;
+    }
+    this.#fruitlessRepairs += 1;
+    this.#repairer.request();
   }
 }
 

@@ -89,6 +89,8 @@ export interface MediaPlane {
   onSignalingLost(): void;
   /** Signaling resumed: check every link, renegotiate the broken or frozen ones (or all, if so configured). */
   onSignalingRestored(info: { downtimeMs: number }): void;
+  /** The device reports a network change (`online`): repair at once the links that no longer carry traffic. */
+  onNetworkChanged(): void;
   publish(options?: PublishOptions): Promise<LocalStream>;
   unpublish(): Promise<void>;
   setMediaEnabled(kind: 'audio' | 'video', enabled: boolean): void;

@@ -50,6 +50,7 @@ class MeshMediaPlane implements MediaPlane {
     this.#registry = new RemoteStreamRegistry(host.emit);
     this.#ctx = {
       host,
+      incarnation: `inc_${randomBase36(host.random, 12)}`,
       policy: { ...DEFAULT_REPAIR_POLICY, ...options.repairPolicy },
       createPeer: options.createPeer ?? createSimplePeer,
       startupMs: options.startupMs ?? 4000,
@@ -69,6 +70,7 @@ class MeshMediaPlane implements MediaPlane {
         this.#generations.set(identity, Math.max(gen, this.#generations.get(identity) ?? 0));
       },
       onSuspect: () => this.#pathMonitor.wake(),
+      checkPath: (since) => this.#pathMonitor.check(since),
     };
     this.#pathMonitor = new PathMonitor({
       clock: host.clock,
@@ -164,6 +166,11 @@ class MeshMediaPlane implements MediaPlane {
     const force = this.#host.settings.forceMediaReconnectionAfterNetworkDrop;
     this.#host.log('info', 'media check', { ...info, force });
     for (const link of this.#links.values()) link.onSignalingRestored(force);
+  }
+
+  onNetworkChanged(): void {
+    this.#host.log('info', 'network changed', {});
+    for (const link of this.#links.values()) link.checkFlow('network changed');
   }
 
   async publish(options: PublishOptions = {}): Promise<LocalStream> {

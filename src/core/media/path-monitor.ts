@@ -12,18 +12,30 @@ export interface PathMonitorOptions {
   needed(): boolean;
   /** This page's path was down and answers again. */
   onPathBack(): void;
-  /** A new probe starts this often while needed (probes overlap). @default 400 */
+  /** The first probes start this often while needed (probes overlap); later ones back off. @default 400 */
   intervalMs?: number;
   /** A probe that has not answered by then counts as failed. @default 1200 */
   timeoutMs?: number;
+  /**
+   * At most this many probes (each a throwaway peer connection) in any {@link PROBE_WINDOW_MS}. Past it,
+   * probing pauses: a long outage is found over by signaling coming back or the browser's `online`.
+   * @default 8
+   */
+  maxProbes?: number;
 }
+
+/** The window {@link PathMonitorOptions.maxProbes} counts in. */
+export const PROBE_WINDOW_MS = 60_000;
+/** Probes at the first interval before the interval starts doubling. */
+const STEADY_PROBES = 4;
 
 /**
  * Watches this page's own media path while a link is broken, by probing the relay with throwaway
  * connections. When probes that failed start answering, the path is back: links still broken a moment
  * later were not healed by ICE (a new path: the old relay allocation is gone) and are repaired at once,
  * instead of waiting out `iceConnectionDisconnectedExceptionTimeout`. A side whose path never failed
- * sees no change and waits as usual.
+ * sees no change and waits as usual. Probing is bounded: after the first few the interval doubles, and
+ * no more than `maxProbes` start in a minute.
  */
 export class PathMonitor {
   readonly #o: Required<PathMonitorOptions>;
@@ -35,10 +47,45 @@ export class PathMonitor {
   #seq = 0;
   /** Sequence of the latest probe launched before the last answer (older failures are stale). */
   #answeredUpTo = 0;
+  /** Probes launched in this wake (drives the back-off). */
+  #launchedInWake = 0;
+  /** Launch times of recent probes (the budget). */
+  readonly #launches: number[] = [];
+  /** When a probe launched at that time last failed / answered. */
+  #failedLaunchAt = Number.NEGATIVE_INFINITY;
+  #checks: { since: number; resolve: (ok: boolean) => void }[] = [];
 
   constructor(options: PathMonitorOptions) {
-    this.#o = { intervalMs: 400, timeoutMs: 1200, ...options };
+    this.#o = { intervalMs: 400, timeoutMs: 1200, maxProbes: 8, ...options };
   }
+
+  /** Probes started in the last {@link PROBE_WINDOW_MS}. */
+  get recentProbes(): number {
+    this.#prune();
+    return this.#launches.length;
+  }
+
+  /**
+   * Whether this page's own path works now: resolves with the first answer of a probe launched from
+   * `since` on, true only if no probe launched since then failed (false when no probe can run).
+   */
+  check(since: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.#checks.push({ since, resolve });
+      if (!this.#abort) {
+        this.#abort = new AbortController();
+        this.#down = false;
+        this.#launchedInWake = 0;
+        this.#tick();
+      } else if (this.#seqLaunchedAt < since) {
+        // Nothing launched since: one now, out of turn.
+        this.#launch(this.#abort);
+      }
+      if (!this.#abort) this.#settleChecks(false, this.#o.clock.now());
+    });
+  }
+
+  #seqLaunchedAt = Number.NEGATIVE_INFINITY;
 
   /** True while probing. */
   get running(): boolean {
@@ -50,6 +97,7 @@ export class PathMonitor {
     if (this.#abort || !this.#o.needed()) return;
     this.#abort = new AbortController();
     this.#down = false;
+    this.#launchedInWake = 0;
     this.#tick();
   }
 
@@ -57,22 +105,42 @@ export class PathMonitor {
     this.#timer = clearTimer(this.#o.clock, this.#timer);
     this.#abort?.abort();
     this.#abort = null;
+    this.#settleChecks(false, Number.POSITIVE_INFINITY);
   }
 
   #tick(): void {
     this.#timer = null;
     const abort = this.#abort;
     if (!abort) return;
-    if (!this.#o.needed()) {
+    if (!this.#o.needed() && this.#checks.length === 0) {
       this.stop();
       return;
     }
-    this.#launch(abort);
-    this.#timer = this.#o.clock.setTimeout(() => this.#tick(), this.#o.intervalMs);
+    if (!this.#launch(abort)) {
+      // Out of budget: pause (a later wake starts again once the window has room).
+      this.stop();
+      return;
+    }
+    const { intervalMs } = this.#o;
+    const doublings = Math.max(0, this.#launchedInWake - STEADY_PROBES);
+    const delay = intervalMs * 2 ** Math.min(doublings, 6);
+    this.#timer = this.#o.clock.setTimeout(() => this.#tick(), delay);
   }
 
-  #launch(abort: AbortController): void {
-    if (this.#inFlight >= Math.ceil(this.#o.timeoutMs / this.#o.intervalMs) + 1) return;
+  #prune(): void {
+    const from = this.#o.clock.now() - PROBE_WINDOW_MS;
+    while ((this.#launches[0] ?? Number.POSITIVE_INFINITY) <= from) this.#launches.shift();
+  }
+
+  /** Starts a probe; false when the budget is spent. */
+  #launch(abort: AbortController): boolean {
+    if (this.#inFlight >= Math.ceil(this.#o.timeoutMs / this.#o.intervalMs) + 1) return true;
+    this.#prune();
+    if (this.#launches.length >= this.#o.maxProbes) return false;
+    const launchedAt = this.#o.clock.now();
+    this.#launches.push(launchedAt);
+    this.#seqLaunchedAt = launchedAt;
+    this.#launchedInWake += 1;
     this.#inFlight += 1;
     this.#seq += 1;
     const seq = this.#seq;
@@ -88,16 +156,30 @@ export class PathMonitor {
         unwatch();
         if (abort.signal.aborted || this.#abort !== abort) return;
         if (!ok) {
+          this.#failedLaunchAt = Math.max(this.#failedLaunchAt, launchedAt);
           // A probe sent before the path last answered says nothing about the path now.
           if (seq > this.#answeredUpTo) this.#down = true;
+          this.#settleChecks(false, launchedAt);
           return;
         }
         this.#answeredUpTo = this.#seq;
+        this.#settleChecks(true, launchedAt);
         if (this.#down) {
           this.#down = false;
           this.#o.onPathBack();
         }
       });
+    return true;
+  }
+
+  /** Answers the checks a probe launched at `launchedAt` speaks for. */
+  #settleChecks(ok: boolean, launchedAt: number): void {
+    const open = this.#checks;
+    this.#checks = [];
+    for (const check of open) {
+      if (launchedAt < check.since) this.#checks.push(check);
+      else check.resolve(ok && this.#failedLaunchAt < check.since);
+    }
   }
 }
 

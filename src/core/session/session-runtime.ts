@@ -307,7 +307,11 @@ export class SessionRuntime implements Session {
     if (this.#environmentDisposers.length > 0) return;
     const environment = this.#internals.environment ?? browserEnvironment();
     const retry = () => this.reconnectNow();
-    this.#environmentDisposers = [environment.onOnline(retry), environment.onVisible(retry)];
+    const online = () => {
+      this.reconnectNow();
+      this.#media.onNetworkChanged();
+    };
+    this.#environmentDisposers = [environment.onOnline(online), environment.onVisible(retry)];
   }
 
   #unwatchEnvironment(): void {

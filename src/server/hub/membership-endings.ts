@@ -9,7 +9,8 @@ export type EvictionCause = 'graceExpired' | 'replayOverflow';
 
 /**
  * Every way a membership ends, with what each tells whom:
- * - replaced (same identity joined again): its streams end for the others, nothing else is said;
+ * - replaced (same identity joined again): its streams end for the others, and it gets
+ *   `duplicateIdentity` (the newer page, tab or device wins);
  * - evicted (grace ran out, or replay buffer overflow): `networkDisconnect` to the others;
  * - left: `disconnect` to the others;
  * - forced by the REST API: `forceDisconnectByServer` to it and the others;
@@ -26,10 +27,13 @@ export class MembershipEndings {
     this.#log = logger;
   }
 
-  /** A join with the same identity: the old connection's streams end, it vanishes without a word. */
+  /**
+   * A join with the same identity: the old connection's streams end for the others (the new one takes
+   * its place in their rosters, no departure is announced) and the old one ends with `duplicateIdentity`.
+   */
   replace(live: LiveSession, old: Connection): void {
     live.expel(old, 'networkDisconnect', false);
-    this.bury(old);
+    this.#retire(old, 'duplicateIdentity');
     this.#event('replace', old);
   }
 

@@ -96,8 +96,25 @@ describe('FrozenDetector', () => {
     expect(t.detector.health).toBe('recovering');
     t.sample({ counter: 10 });
     expect(t.detector.health).toBe('recovering');
+    // One stray frame, or frames for less than a second, is no recovery.
     t.sample({ counter: 11 });
+    t.sample({ counter: 12 });
+    expect(t.detector.health).toBe('recovering');
+    t.sample({ counter: 13 });
     expect(t.changes.map((c) => c.health)).toEqual(['frozen', 'recovering', 'live']);
+  });
+
+  it('does not call a stream live again on frames that come and stop (a sender whose camera froze)', () => {
+    const t = run();
+    t.sample({ counter: 10 });
+    for (let i = 0; i < 4; i++) t.sample({ counter: 10 });
+    expect(t.detector.health).toBe('frozen');
+    for (let burst = 0; burst < 5; burst++) {
+      t.sample({ counter: 11 + burst * 2 });
+      t.sample({ counter: 12 + burst * 2 });
+      t.sample({ counter: 12 + burst * 2 });
+    }
+    expect(t.changes.map((c) => c.health)).toEqual(['frozen']);
   });
 
   it('falls back to frozen when a repair ends without frames', () => {
@@ -146,6 +163,8 @@ describe('FrozenDetector', () => {
     for (let i = 0; i < 4; i++) t.sample({ counter: 500 });
     expect(t.detector.health).toBe('frozen');
     t.sample({ counter: 3 });
+    t.sample({ counter: 13 });
+    t.sample({ counter: 23 });
     expect(t.detector.health).toBe('live');
   });
 
@@ -159,6 +178,8 @@ describe('FrozenDetector', () => {
     t.sample({ counter: 0 });
     expect(t.detector.health).toBe('frozen');
     t.sample({ counter: 2 });
+    t.sample({ counter: 12 });
+    t.sample({ counter: 22 });
     expect(t.detector.health).toBe('live');
   });
 

@@ -336,8 +336,11 @@ describe('frozen stream on a link', () => {
     expect(health).toEqual(['frozen', 'recovering']);
     expect(eventsNamed('exception').map((e) => e.name)).toEqual(['MEDIA_FROZEN']);
     expect(pc.restarts).toBe(1);
-    pc.stats = videoStats(frames + 5, bytes + 1000);
-    await clock.advance(500);
+    // Live again once frames decode steadily (a second).
+    for (let i = 1; i <= 3; i++) {
+      pc.stats = videoStats(frames + 5 * i, bytes + 1000 * i);
+      await clock.advance(500);
+    }
     expect(eventsNamed('streamHealthChanged').map((e) => e.health)).toEqual(['frozen', 'recovering', 'live']);
   });
 
@@ -369,7 +372,7 @@ describe('frozen stream on a link', () => {
     pc.setState('disconnected', 'disconnected');
     await fx.clock.advance(2000);
     pc.setState('connected', 'connected'); // back within the disconnected timeout: healed by itself
-    await tick(3);
+    for (let i = 0; i < 3; i++) await tick(3); // a second of frames: live again
     for (let i = 0; i < 4; i++) await tick(0);
     return { ...fx, pc, tick };
   }
@@ -441,8 +444,10 @@ describe('answering side during the offerer’s repair', () => {
     );
     expect(eventsNamed('streamHealthChanged').map((e) => e.health)).toEqual(['frozen', 'recovering']);
     pc.setState('connected', 'connected');
-    pc.stats = video(20);
-    await clock.advance(500);
+    for (let i = 1; i <= 3; i++) {
+      pc.stats = video(10 + 10 * i);
+      await clock.advance(500);
+    }
     expect(eventsNamed('streamHealthChanged').map((e) => e.health)).toEqual(['frozen', 'recovering', 'live']);
   });
 
@@ -490,6 +495,8 @@ describe('frames that arrive but do not decode after a repair', () => {
       framesReceived: received,
       packetsReceived: received * 3,
     },
+    // Received frames come with bytes on the transport.
+    { id: 'tr', type: 'transport', bytesReceived: received * 1000 },
   ];
 
   it('end the ICE restart at once: the offering side builds a fresh peer', async () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { connection, ICE, joinedPlane, streamOf } from './support/plane-fixture';
 
+/** Every link message names the sending session instance. */
+const INC = expect.stringMatching(/^inc_[0-9a-z]{12}$/);
+
 describe('mesh media plane: links', () => {
   it('opens one link per remote participant, offering only towards larger identities', () => {
     const { peers, plane } = joinedPlane('bob', ['alice', 'carol']);
@@ -23,7 +26,11 @@ describe('mesh media plane: links', () => {
     const { peers, sent } = joinedPlane('alice', ['bob']);
     peers[0]?.emit('signal', { type: 'offer', sdp: 'v=0' });
     expect(sent).toEqual([
-      { to: 'c-bob', link: { linkId: 'alice|bob', gen: 0 }, payload: { type: 'offer', sdp: 'v=0' } },
+      {
+        to: 'c-bob',
+        link: { linkId: 'alice|bob', gen: 0, inc: INC },
+        payload: { type: 'offer', sdp: 'v=0' },
+      },
     ]);
   });
 
@@ -84,7 +91,7 @@ describe('mesh media plane: links', () => {
     expect(peers).toHaveLength(2);
     expect(sent.at(-1)).toEqual({
       to: 'c-bob-2',
-      link: { linkId: 'alice|bob', gen: 1 },
+      link: { linkId: 'alice|bob', gen: 1, inc: INC },
       payload: { type: 'reset', reason: 'new-peer' },
     });
   });
@@ -141,6 +148,6 @@ describe('mesh media plane: links', () => {
     });
     expect(peers).toHaveLength(3);
     peers.at(-1)?.emit('signal', { type: 'offer', sdp: 'x' });
-    expect(sent.at(-1)?.link).toEqual({ linkId: 'alice|bob', gen: 2 });
+    expect(sent.at(-1)?.link).toEqual({ linkId: 'alice|bob', gen: 2, inc: INC });
   });
 });

@@ -43,13 +43,24 @@ describe('PathMonitor', () => {
   it('reports the path back soon after probes that failed start answering', async () => {
     const t = setup();
     t.monitor.wake();
-    await t.clock.advance(5000);
+    await t.clock.advance(1000);
     expect(t.backs).toEqual([]);
     t.setUp(true);
     const restoredAt = t.clock.now();
     await t.clock.advance(1000);
     expect(t.backs).toHaveLength(1);
     expect((t.backs[0] ?? 0) - restoredAt).toBeLessThanOrEqual(400 + 20);
+  });
+
+  it('backs off after the first probes: a later return is seen by the next probe of the schedule', async () => {
+    const t = setup();
+    t.monitor.wake();
+    await t.clock.advance(5000);
+    // 0, 400, 800, 1200, then 1600, 2400, 4000 (the interval doubles).
+    expect(t.probes).toBe(7);
+    t.setUp(true);
+    await t.clock.advance(2300);
+    expect(t.backs).toEqual([7200 + 20]);
   });
 
   it('reports nothing when the path never failed (the other side of a broken link)', async () => {
@@ -77,12 +88,40 @@ describe('PathMonitor', () => {
     expect(t.clock.pending).toBe(0);
   });
 
-  it('keeps a bounded number of probes in flight', async () => {
+  it('starts at most 8 probes (throwaway peer connections) in a minute, however often it is woken', async () => {
     const t = setup();
-    t.monitor.wake();
-    await t.clock.advance(10_000);
-    // One every 400 ms, each living 1200 ms.
-    expect(t.probes).toBeGreaterThanOrEqual(24);
-    expect(t.probes).toBeLessThanOrEqual(26);
+    for (let i = 0; i < 60; i++) {
+      t.monitor.wake();
+      await t.clock.advance(1000);
+    }
+    expect(t.probes).toBe(8);
+    expect(t.monitor.recentProbes).toBeLessThanOrEqual(8);
+    // A minute after the first, the window has room again.
+    for (let i = 0; i < 5; i++) {
+      t.monitor.wake();
+      await t.clock.advance(1000);
+    }
+    expect(t.probes).toBeGreaterThan(8);
+    expect(t.probes).toBeLessThanOrEqual(16);
+  });
+
+  it('check() answers whether this page path works from a time on', async () => {
+    const t = setup();
+    t.setUp(true);
+    t.setNeeded(false);
+    const up = t.monitor.check(t.clock.now());
+    await t.clock.advance(100);
+    await expect(up).resolves.toBe(true);
+    t.setUp(false);
+    const down = t.monitor.check(t.clock.now());
+    await t.clock.advance(1500);
+    await expect(down).resolves.toBe(false);
+    // A probe that failed since `since` spoils a later answer.
+    const since = t.clock.now();
+    const late = t.monitor.check(since);
+    await t.clock.advance(1500);
+    t.setUp(true);
+    await t.clock.advance(2000);
+    await expect(late).resolves.toBe(false);
   });
 });

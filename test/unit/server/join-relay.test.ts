@@ -157,7 +157,7 @@ describe('join and relay', () => {
     expect(description.body.streams[0]?.videoActive).toBe(true);
   });
 
-  it('a join with an identity already present replaces that connection without connectionDestroyed', async () => {
+  it('a join with an identity already present replaces that connection (duplicateIdentity to it, no connectionDestroyed)', async () => {
     const t = await TestServer.start();
     const a1 = await t.member('room', 'alice');
     const b = await t.member('room', 'bob');
@@ -178,12 +178,18 @@ describe('join and relay', () => {
       connection: { connectionId: a2.connectionId },
       replaces: a1.connectionId,
     });
+    // The older page is told why it ended (the newer one wins), then closed.
+    expect(await a1.waitForEvent('sessionDisconnected')).toEqual({
+      kind: 'sessionDisconnected',
+      reason: 'duplicateIdentity',
+    });
     expect(await a1.waitForDisconnect()).toBe('io server disconnect');
     await delay(100);
     expect(b.received('connectionDestroyed')).toEqual([]);
-    // The replaced connection is gone for good.
-    const late = await (await t.client()).resume(a1.joined ?? expect.fail(), 0);
-    expect(late).toMatchObject({ ok: false, error: { code: 'CONNECTION_EVICTED' } });
+    // A resume of the replaced connection only fetches that ending: it is no member any more.
+    const late = await t.client();
+    expect(await late.resume(a1.joined ?? expect.fail(), 0)).toMatchObject({ ok: true });
+    expect(await late.waitForEvent('sessionDisconnected')).toMatchObject({ reason: 'duplicateIdentity' });
     const description = await t.rest<{ connections: { identity: string }[] }>('GET', '/api/sessions/room');
     expect(description.body.connections.map((c) => c.identity).sort()).toEqual(['alice', 'bob']);
   });

@@ -49,6 +49,9 @@ export class FakeMediaPlane implements MediaPlane {
   onSignalingRestored(...args: Parameters<MediaPlane['onSignalingRestored']>): void {
     this.#record('onSignalingRestored', args);
   }
+  onNetworkChanged(): void {
+    this.#record('onNetworkChanged', []);
+  }
   publish(): Promise<LocalStream> {
     this.#record('publish', []);
     return Promise.reject(new Error('fake media plane does not publish'));

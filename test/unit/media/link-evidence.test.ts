@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import { FLOW_CHECK_MS } from '../../../src/core/media/media-link';
+import { createMeshMediaPlaneWith } from '../../../src/core/media/mesh-media-plane';
+import { FakeClock } from './support/fake-clock';
+import { fakeHost } from './support/fake-host';
+import { fakePeerFactory } from './support/fake-peer';
+import { connection, ICE, joinedPlane, streamOf } from './support/plane-fixture';
+
+const OFFER = { type: 'offer', sdp: 'o' } as const;
+const resets = (sent: { payload: { type: string }; link: { gen: number } }[]) =>
+  sent
+    .filter((m) => m.payload.type === 'reset')
+    .map((m) => ({ gen: m.link.gen, reason: (m.payload as { reason?: string }).reason }));
+/** One inbound video stream and its transport, `bytes` received so far. */
+const flowing = (bytes: number) => [
+  { id: 'in', type: 'inbound-rtp', kind: 'video', framesDecoded: bytes, packetsReceived: bytes },
+  { id: 'tr', type: 'transport', bytesReceived: bytes * 1000 },
+];
+
+describe('a returning identity (a new page, tab or provider: a new incarnation)', () => {
+  it('answering side: takes the new page’s first offer at generation 0 although its link was at 4', () => {
+    const { peers, plane } = joinedPlane('bob', ['alice']);
+    plane.onMediaMessage('c-alice', 'alice', { linkId: 'alice|bob', gen: 4, inc: 'old' }, OFFER);
+    expect(peers).toHaveLength(2);
+    // alice hangs up and comes back from a new page: a new connection, generations from 0.
+    plane.onParticipantLeft(connection('alice'), 'disconnect');
+    plane.onParticipantJoined(connection('alice', 'c-alice-2'), undefined);
+    plane.onStreamCreated(streamOf('alice', 'c-alice-2', 's-alice-2'));
+    plane.onMediaMessage('c-alice-2', 'alice', { linkId: 'alice|bob', gen: 0, inc: 'new' }, OFFER);
+    expect(peers.at(-1)?.fed).toEqual([OFFER]);
+    expect(peers.filter((p) => !p.pc.closed)).toHaveLength(1);
+  });
+
+  it('answering side: a reload that replaces the connection (no departure) is taken the same way', () => {
+    const { peers, plane } = joinedPlane('bob', ['alice']);
+    plane.onMediaMessage('c-alice', 'alice', { linkId: 'alice|bob', gen: 2, inc: 'old' }, OFFER);
+    plane.onParticipantJoined(connection('alice', 'c-alice-2'), 'c-alice');
+    const candidate = { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ relay', sdpMid: '0' };
+    plane.onMediaMessage(
+      'c-alice-2',
+      'alice',
+      { linkId: 'alice|bob', gen: 0, inc: 'new' },
+      { type: 'candidate', candidate },
+    );
+    plane.onMediaMessage('c-alice-2', 'alice', { linkId: 'alice|bob', gen: 0, inc: 'new' }, OFFER);
+    expect(peers.at(-1)?.fed.map((f) => f.type)).toEqual(['candidate', 'offer']);
+    // A late message of the replaced page is dropped, not taken as yet another incarnation.
+    plane.onMediaMessage('c-alice', 'alice', { linkId: 'alice|bob', gen: 5, inc: 'old' }, OFFER);
+    expect(peers.at(-1)?.fed).toHaveLength(2);
+    expect(peers.filter((p) => !p.pc.closed)).toHaveLength(1);
+  });
+
+  it('offering side: a message from a new incarnation of the remote gets a fresh peer above both generations', () => {
+    const { peers, plane, sent } = joinedPlane('alice', ['bob']);
+    plane.onMediaMessage(
+      'c-bob',
+      'bob',
+      { linkId: 'alice|bob', gen: 0, inc: 'old' },
+      { type: 'answer', sdp: 'a' },
+    );
+    expect(peers).toHaveLength(1);
+    plane.onMediaMessage(
+      'c-bob-2',
+      'bob',
+      { linkId: 'alice|bob', gen: 3, inc: 'new' },
+      { type: 'reset', reason: 'renew' },
+    );
+    expect(peers).toHaveLength(2);
+    expect(peers[0]?.pc.closed).toBe(true);
+    expect(sent.at(-1)).toMatchObject({
+      to: 'c-bob-2',
+      link: { gen: 4 },
+      payload: { type: 'reset', reason: 'new-peer' },
+    });
+  });
+});
+
+describe('repair from evidence of a network change, before ICE notices', () => {
+  it('signaling back from a new address: a link that receives nothing for a moment is restarted at once', async () => {
+    const { peers, plane, clock } = joinedPlane('alice', ['bob']);
+    const pc = peers[0]?.pc;
+    if (!pc) throw new Error('no peer');
+    pc.setState('connected', 'connected');
+    pc.stats = flowing(100);
+    await clock.advance(1000);
+    // The path moved: nothing arrives any more, ICE still says connected.
+    plane.onSignalingRestored({ downtimeMs: 60 });
+    await clock.advance(FLOW_CHECK_MS + 50);
+    expect(pc.restarts).toBe(1);
+  });
+
+  it('signaling back while media still flows (the same path): nothing is renegotiated', async () => {
+    const { peers, plane, clock } = joinedPlane('alice', ['bob']);
+    const pc = peers[0]?.pc;
+    if (!pc) throw new Error('no peer');
+    pc.setState('connected', 'connected');
+    let bytes = 100;
+    pc.stats = flowing(bytes);
+    await clock.advance(1000);
+    plane.onSignalingRestored({ downtimeMs: 3000 });
+    for (let i = 0; i < 10; i++) {
+      bytes += 5;
+      pc.stats = flowing(bytes);
+      await clock.advance(100);
+    }
+    plane.onNetworkChanged();
+    for (let i = 0; i < 10; i++) {
+      bytes += 5;
+      pc.stats = flowing(bytes);
+      await clock.advance(100);
+    }
+    expect(pc.restarts).toBe(0);
+    expect(peers).toHaveLength(1);
+  });
+
+  it('the browser’s online event checks the links the same way', async () => {
+    const { peers, plane, clock } = joinedPlane('alice', ['bob']);
+    const pc = peers[0]?.pc;
+    if (!pc) throw new Error('no peer');
+    pc.setState('connected', 'connected');
+    pc.stats = flowing(100);
+    await clock.advance(600);
+    plane.onNetworkChanged();
+    await clock.advance(FLOW_CHECK_MS + 50);
+    expect(pc.restarts).toBe(1);
+  });
+});
+
+describe('a silent link while ICE says connected (TURN restart: both paths answer)', () => {
+  function withProbe(local: 'alice' | 'bob', pathUp: () => boolean) {
+    const clock = new FakeClock();
+    const host = fakeHost(clock, local);
+    const peers = fakePeerFactory();
+    const remote = local === 'alice' ? 'bob' : 'alice';
+    const plane = createMeshMediaPlaneWith({
+      createPeer: peers.factory,
+      pathProbe: (signal) =>
+        new Promise((resolve) => {
+          if (pathUp()) resolve(true);
+          else signal.addEventListener('abort', () => resolve(false));
+        }),
+    })(host.host);
+    plane.onJoined({
+      kind: 'join',
+      connectionId: `c-${local}`,
+      ice: ICE,
+      connections: [connection(remote)],
+      streams: [streamOf(remote)],
+    });
+    const pc = peers.peers[0]?.pc;
+    if (!pc) throw new Error('no peer');
+    pc.setState('connected', 'connected');
+    pc.stats = flowing(100);
+    return { clock, plane, pc, peers: peers.peers, ...host };
+  }
+
+  it('answering side: silent with its own path answering, it tells the offerer', async () => {
+    const { clock, sent } = withProbe('bob', () => true);
+    await clock.advance(2000);
+    expect(resets(sent)).toEqual([{ gen: 0, reason: 'path-ok' }]);
+  });
+
+  it('answering side: says nothing while its own path is down (it is the one cut off)', async () => {
+    const { clock, sent } = withProbe('bob', () => false);
+    await clock.advance(4000);
+    expect(resets(sent)).toEqual([]);
+  });
+
+  it('offering side: restarts ICE at once when both ends say their paths answer', async () => {
+    const { clock, plane, pc } = withProbe('alice', () => true);
+    await clock.advance(2000);
+    expect(pc.restarts).toBe(0);
+    plane.onMediaMessage(
+      'c-bob',
+      'bob',
+      { linkId: 'alice|bob', gen: 0 },
+      { type: 'reset', reason: 'path-ok' },
+    );
+    await clock.advance(10);
+    expect(pc.restarts).toBe(1);
+  });
+
+  it('offering side: its own path down, the other side’s word alone restarts nothing', async () => {
+    const { clock, plane, pc } = withProbe('alice', () => false);
+    await clock.advance(2000);
+    plane.onMediaMessage(
+      'c-bob',
+      'bob',
+      { linkId: 'alice|bob', gen: 0 },
+      { type: 'reset', reason: 'path-ok' },
+    );
+    await clock.advance(1000);
+    expect(pc.restarts).toBe(0);
+  });
+});
