@@ -15,13 +15,25 @@ const TYPES: Record<string, string> = {
 
 /** A running static server; see {@link startPageServer}. */
 export interface PageServer {
-  /** `http://127.0.0.1:<port>/` (a secure origin, so `getUserMedia` works). */
+  /**
+   * `http://<host>:<port>/`. On 127.0.0.1 a secure origin, so `getUserMedia` works; on another address
+   * the browser must be told to treat it as secure (see netns.ts).
+   */
   url: string;
   close(): Promise<void>;
 }
 
-/** Serves the files of `dir` on 127.0.0.1 with a free port (`/` is `index.html`). */
-export async function startPageServer(dir: string): Promise<PageServer> {
+/** Options of {@link startPageServer}. */
+export interface PageServerOptions {
+  /** The address to listen on. @default '127.0.0.1' */
+  host?: string;
+}
+
+/** Serves the files of `dir` on `host` (127.0.0.1) with a free port (`/` is `index.html`). */
+export async function startPageServer(
+  dir: string,
+  { host = '127.0.0.1' }: PageServerOptions = {},
+): Promise<PageServer> {
   const root = normalize(dir + sep);
   const server = createServer(async (req, res) => {
     const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -43,12 +55,12 @@ export async function startPageServer(dir: string): Promise<PageServer> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, host, () => resolve());
   });
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('page server is not listening');
   return {
-    url: `http://127.0.0.1:${address.port}/`,
+    url: `http://${host}:${address.port}/`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -19,6 +19,8 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..
 export interface ServerProcessOptions {
   /** `--port`; 0 picks a free port. @default 0 */
   port?: number;
+  /** `--host`: the address to listen on (also the one {@link ServerProcess.url} names). @default '127.0.0.1' */
+  host?: string;
   /** `--secret` for the REST API. @default a random one */
   secret?: string;
   /** `--grace-ms`. @default the server's (12000) */
@@ -85,9 +87,9 @@ export class ServerProcess {
     return this.#port;
   }
 
-  /** `http://127.0.0.1:<port>`. */
+  /** `http://<host>:<port>` (`host` defaults to 127.0.0.1). */
   get url(): string {
-    return `http://127.0.0.1:${this.#port}`;
+    return `http://${this.options.host ?? '127.0.0.1'}:${this.#port}`;
   }
 
   /** The process id of the current run. */
@@ -177,6 +179,7 @@ export class ServerProcess {
       if (value !== undefined)
         args.push(`--${name}`, typeof value === 'string' ? value : JSON.stringify(value));
     };
+    flag('host', o.host);
     flag('grace-ms', o.graceMs);
     flag('ping-interval-ms', o.pingIntervalMs);
     flag('ping-timeout-ms', o.pingTimeoutMs);

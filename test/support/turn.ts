@@ -23,6 +23,13 @@ export interface TurnOptions {
    * release from the new port), so one call with many such cuts needs far more ports than it has links.
    */
   relayPorts?: number;
+  /**
+   * The address coturn listens on (and {@link TurnServer.iceServer} names). @default '127.0.0.1'.
+   * Another address (e.g. a netns bridge, see netns.ts) needs no loopback peers.
+   */
+  listeningIp?: string;
+  /** The address coturn allocates relays on. @default the listening address */
+  relayIp?: string;
 }
 
 /**
@@ -41,13 +48,22 @@ export class TurnServer {
   readonly relayRange: { min: number; max: number };
   readonly username: string;
   readonly credential: string;
+  /** The address coturn listens on. */
+  readonly listeningIp: string;
+  /** The address relays are allocated on. */
+  readonly relayIp: string;
   readonly #dir: string;
   #child: ChildProcess;
   /** The last lines coturn printed, for diagnostics. */
   readonly log: string[] = [];
 
-  private constructor(opts: Required<TurnOptions>, range: { min: number; max: number }) {
+  private constructor(
+    opts: Required<Omit<TurnOptions, 'relayIp'>> & { relayIp?: string },
+    range: { min: number; max: number },
+  ) {
     this.port = range.min;
+    this.listeningIp = opts.listeningIp;
+    this.relayIp = opts.relayIp ?? opts.listeningIp;
     this.relayRange = { min: range.min + 2, max: range.max };
     this.username = opts.username;
     this.credential = opts.credential;
@@ -57,7 +73,7 @@ export class TurnServer {
 
   /** Starts coturn and resolves once it answers a STUN binding request. */
   static async start(options: TurnOptions = {}): Promise<TurnServer> {
-    const opts = { username: 'u', credential: 'p', relayPorts: 200, ...options };
+    const opts = { username: 'u', credential: 'p', relayPorts: 200, listeningIp: '127.0.0.1', ...options };
     // The listening port, the RFC 5780 alternate port beside it, then the relay ports.
     const range = await freePortRange(opts.relayPorts + 2);
     const turn = new TurnServer(opts, range);
@@ -74,14 +90,22 @@ export class TurnServer {
   /** An `RTCIceServer` reaching this relay at `port` (a {@link UdpProxy} port, or {@link port} itself). */
   iceServer(port: number = this.port): RTCIceServer {
     return {
-      urls: `turn:127.0.0.1:${port}?transport=udp`,
+      urls: `turn:${this.listeningIp}:${port}?transport=udp`,
       username: this.username,
       credential: this.credential,
     };
   }
 
-  /** Stops coturn and starts it again on the same ports: every allocation is lost. */
-  async restart(): Promise<void> {
+  /**
+   * Stops coturn and starts it again on the same ports: every allocation is lost. `kill: true` SIGKILLs
+   * it (a crash) instead of the graceful SIGTERM.
+   */
+  async restart({ kill = false }: { kill?: boolean } = {}): Promise<void> {
+    if (kill && isRunning(this.#child) && this.#child.pid !== undefined) {
+      const exited = new Promise<void>((resolve) => this.#child.once('exit', () => resolve()));
+      process.kill(this.#child.pid, 'SIGKILL');
+      await exited;
+    }
     await stopChild(this.#child);
     this.#child = this.#spawn();
     await this.#waitReady();
@@ -96,8 +120,8 @@ export class TurnServer {
   #spawn(): ChildProcess {
     const args = [
       '-n',
-      '--listening-ip=127.0.0.1',
-      '--relay-ip=127.0.0.1',
+      `--listening-ip=${this.listeningIp}`,
+      `--relay-ip=${this.relayIp}`,
       `--listening-port=${this.port}`,
       `--min-port=${this.relayRange.min}`,
       `--max-port=${this.relayRange.max}`,
@@ -133,7 +157,7 @@ export class TurnServer {
       if (!isRunning(this.#child)) {
         throw new Error(`turnserver exited early:\n${this.log.slice(-20).join('\n')}`);
       }
-      if (await stunBindingAnswered(this.port, 200)) return;
+      if (await stunBindingAnswered(this.port, 200, this.listeningIp)) return;
       await delay(50);
     }
     throw new Error(`turnserver did not answer STUN within 10 s:\n${this.log.slice(-20).join('\n')}`);
@@ -141,10 +165,14 @@ export class TurnServer {
 }
 
 /**
- * Sends one STUN binding request to 127.0.0.1:`port` and resolves true if a binding success
+ * Sends one STUN binding request to `host`:`port` (127.0.0.1) and resolves true if a binding success
  * answer with the same transaction id arrives within `timeoutMs`.
  */
-export async function stunBindingAnswered(port: number, timeoutMs: number): Promise<boolean> {
+export async function stunBindingAnswered(
+  port: number,
+  timeoutMs: number,
+  host = '127.0.0.1',
+): Promise<boolean> {
   const socket = createSocket('udp4');
   const transactionId = randomBytes(12);
   const request = Buffer.alloc(20);
@@ -165,7 +193,7 @@ export async function stunBindingAnswered(port: number, timeoutMs: number): Prom
           resolve(true);
         }
       });
-      socket.send(request, port, '127.0.0.1');
+      socket.send(request, port, host);
     });
   } finally {
     socket.close();

@@ -53,8 +53,17 @@ export class LinkRepairer {
     return this.#abort !== null;
   }
 
-  /** Starts a repair, or nudges the running one. `renew` skips the ICE restart. */
-  request({ renew = false }: { renew?: boolean } = {}): void {
+  /**
+   * Starts a repair, or nudges the running one. `renew` skips the ICE restart; `maxAttempts` bounds a new
+   * repair (a stall on a working path: if an ICE restart and a fresh peer bring no frames, more will not).
+   */
+  request({
+    renew = false,
+    maxAttempts = MAX_REPAIR_ATTEMPTS,
+  }: {
+    renew?: boolean;
+    maxAttempts?: number;
+  } = {}): void {
     if (this.#abort) {
       if (renew) this.#renewNext = true;
       this.#nudged = true;
@@ -64,7 +73,7 @@ export class LinkRepairer {
     const abort = new AbortController();
     this.#abort = abort;
     this.#hooks.onRepairingChanged(true);
-    void this.#run(abort, renew).then((outcome) => {
+    void this.#run(abort, renew, maxAttempts).then((outcome) => {
       if (this.#abort !== abort) return;
       this.#abort = null;
       this.#hooks.onRepairingChanged(false);
@@ -91,9 +100,10 @@ export class LinkRepairer {
   async #run(
     abort: AbortController,
     renew: boolean,
+    maxAttempts: number,
   ): Promise<{ result: 'healthy' | 'gaveUp' | 'cancelled'; attempts: number }> {
     let renewNow = renew;
-    for (let attempt = 0; attempt < MAX_REPAIR_ATTEMPTS; attempt++) {
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
       const delay = this.#nudged ? 0 : retryDelay(attempt, this.#policy);
       this.#nudged = false;
       if (delay > 0) await this.#sleepUntil(this.#clock.now() + delay, abort.signal, () => this.#nudged);
@@ -126,7 +136,7 @@ export class LinkRepairer {
       if (this.#hooks.isHealthy(startedAt) && !this.#renewNext)
         return { result: 'healthy', attempts: attempt + 1 };
     }
-    return { result: 'gaveUp', attempts: MAX_REPAIR_ATTEMPTS };
+    return { result: 'gaveUp', attempts: maxAttempts };
   }
 
   /** Sleeps until `deadline`, waking early when `done()` holds on a wake-up or on abort. */

@@ -70,6 +70,8 @@ export const PATH_BACK_GRACE_MS = 400;
 export const HEALED_SETTLE_MS = 5_000;
 /** Repairs of a stall on a working path before it is taken for the sender's own source stalling. */
 export const MAX_FRUITLESS_REPAIRS = 2;
+/** Attempts of one such repair by the offering side: an ICE restart, then a fresh peer. */
+export const STALL_REPAIR_ATTEMPTS = 2;
 /** Frames received without one decoded that mark a receiver as wedged, during a repair or up to {@link HEALED_SETTLE_MS} after. */
 export const STALLED_FRAMES = 6;
 
@@ -710,7 +712,8 @@ export class MediaLink {
       return;
     }
     this.#fruitlessRepairs += 1;
-    this.#repairer.request();
+    // The answering side reaches its request for a fresh peer one attempt later (see repairStep).
+    this.#repairer.request({ maxAttempts: STALL_REPAIR_ATTEMPTS + (this.initiator ? 0 : 1) });
   }
 }
 

@@ -6,6 +6,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -126,55 +127,88 @@ export interface ConsumerApp {
   tarball: string;
 }
 
+/** Builds of other inputs, and unfinished builds, older than this are removed (another run may use them). */
+const STALE_MS = 15 * 60_000;
+
+/** Removes finished builds of other inputs and abandoned unfinished ones, once they are {@link STALE_MS} old. */
+function removeStaleBuilds(keep: string): void {
+  for (const name of readdirSync(CACHE)) {
+    if (name === keep) continue;
+    const path = join(CACHE, name);
+    try {
+      const done = join(path, 'done');
+      const age = Date.now() - statSync(existsSync(done) ? done : path).mtimeMs;
+      if (age > STALE_MS) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // removed meanwhile by another run
+    }
+  }
+}
+
 /**
  * A plain Vite React app that installs the PACKED library (`npm pack` → `npm install <tarball>`) and
  * builds with its stock config. Cached in .cache/consumer while the library and the app are unchanged.
+ * Safe when several test runs (several engineers) build at once: each builds in a directory of its own
+ * and renames it into place when done; the first to finish wins, the others use its build.
  */
 export async function buildConsumerApp(): Promise<ConsumerApp> {
-  const dir = join(CACHE, inputsHash());
-  const app = join(dir, 'app');
-  const result = {
-    dist: join(app, 'dist'),
-    distDev: join(app, 'dist-dev'),
+  const hash = inputsHash();
+  const final = join(CACHE, hash);
+  const resultIn = (dir: string) => ({
+    dist: join(dir, 'app/dist'),
+    distDev: join(dir, 'app/dist-dev'),
     tarball: join(dir, 'holdfast.tgz'),
-  };
-  if (existsSync(join(dir, 'done'))) return result;
-  // Builds of older inputs are never used again.
-  if (existsSync(CACHE))
-    for (const old of readdirSync(CACHE)) rmSync(join(CACHE, old), { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const packed = await packLibrary(dir);
-  cpSync(packed, result.tarball);
-  cpSync(APP_SOURCE, app, { recursive: true });
-  const peers = ['react', 'react-dom', 'zustand', 'socket.io-client', 'simple-peer'];
-  writeFileSync(
-    join(app, 'package.json'),
-    `${JSON.stringify(
-      {
-        name: 'holdfast-consumer-fixture',
-        private: true,
-        type: 'module',
-        scripts: { build: 'vite build' },
-        dependencies: {
-          holdfast: `file:${result.tarball}`,
-          ...Object.fromEntries(peers.map((name) => [name, installedVersion(name)])),
-        },
-        devDependencies: {
-          vite: installedVersion('vite'),
-          '@vitejs/plugin-react': installedVersion('@vitejs/plugin-react'),
-        },
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  await npm(['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], app);
-  const vite = join(app, 'node_modules/.bin/vite');
-  await run(vite, ['build', '--logLevel', 'warn'], app, { ...process.env, NODE_ENV: 'production' });
-  await run(vite, ['build', '--mode', 'development', '--outDir', 'dist-dev', '--logLevel', 'warn'], app, {
-    ...process.env,
-    NODE_ENV: 'development',
   });
-  writeFileSync(join(dir, 'done'), new Date().toISOString());
-  return result;
+  if (existsSync(join(final, 'done'))) return resultIn(final);
+  mkdirSync(CACHE, { recursive: true });
+  removeStaleBuilds(hash);
+  const dir = join(CACHE, `${hash}.tmp-${process.pid}-${Date.now()}`);
+  const app = join(dir, 'app');
+  const result = resultIn(dir);
+  mkdirSync(dir, { recursive: true });
+  try {
+    const packed = await packLibrary(dir);
+    cpSync(packed, result.tarball);
+    cpSync(APP_SOURCE, app, { recursive: true });
+    const peers = ['react', 'react-dom', 'zustand', 'socket.io-client', 'simple-peer'];
+    writeFileSync(
+      join(app, 'package.json'),
+      `${JSON.stringify(
+        {
+          name: 'holdfast-consumer-fixture',
+          private: true,
+          type: 'module',
+          scripts: { build: 'vite build' },
+          dependencies: {
+            holdfast: `file:${result.tarball}`,
+            ...Object.fromEntries(peers.map((name) => [name, installedVersion(name)])),
+          },
+          devDependencies: {
+            vite: installedVersion('vite'),
+            '@vitejs/plugin-react': installedVersion('@vitejs/plugin-react'),
+          },
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    await npm(['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], app);
+    const vite = join(app, 'node_modules/.bin/vite');
+    await run(vite, ['build', '--logLevel', 'warn'], app, { ...process.env, NODE_ENV: 'production' });
+    await run(vite, ['build', '--mode', 'development', '--outDir', 'dist-dev', '--logLevel', 'warn'], app, {
+      ...process.env,
+      NODE_ENV: 'development',
+    });
+    writeFileSync(join(dir, 'done'), new Date().toISOString());
+    // An unfinished directory of the old layout (no `done`) is not a build: replace it.
+    if (existsSync(final) && !existsSync(join(final, 'done')))
+      rmSync(final, { recursive: true, force: true });
+    renameSync(dir, final);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    // Another run finished the same build first.
+    if (existsSync(join(final, 'done'))) return resultIn(final);
+    throw error;
+  }
+  return resultIn(final);
 }

@@ -12,6 +12,14 @@ export interface PageCounts {
   tokenRequests: number;
 }
 
+/** One recorded state of a remote tile and of the banner (see {@link ConsumerPage.recordTile}). */
+export interface TileChange {
+  at: number;
+  health: string | null;
+  overlay: string | null;
+  phase: string | null;
+}
+
 /** One participant: a consumer app page in its own browser context. */
 export class ConsumerPage {
   readonly errors: string[] = [];
@@ -23,10 +31,14 @@ export class ConsumerPage {
     page.on('pageerror', (error) => this.errors.push(error.message));
   }
 
+  /**
+   * Opens the app in a new context of `browser`. `query` becomes the URL's parameters: `server`,
+   * `session`, `name`, and optionally `identity` (default: the name) and `source` (`canvas`).
+   */
   static async open(
     browser: Browser,
     appUrl: string,
-    query: { server: string; session: string; name: string },
+    query: { server: string; session: string; name: string } & Record<string, string>,
   ) {
     const page = await newPage(browser);
     const consumer = new ConsumerPage(query.name, page);
@@ -75,6 +87,29 @@ export class ConsumerPage {
     });
   }
 
+  /**
+   * `framesDecoded` of the inbound video of each open peer connection, keyed by the connection's index
+   * in the page's creation order (stable: the list only grows), so a caller can add up what each
+   * connection decoded since an earlier reading even when connections were closed or created between.
+   */
+  framesDecodedPerConnection(): Promise<Record<number, number>> {
+    return this.page.evaluate(async () => {
+      const { peerConnections } = (
+        window as unknown as { __consumer: { peerConnections: RTCPeerConnection[] } }
+      ).__consumer;
+      const frames: Record<number, number> = {};
+      for (const [index, pc] of peerConnections.entries()) {
+        if (pc.signalingState === 'closed') continue;
+        let total = 0;
+        for (const stat of (await pc.getStats()).values()) {
+          if (stat.type === 'inbound-rtp' && stat.kind === 'video') total += stat.framesDecoded ?? 0;
+        }
+        frames[index] = total;
+      }
+      return frames;
+    });
+  }
+
   /** Waits for decoded frames to rise by `by` between two readings (media "works" only then). */
   async waitForFramesRising(by = 10, timeoutMs = 30_000): Promise<{ from: number; to: number }> {
     const from = await this.framesDecoded();
@@ -86,6 +121,117 @@ export class ConsumerPage {
       { timeoutMs, intervalMs: 200, what: `${this.name}: framesDecoded rising by ${by} from ${from}` },
     );
     return { from, to };
+  }
+
+  /**
+   * The `data-holdfast-health` of the remote tile of `identity` (`live`, `frozen`, `recovering`, `muted`,
+   * `gone`), or null when there is no such tile.
+   */
+  async remoteHealth(identity: string): Promise<string | null> {
+    const tile = this.page.getByRole('figure', { name: `Video of ${identity}`, exact: true });
+    if ((await tile.count()) === 0) return null;
+    return tile.first().getAttribute('data-holdfast-health', { timeout: 2_000 });
+  }
+
+  /** The `data-holdfast-overlay` of the remote tile of `identity`, or null when there is no such tile. */
+  async remoteOverlay(identity: string): Promise<string | null> {
+    const overlay = this.page
+      .getByRole('figure', { name: `Video of ${identity}`, exact: true })
+      .locator('[data-holdfast-overlay]');
+    if ((await overlay.count()) === 0) return null;
+    return overlay.first().getAttribute('data-holdfast-overlay', { timeout: 2_000 });
+  }
+
+  /** How many remote tiles of `identity` the page shows (more than one is a ghost). */
+  remoteTiles(identity: string): Promise<number> {
+    return this.page.getByRole('figure', { name: `Video of ${identity}`, exact: true }).count();
+  }
+
+  /** The banner's phase and reason (`data-holdfast-phase` / `data-holdfast-reason`) and its text. */
+  banner(): Promise<{ phase: string | null; reason: string | null; text: string }> {
+    return this.page.evaluate(() => {
+      const banner = document.querySelector('[data-holdfast-banner]');
+      return {
+        phase: banner?.getAttribute('data-holdfast-phase') ?? null,
+        reason: banner?.getAttribute('data-holdfast-reason') ?? null,
+        text: (banner?.textContent ?? '').trim(),
+      };
+    });
+  }
+
+  /**
+   * The selected candidate pair of every open peer connection: each end's candidate type (`host`,
+   * `srflx`, `prflx`, `relay`) and address, e.g. `{ local: 'relay 10.77.3.1', remote: 'relay 10.77.3.1' }`.
+   */
+  selectedPairs(): Promise<Array<{ local: string; remote: string }>> {
+    return this.page.evaluate(async () => {
+      const { peerConnections } = (
+        window as unknown as { __consumer: { peerConnections: RTCPeerConnection[] } }
+      ).__consumer;
+      const pairs: Array<{ local: string; remote: string }> = [];
+      for (const pc of peerConnections) {
+        if (pc.signalingState === 'closed') continue;
+        const stats = [...(await pc.getStats()).values()] as Array<Record<string, unknown>>;
+        const byId = new Map(stats.map((stat) => [stat.id, stat]));
+        const transport = stats.find((stat) => stat.type === 'transport');
+        const pair = byId.get(transport?.selectedCandidatePairId);
+        if (!pair) continue;
+        const describe = (candidate: Record<string, unknown> | undefined) =>
+          `${candidate?.candidateType} ${candidate?.address}`;
+        pairs.push({
+          local: describe(byId.get(pair.localCandidateId)),
+          remote: describe(byId.get(pair.remoteCandidateId)),
+        });
+      }
+      return pairs;
+    });
+  }
+
+  /**
+   * Starts recording, in the page, every change of the remote tile of `identity` (its
+   * `data-holdfast-health` and overlay) and of the banner's phase, with `Date.now()` times (a
+   * MutationObserver: no change is missed between two polls). Read with {@link tileHistory}.
+   */
+  recordTile(identity: string): Promise<void> {
+    return this.page.evaluate((label) => {
+      const history: Array<{
+        at: number;
+        health: string | null;
+        overlay: string | null;
+        phase: string | null;
+      }> = [];
+      const read = () => {
+        const tile = document.querySelector(`figure[aria-label="${label}"]`);
+        return {
+          health: tile?.getAttribute('data-holdfast-health') ?? null,
+          overlay:
+            tile?.querySelector('[data-holdfast-overlay]')?.getAttribute('data-holdfast-overlay') ?? null,
+          phase:
+            document.querySelector('[data-holdfast-banner]')?.getAttribute('data-holdfast-phase') ?? null,
+        };
+      };
+      const note = () => {
+        const now = read();
+        const last = history.at(-1);
+        if (!last || last.health !== now.health || last.overlay !== now.overlay || last.phase !== now.phase)
+          history.push({ at: Date.now(), ...now });
+      };
+      note();
+      new MutationObserver(note).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ['data-holdfast-health', 'data-holdfast-overlay', 'data-holdfast-phase'],
+      });
+      (window as unknown as { __tileHistory: typeof history }).__tileHistory = history;
+    }, `Video of ${identity}`);
+  }
+
+  /** What {@link recordTile} recorded so far. */
+  tileHistory(): Promise<TileChange[]> {
+    return this.page.evaluate(
+      () => (window as unknown as { __tileHistory?: TileChange[] }).__tileHistory ?? [],
+    );
   }
 
   /** Text of the status line (`connected <id>` …). */

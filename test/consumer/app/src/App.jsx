@@ -12,6 +12,46 @@ const params = new URLSearchParams(window.location.search);
 const serverUrl = params.get('server') ?? 'http://127.0.0.1:4000';
 const sessionId = params.get('session') ?? 'consumer';
 const name = params.get('name') ?? 'guest';
+/** The participant's stable identity (a returning user keeps it); defaults to the name. */
+const identity = params.get('identity') ?? name;
+/** `?source=canvas`: publish an animated canvas instead of the camera. */
+const source = params.get('source') ?? 'camera';
+
+/**
+ * The app's own "camera": a canvas drawn every frame (a moving bar and a counter), captured at 20 fps.
+ * `window.__freezeCamera()` stops drawing (the camera hangs: no new frames), `window.__unfreezeCamera()`
+ * draws again. This is the app's own source; it does not touch holdfast.
+ */
+function canvasCamera() {
+  const canvas = document.createElement('canvas');
+  canvas.width = 320;
+  canvas.height = 240;
+  const context = canvas.getContext('2d');
+  let frozen = false;
+  let frame = 0;
+  const draw = () => {
+    if (frozen) return;
+    frame += 1;
+    context.fillStyle = `hsl(${(frame * 7) % 360} 60% 40%)`;
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.fillStyle = '#fff';
+    context.fillRect((frame * 4) % canvas.width, 100, 40, 40);
+    context.font = '32px sans-serif';
+    context.fillText(String(frame), 10, 40);
+  };
+  // A timer, not requestAnimationFrame: headless Chromium runs rAF at a few Hz on pages with video.
+  setInterval(draw, 50);
+  draw();
+  window.__freezeCamera = () => {
+    frozen = true;
+  };
+  window.__unfreezeCamera = () => {
+    frozen = false;
+  };
+  return canvas.captureStream(20);
+}
+
+const publish = source === 'canvas' ? { mediaStream: canvasCamera(), audio: false } : true;
 
 /** The app backend's token endpoint; here the dev server's `/dev/token`. */
 async function getToken(id) {
@@ -38,6 +78,21 @@ function Status() {
   );
 }
 
+/** Leave and Join, as an app writes them with `useSession()`. */
+function CallControls() {
+  const { leave, join } = useSession();
+  return (
+    <p>
+      <button type="button" onClick={() => void leave().catch((error) => console.error(error))}>
+        Leave
+      </button>
+      <button type="button" onClick={() => void join().catch((error) => console.error(error))}>
+        Join
+      </button>
+    </p>
+  );
+}
+
 export function App() {
   const [inCall, setInCall] = useState(true);
   return (
@@ -50,11 +105,12 @@ export function App() {
           serverUrl={serverUrl}
           sessionId={sessionId}
           getToken={getToken}
-          options={{ identity: name }}
-          publish
+          options={{ identity }}
+          publish={publish}
         >
           <ConnectionIndicator showLabel />
           <Status />
+          <CallControls />
           <ReconnectingBanner />
           <StreamView local />
           <Remotes />

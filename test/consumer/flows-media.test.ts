@@ -1,0 +1,165 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { netnsAvailable } from '../support/netns';
+import { delay, waitFor } from '../support/wait';
+import type { TileChange } from './support/consumer-page';
+import {
+  expectPeerConnectionsMatchLinks,
+  framesRiseAt,
+  NsCall,
+  type NsParty,
+  report,
+  startTwoParty,
+} from './support/netns-call';
+
+/**
+ * Consumer flows, part 3: media faults. Each participant runs the packed library's app in its own
+ * network namespace and browser. With relay-only ICE through coturn on the bridge address: the TURN
+ * server restarts (every allocation lost), or B's address changes (its allocation is useless from the
+ * new address). With host candidates: B's own camera hangs, which no repair can fix.
+ */
+describe.skipIf(!netnsAvailable())('consumer flows: relay-only media (TURN on the bridge)', () => {
+  let call: NsCall;
+
+  beforeAll(async () => {
+    call = await NsCall.start({ turn: true });
+  });
+
+  afterEach(async () => {
+    await call?.removeParties();
+  });
+
+  afterAll(async () => {
+    await call?.dispose();
+  });
+
+  /** Both pages' media goes through the relay (else the test would prove nothing about TURN). */
+  async function expectRelayed(parties: NsParty[]) {
+    for (const party of parties) {
+      const pairs = await party.page.selectedPairs();
+      expect(pairs.length, `${party.name}: one selected pair`).toBe(1);
+      expect(pairs[0]?.local, `${party.name}: media through the relay`).toMatch(/^relay /);
+    }
+  }
+
+  it('TURN restart (coturn killed and started again on the same port): video back both ways in 7 s', async () => {
+    const turn = call.turn;
+    if (!turn) throw new Error('no TURN server');
+    const [a, b] = await startTwoParty(call, 'turn-restart');
+    await expectRelayed([a, b]);
+    const startedAt = Date.now();
+    await turn.restart({ kill: true });
+    report(`TURN restart: coturn back after ${Date.now() - startedAt} ms`);
+    await framesRiseAt(
+      'TURN restart',
+      [
+        [a.page, 'alice decodes bob'],
+        [b.page, 'bob decodes alice'],
+      ],
+      { withinMs: 7_000, startedAt },
+    );
+    await expectRelayed([a, b]);
+    await expectPeerConnectionsMatchLinks([
+      [a.page, 1],
+      [b.page, 1],
+    ]);
+  });
+
+  it('handoff with relay-only ICE: B changes address, video back both ways in 5 s', async () => {
+    const [a, b] = await startTwoParty(call, 'relay-handoff');
+    await expectRelayed([a, b]);
+    const startedAt = Date.now();
+    await b.net.changeAddress();
+    await framesRiseAt(
+      'relay handoff',
+      [
+        [a.page, 'alice decodes bob'],
+        [b.page, 'bob decodes alice'],
+      ],
+      { withinMs: 5_000, startedAt },
+    );
+    await expectPeerConnectionsMatchLinks([
+      [a.page, 1],
+      [b.page, 1],
+    ]);
+  });
+});
+
+describe.skipIf(!netnsAvailable())('consumer flows: the sender’s own camera hangs', () => {
+  let call: NsCall;
+
+  beforeAll(async () => {
+    call = await NsCall.start();
+  });
+
+  afterEach(async () => {
+    await call?.removeParties();
+  });
+
+  afterAll(async () => {
+    await call?.dispose();
+  });
+
+  it('A shows B frozen, and never live or "restored" while B’s camera stays frozen (20 s)', async () => {
+    const [a, b] = await startTwoParty(call, 'frozen-camera', { b: { source: 'canvas' } });
+    await waitFor(async () => (await a.page.remoteHealth(b.identity)) === 'live', {
+      timeoutMs: 10_000,
+      what: "alice's tile of bob live before the freeze",
+    });
+    await a.page.recordTile(b.identity);
+    const frozeAt = Date.now();
+    await b.page.page.evaluate(() => (window as unknown as { __freezeCamera(): void }).__freezeCamera());
+
+    // The tile must leave `live` (any fault state), and say `frozen` (checked softly below, so the
+    // 20 s watch still runs and reports).
+    const notLive = (change: TileChange) => change.health !== 'live' && change.health !== null;
+    const shown = await waitFor(async () => (await a.page.tileHistory()).find(notLive), {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      what: "alice's tile of bob leaving live after bob's camera froze",
+    }).catch(async (error: Error) => {
+      throw new Error(`${error.message}; tile history ${JSON.stringify(await a.page.tileHistory())}`);
+    });
+    report(`frozen camera: alice's tile of bob says ${shown.health} after ${shown.at - frozeAt} ms`);
+
+    // The camera stays frozen: nothing may claim the video is back.
+    await delay(Math.max(0, shown.at + 20_000 - Date.now()));
+    const history = (await a.page.tileHistory()).filter((change) => change.at >= shown.at);
+    const lies = history.filter(
+      (change) => change.health === 'live' || change.overlay === 'live' || change.phase === 'recovered',
+    );
+    report(
+      `frozen camera: states while frozen ${history
+        .map((c) => `+${c.at - frozeAt}ms ${c.health}/${c.overlay}/${c.phase}`)
+        .join(', ')}`,
+    );
+    expect(
+      lies.map((c) => `+${c.at - frozeAt} ms: health ${c.health}, overlay ${c.overlay}, banner ${c.phase}`),
+      'states claiming video is back while the camera is still frozen',
+    ).toEqual([]);
+    const isFrozen = (change: TileChange) => change.health === 'frozen' && change.overlay === 'frozen';
+    expect
+      .soft(
+        history.some(isFrozen),
+        "alice's tile of bob says frozen (data-holdfast-health and data-holdfast-overlay) while bob's camera is frozen",
+      )
+      .toBe(true);
+    const counts = await b.page.counts();
+    report(`frozen camera: bob created ${counts.peerConnectionsCreated} peer connections in all`);
+
+    // The camera comes back: so does the picture.
+    const thawedAt = Date.now();
+    await b.page.page.evaluate(() => (window as unknown as { __unfreezeCamera(): void }).__unfreezeCamera());
+    await framesRiseAt('camera back', [[a.page, 'alice decodes bob']], {
+      withinMs: 15_000,
+      startedAt: thawedAt,
+    });
+    await waitFor(async () => (await a.page.remoteHealth(b.identity)) === 'live', {
+      timeoutMs: 15_000,
+      what: "alice's tile of bob live again once bob's camera runs",
+    });
+    await expectPeerConnectionsMatchLinks([
+      [a.page, 1],
+      [b.page, 1],
+    ]);
+  });
+});

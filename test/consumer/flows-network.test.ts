@@ -1,0 +1,132 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { netnsAvailable } from '../support/netns';
+import { delay, waitFor } from '../support/wait';
+import {
+  expectPeerConnectionsMatchLinks,
+  framesRiseAt,
+  NsCall,
+  report,
+  startTwoParty,
+} from './support/netns-call';
+
+/** The server's default eviction grace (the server runs with its defaults here). */
+const SERVER_GRACE_MS = 12_000;
+
+/**
+ * Consumer flows, part 2: B's network fails. Each participant runs the packed library's app in its own
+ * network namespace and browser; the fault is B's link losing its carrier, or B's address changing. The
+ * page learns of it only from the network.
+ */
+describe.skipIf(!netnsAvailable())('consumer flows: the network fails', () => {
+  let call: NsCall;
+
+  beforeAll(async () => {
+    call = await NsCall.start();
+  });
+
+  afterEach(async () => {
+    await call?.removeParties();
+  });
+
+  afterAll(async () => {
+    await call?.dispose();
+  });
+
+  it('evicted after a 16 s cut: the banner offers Rejoin, and Rejoin brings video back both ways', async () => {
+    const [a, b] = await startTwoParty(call, 'evicted');
+    const cutAt = Date.now();
+    await b.net.cut();
+    await delay(SERVER_GRACE_MS + 4_000);
+    await b.net.restore();
+    const restoredAt = Date.now();
+    const rejoin = b.page.page.getByRole('button', { name: 'Rejoin' });
+    await rejoin.waitFor({ state: 'visible', timeout: 20_000 }).catch(async () => {
+      throw new Error(
+        `bob's banner offers no Rejoin within 20 s of the restore (cut ${restoredAt - cutAt} ms): ` +
+          JSON.stringify(await b.page.banner()),
+      );
+    });
+    report(`evicted: Rejoin offered ${Date.now() - restoredAt} ms after the restore`);
+    expect((await b.page.banner()).reason).toBe('networkDisconnect');
+    const startedAt = Date.now();
+    await rejoin.click();
+    await framesRiseAt(
+      'evicted / Rejoin',
+      [
+        [a.page, 'alice decodes bob again (bob publishes again)'],
+        [b.page, 'bob decodes alice again'],
+      ],
+      { withinMs: 15_000, startedAt },
+    );
+    expect(await a.page.remoteTiles(b.identity)).toBe(1);
+    expect(await b.page.remoteTiles(a.identity)).toBe(1);
+    await expectPeerConnectionsMatchLinks([
+      [a.page, 1],
+      [b.page, 1],
+    ]);
+  });
+
+  it('handoff: B changes address mid-call and video rises again both ways within 5 s', async () => {
+    const [a, b] = await startTwoParty(call, 'handoff');
+    const before = b.net.address;
+    const startedAt = Date.now();
+    const after = await b.net.changeAddress();
+    report(`handoff: bob ${before} → ${after}`);
+    await framesRiseAt(
+      'handoff',
+      [
+        [a.page, 'alice decodes bob'],
+        [b.page, 'bob decodes alice'],
+      ],
+      { withinMs: 5_000, startedAt },
+    );
+    expect(await a.page.remoteTiles(b.identity)).toBe(1);
+    // The media really moved: alice's selected pair now reaches bob's new address.
+    expect((await a.page.selectedPairs()).map((pair) => pair.remote)).toEqual([
+      expect.stringContaining(` ${after}`),
+    ]);
+    await expectPeerConnectionsMatchLinks([
+      [a.page, 1],
+      [b.page, 1],
+    ]);
+  });
+
+  it('a 60 s outage: B creates at most 10 peer connections meanwhile, and nothing is left open', async () => {
+    const [a, b] = await startTwoParty(call, 'outage');
+    const atCut = { a: await a.page.counts(), b: await b.page.counts() };
+    await b.net.cut();
+    const cutAt = Date.now();
+    // Read the pages (over playwright's pipe, not the network) every 2 s during the outage.
+    const samples: string[] = [];
+    while (Date.now() - cutAt < 60_000) {
+      await delay(Math.min(2_000, Math.max(1, cutAt + 60_000 - Date.now())));
+      const counts = await b.page.counts();
+      samples.push(
+        `${Math.round((Date.now() - cutAt) / 1000)}s:${counts.peerConnectionsCreated - atCut.b.peerConnectionsCreated}`,
+      );
+    }
+    const duringB = (await b.page.counts()).peerConnectionsCreated - atCut.b.peerConnectionsCreated;
+    const duringA = (await a.page.counts()).peerConnectionsCreated - atCut.a.peerConnectionsCreated;
+    report(
+      `outage: bob created ${duringB}, alice ${duringA} peer connections in 60 s (${samples.join(' ')})`,
+    );
+    await b.net.restore();
+    expect(
+      duringB,
+      `peer connections bob created during the 60 s outage (${samples.join(' ')})`,
+    ).toBeLessThanOrEqual(10);
+    // Gave up long ago (the server's grace + 10 s): bob is out of the call, alice no longer has bob.
+    await waitFor(async () => (await b.page.status()).startsWith('disconnected'), {
+      timeoutMs: 10_000,
+      what: 'bob disconnected after the 60 s outage',
+    }).catch(async (error: Error) => {
+      throw new Error(
+        `${error.message}: status "${await b.page.status()}", banner ${JSON.stringify(await b.page.banner())}`,
+      );
+    });
+    await expectPeerConnectionsMatchLinks([
+      [a.page, 0],
+      [b.page, 0],
+    ]);
+  });
+});

@@ -1,0 +1,98 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { netnsAvailable } from '../support/netns';
+import { delay, waitFor } from '../support/wait';
+import {
+  expectPeerConnectionsMatchLinks,
+  framesRiseAt,
+  NsCall,
+  type NsParty,
+  startTwoParty,
+} from './support/netns-call';
+
+/**
+ * Consumer flows, part 1: the same user comes back. Each participant runs the packed library's app in
+ * its own network namespace and browser; B leaves the call in one of the ways a real user does and
+ * comes back with the same identity. Within 10 s video must decode again both ways, with one tile each
+ * and exactly one live peer connection per page.
+ */
+describe.skipIf(!netnsAvailable())('consumer flows: the same identity comes back', () => {
+  let call: NsCall;
+
+  beforeAll(async () => {
+    call = await NsCall.start();
+  });
+
+  afterEach(async () => {
+    await call?.removeParties();
+  });
+
+  afterAll(async () => {
+    await call?.dispose();
+  });
+
+  /** Both see each other again within 10 s of `startedAt`, one tile each, one live link each. */
+  async function expectBackInCall(label: string, a: NsParty, b: NsParty, startedAt: number) {
+    await framesRiseAt(
+      label,
+      [
+        [a.page, 'alice decodes bob again'],
+        [b.page, 'bob decodes alice again'],
+      ],
+      { withinMs: 10_000, startedAt },
+    );
+    expect(await a.page.remoteTiles(b.identity), 'alice shows one tile of bob (no ghost)').toBe(1);
+    expect(await b.page.remoteTiles(a.identity), 'bob shows one tile of alice').toBe(1);
+    await expectPeerConnectionsMatchLinks([
+      [a.page, 1],
+      [b.page, 1],
+    ]);
+    expect([...a.page.errors, ...b.page.errors]).toEqual([]);
+  }
+
+  it('a new page with the same identity (the old page closed)', async () => {
+    const [a, b] = await startTwoParty(call, 'new-page');
+    const startedAt = Date.now();
+    await b.page.close();
+    await b.openPage();
+    await expectBackInCall('new page', a, b, startedAt);
+  });
+
+  it('the same page reloaded', async () => {
+    const [a, b] = await startTwoParty(call, 'reload');
+    const startedAt = Date.now();
+    await b.page.page.reload({ waitUntil: 'load', timeout: 30_000 });
+    await expectBackInCall('reload', a, b, startedAt);
+  });
+
+  it('"Hang up" then "Call again" (the SessionProvider unmounted and mounted again)', async () => {
+    const [a, b] = await startTwoParty(call, 'hang-up');
+    await b.page.page.getByRole('button', { name: 'Hang up' }).click();
+    await delay(1_000);
+    const startedAt = Date.now();
+    await b.page.page.getByRole('button', { name: 'Call again' }).click();
+    await expectBackInCall('hang up / call again', a, b, startedAt);
+  });
+
+  it('"Leave" then "Join" (useSession().leave() then join(): B publishes its camera again)', async () => {
+    const [a, b] = await startTwoParty(call, 'leave-join');
+    await b.page.page.getByRole('button', { name: 'Leave', exact: true }).click();
+    await waitFor(async () => (await b.page.status()).startsWith('disconnected'), {
+      timeoutMs: 5_000,
+      what: 'bob disconnected after Leave',
+    });
+    await delay(1_000);
+    const startedAt = Date.now();
+    await b.page.page.getByRole('button', { name: 'Join', exact: true }).click();
+    await expectBackInCall('leave / join', a, b, startedAt);
+  });
+
+  it('a new page of the development (StrictMode) build with the same identity', async () => {
+    const [a, b] = await startTwoParty(call, 'strict-new-page', { b: { dev: true } });
+    const startedAt = Date.now();
+    await b.page.close();
+    await b.openPage();
+    await expectBackInCall('StrictMode new page', a, b, startedAt);
+    // StrictMode's double mount made one join, not two.
+    expect((await b.page.counts()).socketsCreated).toBe(1);
+  });
+});
