@@ -55,6 +55,8 @@ export interface MediaLinkContext {
 
 /** After evidence of a network change (signaling back, `online`), how long a link gets to show traffic. */
 export const FLOW_CHECK_MS = 400;
+/** A signaling outage at most this long, then back, counts as evidence of a network change. */
+export const QUICK_RECONNECT_MS = 2_000;
 /** How recent both ends' "silent but my path answers" evidence must be to restart ICE at once. */
 export const PATH_OK_AGREE_MS = 10_000;
 
@@ -98,6 +100,7 @@ export class MediaLink {
   #flowTimer: TimerHandle | null = null;
   /** The link carries nothing while ICE says connected (since when), and this side's path check on it. */
   #silentSince: number | null = null;
+  #peerBuiltAt = Number.NEGATIVE_INFINITY;
   #ownPathOkAt = Number.NEGATIVE_INFINITY;
   #remotePathOkAt = Number.NEGATIVE_INFINITY;
   #transportBytes = 0;
@@ -310,7 +313,12 @@ export class MediaLink {
       return;
     }
     // Answering side: the offerer's generation rules; its offer (or its candidates, queued by the
-    // peer until the offer) go to a peer built for it.
+    // peer until the offer) go to a peer built for it. A first contact at this side's own generation
+    // goes to the peer already waiting for it.
+    if (known === undefined && ref.gen === this.#gen && this.#peer?.alive) {
+      this.onMessage(fromConnectionId, ref, payload);
+      return;
+    }
     this.#rebuild(ref.gen, known === undefined ? 'remote first message' : 'remote restarted');
     if (payload.type !== 'reset') this.#peer?.signal(payload);
   }
@@ -361,7 +369,7 @@ export class MediaLink {
    * this machine (S2, 9 s, new path, 10 trials × 4 streams): ICE restart p50 786 / p95 3068 ms to the
    * first decoded frame, fresh peer p50 859 / p95 1118 ms.
    */
-  onSignalingRestored(force: boolean): void {
+  onSignalingRestored(force: boolean, downtimeMs: number): void {
     if (this.#closed) return;
     if (force || isDown(this.transportState)) {
       this.#repairer.request({ renew: true });
@@ -369,7 +377,10 @@ export class MediaLink {
     }
     if (this.transportState !== 'connected' || this.#troubled || this.#repairer.running)
       this.#repairer.request();
-    else this.checkFlow('signaling back');
+    // A quick reconnect is the mark of a network change (the old socket died at once, a new one
+    // connected); after a longer outage the path-back check (M2) judges, and ICE on the same path may
+    // still be healing.
+    else if (downtimeMs <= QUICK_RECONNECT_MS) this.checkFlow('signaling back');
   }
 
   /** Tears the link down for good: peer, connection, timers, listeners. */
@@ -440,6 +451,7 @@ export class MediaLink {
     this.#peer = peer;
     this.#detector.restart(host.clock.now());
     this.#transportBytes = 0;
+    this.#peerBuiltAt = host.clock.now();
     this.#silentSince = null;
     this.#healedAt = Number.NEGATIVE_INFINITY;
     this.#frozenRepairAt = null;
@@ -542,9 +554,11 @@ export class MediaLink {
    * off (see {@link RESET_REASON.pathOk}).
    */
   #watchSilence(now: number, intervalMs: number): void {
+    // Only a peer that has carried traffic can fall silent (not one still starting up).
     const silent =
       this.transportState === 'connected' &&
       (this.#peer?.everConnected ?? false) &&
+      this.#transportMovedAt >= this.#peerBuiltAt &&
       this.#expectsTraffic &&
       now - this.#transportMovedAt > 2 * intervalMs;
     if (!silent) {

@@ -165,7 +165,7 @@ class MeshMediaPlane implements MediaPlane {
   onSignalingRestored(info: { downtimeMs: number }): void {
     const force = this.#host.settings.forceMediaReconnectionAfterNetworkDrop;
     this.#host.log('info', 'media check', { ...info, force });
-    for (const link of this.#links.values()) link.onSignalingRestored(force);
+    for (const link of this.#links.values()) link.onSignalingRestored(force, info.downtimeMs);
   }
 
   onNetworkChanged(): void {

@@ -97,7 +97,7 @@ describe('repair from evidence of a network change, before ICE notices', () => {
     let bytes = 100;
     pc.stats = flowing(bytes);
     await clock.advance(1000);
-    plane.onSignalingRestored({ downtimeMs: 3000 });
+    plane.onSignalingRestored({ downtimeMs: 60 });
     for (let i = 0; i < 10; i++) {
       bytes += 5;
       pc.stats = flowing(bytes);
