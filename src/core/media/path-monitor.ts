@@ -51,7 +51,7 @@ export class PathMonitor {
   #launchedInWake = 0;
   /** Launch times of recent probes (the budget). */
   readonly #launches: number[] = [];
-  /** When a probe launched at that time last failed / answered. */
+  /** Launch time of the latest probe that failed. */
   #failedLaunchAt = Number.NEGATIVE_INFINITY;
   #checks: { since: number; resolve: (ok: boolean) => void }[] = [];
 
@@ -72,20 +72,14 @@ export class PathMonitor {
   check(since: number): Promise<boolean> {
     return new Promise((resolve) => {
       this.#checks.push({ since, resolve });
-      if (!this.#abort) {
-        this.#abort = new AbortController();
-        this.#down = false;
-        this.#launchedInWake = 0;
-        this.#tick();
-      } else if (this.#seqLaunchedAt < since) {
+      // Out of budget, the start stops at once and answers the check with false.
+      if (!this.#abort) this.#start();
+      else if ((this.#launches.at(-1) ?? Number.NEGATIVE_INFINITY) < since) {
         // Nothing launched since: one now, out of turn.
         this.#launch(this.#abort);
       }
-      if (!this.#abort) this.#settleChecks(false, this.#o.clock.now());
     });
   }
-
-  #seqLaunchedAt = Number.NEGATIVE_INFINITY;
 
   /** True while probing. */
   get running(): boolean {
@@ -95,6 +89,10 @@ export class PathMonitor {
   /** Something broke: probe until nothing needs it any more. */
   wake(): void {
     if (this.#abort || !this.#o.needed()) return;
+    this.#start();
+  }
+
+  #start(): void {
     this.#abort = new AbortController();
     this.#down = false;
     this.#launchedInWake = 0;
@@ -139,7 +137,6 @@ export class PathMonitor {
     if (this.#launches.length >= this.#o.maxProbes) return false;
     const launchedAt = this.#o.clock.now();
     this.#launches.push(launchedAt);
-    this.#seqLaunchedAt = launchedAt;
     this.#launchedInWake += 1;
     this.#inFlight += 1;
     this.#seq += 1;
