@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { LocalStream, PublishOptions } from '../core/media/types';
-import { selectLocalStream } from '../store/selectors';
+import { selectLocalStream, selectStatus } from '../store/selectors';
 import { useSessionController } from './session-context';
 import { useSessionStore } from './useSessionStore';
 
@@ -11,6 +11,8 @@ export interface UseLocalMediaResult {
   /** `stream.mediaStream`, for a preview. */
   mediaStream: MediaStream | null;
   isPublishing: boolean;
+  /** True while connected, when `publish()` can work. */
+  canPublish: boolean;
   /** True while the microphone is sending (false when muted or not publishing). */
   audioEnabled: boolean;
   /** True while the camera is sending. */
@@ -37,11 +39,13 @@ export interface UseLocalMediaResult {
 export function useLocalMedia(): UseLocalMediaResult {
   const controller = useSessionController('useLocalMedia');
   const stream = useSessionStore(selectLocalStream);
+  const canPublish = useSessionStore(selectStatus) === 'connected';
   return useMemo(
     () => ({
       stream,
       mediaStream: stream?.mediaStream ?? null,
       isPublishing: stream !== null,
+      canPublish,
       audioEnabled: stream?.properties.hasAudio === true && stream.properties.audioActive,
       videoEnabled: stream?.properties.hasVideo === true && stream.properties.videoActive,
       publish: controller.publish,
@@ -53,6 +57,6 @@ export function useLocalMedia(): UseLocalMediaResult {
       setAudioEnabled: (enabled: boolean) => controller.setMediaEnabled('audio', enabled),
       setVideoEnabled: (enabled: boolean) => controller.setMediaEnabled('video', enabled),
     }),
-    [controller, stream],
+    [controller, stream, canPublish],
   );
 }

@@ -1,8 +1,6 @@
 import type { CSSProperties, ReactNode } from 'react';
 import type { PublishOptions } from '../../core/media/types';
 import { useLocalMedia } from '../../react/useLocalMedia';
-import { useSessionStore } from '../../react/useSessionStore';
-import { selectStatus } from '../../store/selectors';
 
 /** Props of {@link MediaToggle}. */
 export interface MediaToggleProps {
@@ -27,7 +25,6 @@ export interface MediaToggleProps {
  */
 export function MediaToggle({ kind, children, className, style }: MediaToggleProps) {
   const media = useLocalMedia();
-  const connected = useSessionStore(selectStatus) === 'connected';
   const enabled = kind === 'audio' ? media.audioEnabled : media.videoEnabled;
   const set = kind === 'audio' ? media.setAudioEnabled : media.setVideoEnabled;
   const toggle = () => {
@@ -40,7 +37,7 @@ export function MediaToggle({ kind, children, className, style }: MediaTogglePro
       className={className}
       style={style}
       aria-pressed={enabled}
-      disabled={!media.isPublishing && !connected}
+      disabled={!media.isPublishing && !media.canPublish}
       data-holdfast-toggle={kind}
       data-holdfast-enabled={String(enabled)}
       onClick={toggle}
