@@ -1,11 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { netnsAvailable } from '../support/netns';
 import { delay, waitFor } from '../support/wait';
 import type { TileChange } from './support/consumer-page';
 import {
+  callPerSuite,
   expectPeerConnectionsMatchLinks,
   framesRiseAt,
-  NsCall,
   type NsParty,
   report,
   startTwoParty,
@@ -18,19 +18,7 @@ import {
  * new address). With host candidates: B's own camera hangs, which no repair can fix.
  */
 describe.skipIf(!netnsAvailable())('consumer flows: relay-only media (TURN on the bridge)', () => {
-  let call: NsCall;
-
-  beforeAll(async () => {
-    call = await NsCall.start({ turn: true });
-  });
-
-  afterEach(async () => {
-    await call?.removeParties();
-  });
-
-  afterAll(async () => {
-    await call?.dispose();
-  });
+  const call = callPerSuite({ turn: true });
 
   /** Both pages' media goes through the relay (else the test would prove nothing about TURN). */
   async function expectRelayed(parties: NsParty[]) {
@@ -42,9 +30,9 @@ describe.skipIf(!netnsAvailable())('consumer flows: relay-only media (TURN on th
   }
 
   it('TURN restart (coturn killed and started again on the same port): video back both ways in 7 s', async () => {
-    const turn = call.turn;
+    const turn = call().turn;
     if (!turn) throw new Error('no TURN server');
-    const [a, b] = await startTwoParty(call, 'turn-restart');
+    const [a, b] = await startTwoParty(call(), 'turn-restart');
     await expectRelayed([a, b]);
     const startedAt = Date.now();
     await turn.restart({ kill: true });
@@ -65,7 +53,7 @@ describe.skipIf(!netnsAvailable())('consumer flows: relay-only media (TURN on th
   });
 
   it('handoff with relay-only ICE: B changes address, video back both ways in 5 s', async () => {
-    const [a, b] = await startTwoParty(call, 'relay-handoff');
+    const [a, b] = await startTwoParty(call(), 'relay-handoff');
     await expectRelayed([a, b]);
     const startedAt = Date.now();
     await b.net.changeAddress();
@@ -85,22 +73,10 @@ describe.skipIf(!netnsAvailable())('consumer flows: relay-only media (TURN on th
 });
 
 describe.skipIf(!netnsAvailable())('consumer flows: the sender’s own camera hangs', () => {
-  let call: NsCall;
-
-  beforeAll(async () => {
-    call = await NsCall.start();
-  });
-
-  afterEach(async () => {
-    await call?.removeParties();
-  });
-
-  afterAll(async () => {
-    await call?.dispose();
-  });
+  const call = callPerSuite();
 
   it('A shows B frozen, and never live or "restored" while B’s camera stays frozen (20 s)', async () => {
-    const [a, b] = await startTwoParty(call, 'frozen-camera', { b: { source: 'canvas' } });
+    const [a, b] = await startTwoParty(call(), 'frozen-camera', { b: { source: 'canvas' } });
     await waitFor(async () => (await a.page.remoteHealth(b.identity)) === 'live', {
       timeoutMs: 10_000,
       what: "alice's tile of bob live before the freeze",

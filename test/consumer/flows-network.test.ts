@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { netnsAvailable } from '../support/netns';
 import { delay, waitFor } from '../support/wait';
 import {
+  callPerSuite,
   expectPeerConnectionsMatchLinks,
   framesRiseAt,
-  NsCall,
   report,
   startTwoParty,
 } from './support/netns-call';
@@ -18,22 +18,10 @@ const SERVER_GRACE_MS = 12_000;
  * page learns of it only from the network.
  */
 describe.skipIf(!netnsAvailable())('consumer flows: the network fails', () => {
-  let call: NsCall;
-
-  beforeAll(async () => {
-    call = await NsCall.start();
-  });
-
-  afterEach(async () => {
-    await call?.removeParties();
-  });
-
-  afterAll(async () => {
-    await call?.dispose();
-  });
+  const call = callPerSuite();
 
   it('evicted after a 16 s cut: the banner offers Rejoin, and Rejoin brings video back both ways', async () => {
-    const [a, b] = await startTwoParty(call, 'evicted');
+    const [a, b] = await startTwoParty(call(), 'evicted');
     const cutAt = Date.now();
     await b.net.cut();
     await delay(SERVER_GRACE_MS + 4_000);
@@ -67,7 +55,7 @@ describe.skipIf(!netnsAvailable())('consumer flows: the network fails', () => {
   });
 
   it('handoff: B changes address mid-call and video rises again both ways within 5 s', async () => {
-    const [a, b] = await startTwoParty(call, 'handoff');
+    const [a, b] = await startTwoParty(call(), 'handoff');
     const before = b.net.address;
     const startedAt = Date.now();
     const after = await b.net.changeAddress();
@@ -92,7 +80,7 @@ describe.skipIf(!netnsAvailable())('consumer flows: the network fails', () => {
   });
 
   it('a 60 s outage: B creates at most 10 peer connections meanwhile, and nothing is left open', async () => {
-    const [a, b] = await startTwoParty(call, 'outage');
+    const [a, b] = await startTwoParty(call(), 'outage');
     const atCut = { a: await a.page.counts(), b: await b.page.counts() };
     await b.net.cut();
     const cutAt = Date.now();

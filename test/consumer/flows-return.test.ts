@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { netnsAvailable } from '../support/netns';
 import { delay, waitFor } from '../support/wait';
 import {
+  callPerSuite,
   expectPeerConnectionsMatchLinks,
   framesRiseAt,
-  NsCall,
   type NsParty,
   startTwoParty,
 } from './support/netns-call';
@@ -16,19 +16,7 @@ import {
  * and exactly one live peer connection per page.
  */
 describe.skipIf(!netnsAvailable())('consumer flows: the same identity comes back', () => {
-  let call: NsCall;
-
-  beforeAll(async () => {
-    call = await NsCall.start();
-  });
-
-  afterEach(async () => {
-    await call?.removeParties();
-  });
-
-  afterAll(async () => {
-    await call?.dispose();
-  });
+  const call = callPerSuite();
 
   /** Both see each other again within 10 s of `startedAt`, one tile each, one live link each. */
   async function expectBackInCall(label: string, a: NsParty, b: NsParty, startedAt: number) {
@@ -50,7 +38,7 @@ describe.skipIf(!netnsAvailable())('consumer flows: the same identity comes back
   }
 
   it('a new page with the same identity (the old page closed)', async () => {
-    const [a, b] = await startTwoParty(call, 'new-page');
+    const [a, b] = await startTwoParty(call(), 'new-page');
     const startedAt = Date.now();
     await b.page.close();
     await b.openPage();
@@ -58,14 +46,14 @@ describe.skipIf(!netnsAvailable())('consumer flows: the same identity comes back
   });
 
   it('the same page reloaded', async () => {
-    const [a, b] = await startTwoParty(call, 'reload');
+    const [a, b] = await startTwoParty(call(), 'reload');
     const startedAt = Date.now();
     await b.page.page.reload({ waitUntil: 'load', timeout: 30_000 });
     await expectBackInCall('reload', a, b, startedAt);
   });
 
   it('"Hang up" then "Call again" (the SessionProvider unmounted and mounted again)', async () => {
-    const [a, b] = await startTwoParty(call, 'hang-up');
+    const [a, b] = await startTwoParty(call(), 'hang-up');
     await b.page.page.getByRole('button', { name: 'Hang up' }).click();
     await delay(1_000);
     const startedAt = Date.now();
@@ -74,7 +62,7 @@ describe.skipIf(!netnsAvailable())('consumer flows: the same identity comes back
   });
 
   it('"Leave" then "Join" (useSession().leave() then join(): B publishes its camera again)', async () => {
-    const [a, b] = await startTwoParty(call, 'leave-join');
+    const [a, b] = await startTwoParty(call(), 'leave-join');
     await b.page.page.getByRole('button', { name: 'Leave', exact: true }).click();
     await waitFor(async () => (await b.page.status()).startsWith('disconnected'), {
       timeoutMs: 5_000,
@@ -87,7 +75,7 @@ describe.skipIf(!netnsAvailable())('consumer flows: the same identity comes back
   });
 
   it('a new page of the development (StrictMode) build with the same identity', async () => {
-    const [a, b] = await startTwoParty(call, 'strict-new-page', { b: { dev: true } });
+    const [a, b] = await startTwoParty(call(), 'strict-new-page', { b: { dev: true } });
     const startedAt = Date.now();
     await b.page.close();
     await b.openPage();

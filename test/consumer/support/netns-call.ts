@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { Net, type NetParticipant } from '../../support/netns';
 import { type PageServer, startPageServer } from '../../support/page-server';
 import { ServerProcess, type ServerProcessOptions } from '../../support/server-process';
@@ -154,6 +155,27 @@ export class NsCall {
 }
 
 /** Waits until the page's status line says `connected`. */
+/**
+ * One {@link NsCall} for a `describe` block: started before its tests, each test's participants removed
+ * after it, everything disposed at the end (also when a test failed). Returns the call's getter.
+ */
+export function callPerSuite(options?: NsCallOptions): () => NsCall {
+  let call: NsCall | undefined;
+  beforeAll(async () => {
+    call = await NsCall.start(options);
+  });
+  afterEach(async () => {
+    await call?.removeParties();
+  });
+  afterAll(async () => {
+    await call?.dispose();
+  });
+  return () => {
+    if (!call) throw new Error('the suite has no call (its beforeAll failed)');
+    return call;
+  };
+}
+
 export async function waitConnected(page: ConsumerPage, timeoutMs = 20_000): Promise<void> {
   await waitFor(async () => (await page.status()).startsWith('connected'), {
     timeoutMs,
