@@ -344,6 +344,42 @@ describe('frozen stream on a link', () => {
     expect(eventsNamed('streamHealthChanged').map((e) => e.health)).toEqual(['frozen', 'recovering', 'live']);
   });
 
+  it('a sender whose own source stalled: two short repairs, then frozen for good, without more peers', async () => {
+    const { peers, clock, eventsNamed } = connected('alice');
+    let frames = 0;
+    let bytes = 0;
+    /** Advances `ms` with audio and RTCP still arriving on the newest peer and `rise` video frames a tick. */
+    const run = async (ms: number, rise = 0) => {
+      for (let t = 0; t < ms; t += 500) {
+        frames += rise;
+        bytes += 1000;
+        const pc = peers.at(-1)?.pc;
+        if (pc) {
+          pc.setState('connected', 'connected');
+          pc.stats = videoStats(frames, bytes);
+        }
+        await clock.advance(500);
+      }
+    };
+    await run(5000, 10);
+    // The camera stops; each fresh peer brings one key frame, then nothing.
+    for (let i = 0; i < 6; i++) {
+      await run(1000, i % 3 === 0 ? 1 : 0);
+      await run(9000);
+    }
+    const built = peers.length;
+    // Offering side: ICE restart then one fresh peer per repair, two repairs in all.
+    expect(built).toBeLessThanOrEqual(3);
+    await run(60_000);
+    expect(peers.length).toBe(built);
+    const health = eventsNamed('streamHealthChanged').map((e) => e.health);
+    expect(health).not.toContain('live');
+    expect(health.at(-1)).toBe('frozen');
+    // Frames decoding steadily again: live, and a later stall is repaired again.
+    await run(2000, 10);
+    expect(eventsNamed('streamHealthChanged').at(-1)?.health).toBe('live');
+  });
+
   it('leaves a frozen stream on a silent path to the ICE watchdog (it may heal by itself)', async () => {
     const { peers, clock, eventsNamed } = connected('alice');
     const pc = peers[0]?.pc;
