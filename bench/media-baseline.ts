@@ -1,37 +1,17 @@
-import { existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { closeChromium, launchChromium, newPage } from '../test/support/chromium';
 import { startPageServer } from '../test/support/page-server';
-import { REPO_ROOT } from '../test/support/server-process';
 import { TurnServer } from '../test/support/turn';
 import { UdpProxy } from '../test/support/udp-proxy';
 import { delay, waitFor } from '../test/support/wait';
+import { buildBenchPage } from './lib/build-page';
 import type { GroupOptions } from './lib/group';
 import type { Sample } from './lib/stats';
 import type { BaselineDriver } from './media-baseline-page/page';
 
 /** Installed simple-peer version, for the report. */
 export const simplePeerVersion: string = createRequire(import.meta.url)('simple-peer/package.json').version;
-
-const PAGE_DIR = join(REPO_ROOT, 'bench/media-baseline-page');
-const OUT_DIR = join(REPO_ROOT, '.cache/bench-media-baseline');
-
-/** Builds the baseline page (plain simple-peer, no recovery) with Vite, zero config. */
-async function buildPage(): Promise<string> {
-  const { build } = await import('vite');
-  await build({
-    configFile: false,
-    root: PAGE_DIR,
-    base: './',
-    logLevel: 'warn',
-    build: { outDir: OUT_DIR, emptyOutDir: true, target: 'es2022', minify: false },
-  });
-  if (!existsSync(join(OUT_DIR, 'index.html'))) throw new Error('baseline page did not build');
-  writeFileSync(join(OUT_DIR, '.built'), new Date().toISOString());
-  return OUT_DIR;
-}
 
 type Bl = Window & { bl: BaselineDriver };
 
@@ -106,7 +86,7 @@ export async function baselineTrials(
   fault: (pair: Pair) => Promise<Sample[]>,
   batch = 5,
 ): Promise<Sample[]> {
-  const dir = await buildPage();
+  const dir = await buildBenchPage('media-baseline-page');
   const pages = await startPageServer(dir);
   const turn = await TurnServer.start();
   const browser = await launchChromium({ fakeMedia: true });

@@ -8,4 +8,5 @@ export const GROUPS: Record<string, () => Promise<BenchGroup>> = {
   signaling: async () => (await import('./signaling')).signalingGroup,
   bundle: async () => (await import('../bundle')).bundleGroup,
   media: async () => (await import('../media')).mediaGroup,
+  flows: async () => (await import('../flows')).flowsGroup,
 };

@@ -17,7 +17,7 @@ export interface MetricResult {
   metric: string;
   /** The bench group that measured it (see bench/groups). */
   group: string;
-  unit: 'ms' | 'bytes';
+  unit: 'ms' | 'bytes' | 'peer connections';
   description: string;
   target?: Target;
   /** Figures by subject: `holdfast` first, then baselines. */

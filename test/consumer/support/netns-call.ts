@@ -29,6 +29,8 @@ export interface NsJoinOptions {
   source?: 'canvas';
   /** The development (StrictMode) build instead of the production one. @default false */
   dev?: boolean;
+  /** The app logs holdfast's diagnostic lines to the console (`?log=1`). @default false */
+  log?: boolean;
 }
 
 /** One participant: its namespace, its browser in it, and its current app page. */
@@ -134,6 +136,7 @@ export class NsCall {
     };
     if (options.identity !== undefined) query.identity = options.identity;
     if (options.source !== undefined) query.source = options.source;
+    if (options.log) query.log = '1';
     return ConsumerPage.open(browser, (options.dev ? this.devPages : this.pages).url, query);
   }
 

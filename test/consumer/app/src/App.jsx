@@ -16,6 +16,11 @@ const name = params.get('name') ?? 'guest';
 const identity = params.get('identity') ?? name;
 /** `?source=canvas`: publish an animated canvas instead of the camera. */
 const source = params.get('source') ?? 'camera';
+/** `?log=1`: holdfast's diagnostic lines go to the console (tests collect them when a flow misbehaves). */
+const logger =
+  params.get('log') === '1'
+    ? (level, message, fields) => console.log(`[holdfast] ${level} ${message} ${JSON.stringify(fields ?? {})}`)
+    : undefined;
 
 /**
  * The app's own "camera": a canvas drawn every frame (a moving bar and a counter), captured at 20 fps.
@@ -105,7 +110,7 @@ export function App() {
           serverUrl={serverUrl}
           sessionId={sessionId}
           getToken={getToken}
-          options={{ identity }}
+          options={{ identity, logger }}
           publish={publish}
         >
           <ConnectionIndicator showLabel />
