@@ -19,7 +19,8 @@ const source = params.get('source') ?? 'camera';
 /** `?log=1`: holdfast's diagnostic lines go to the console (tests collect them when a flow misbehaves). */
 const logger =
   params.get('log') === '1'
-    ? (level, message, fields) => console.log(`[holdfast] ${level} ${message} ${JSON.stringify(fields ?? {})}`)
+    ? (level, message, fields) =>
+        console.log(`[holdfast] ${level} ${message} ${JSON.stringify(fields ?? {})}`)
     : undefined;
 
 /**
