@@ -17,8 +17,9 @@ export interface PathMonitorOptions {
   /** A probe that has not answered by then counts as failed. @default 1200 */
   timeoutMs?: number;
   /**
-   * At most this many probes (each a throwaway peer connection) in any {@link PROBE_WINDOW_MS}. Past it,
-   * probing pauses: a long outage is found over by signaling coming back or the browser's `online`.
+   * At most this many probes (each a throwaway peer connection) in any {@link PROBE_WINDOW_MS}, the
+   * probes of episodes that ended with the path answering not counted. Past it, probing pauses: a long
+   * outage is found over by signaling coming back or the browser's `online`.
    * @default 8
    */
   maxProbes?: number;
@@ -34,8 +35,9 @@ const STEADY_PROBES = 4;
  * connections. When probes that failed start answering, the path is back: links still broken a moment
  * later were not healed by ICE (a new path: the old relay allocation is gone) and are repaired at once,
  * instead of waiting out `iceConnectionDisconnectedExceptionTimeout`. A side whose path never failed
- * sees no change and waits as usual. Probing is bounded: after the first few the interval doubles, and
- * no more than `maxProbes` start in a minute.
+ * sees no change and waits as usual. Probing is bounded: it stops when the path answers, after the first
+ * few probes the interval doubles, and an outage (probes that never answer) starts no more than
+ * `maxProbes` in a minute.
  */
 export class PathMonitor {
   readonly #o: Required<PathMonitorOptions>;
@@ -49,8 +51,14 @@ export class PathMonitor {
   #answeredUpTo = 0;
   /** Probes launched in this wake (drives the back-off). */
   #launchedInWake = 0;
-  /** Launch times of recent probes (the budget). */
+  /**
+   * Launch times of recent probes that count against the budget: those that failed or are under way.
+   * The probes of an episode that ends with the path answering are given back (see {@link #refund}).
+   */
   readonly #launches: number[] = [];
+  /** Launch times of the probes since the path last answered (this episode). */
+  #episode: number[] = [];
+  #lastLaunchAt = Number.NEGATIVE_INFINITY;
   /** Launch time of the latest probe that failed. */
   #failedLaunchAt = Number.NEGATIVE_INFINITY;
   #checks: { since: number; resolve: (ok: boolean) => void }[] = [];
@@ -59,7 +67,7 @@ export class PathMonitor {
     this.#o = { intervalMs: 400, timeoutMs: 1200, maxProbes: 8, ...options };
   }
 
-  /** Probes started in the last {@link PROBE_WINDOW_MS}. */
+  /** Probes started in the last {@link PROBE_WINDOW_MS} that count against the budget. */
   get recentProbes(): number {
     this.#prune();
     return this.#launches.length;
@@ -74,7 +82,7 @@ export class PathMonitor {
       this.#checks.push({ since, resolve });
       // Out of budget, the start stops at once and answers the check with false.
       if (!this.#abort) this.#start();
-      else if ((this.#launches.at(-1) ?? Number.NEGATIVE_INFINITY) < since) {
+      else if (this.#lastLaunchAt < since) {
         // Nothing launched since: one now, out of turn.
         this.#launch(this.#abort);
       }
@@ -137,6 +145,8 @@ export class PathMonitor {
     if (this.#launches.length >= this.#o.maxProbes) return false;
     const launchedAt = this.#o.clock.now();
     this.#launches.push(launchedAt);
+    this.#episode.push(launchedAt);
+    this.#lastLaunchAt = launchedAt;
     this.#launchedInWake += 1;
     this.#inFlight += 1;
     this.#seq += 1;
@@ -160,13 +170,31 @@ export class PathMonitor {
           return;
         }
         this.#answeredUpTo = this.#seq;
+        this.#refund();
         this.#settleChecks(true, launchedAt);
         if (this.#down) {
           this.#down = false;
           this.#o.onPathBack();
         }
+        // The path answers: more probes would say nothing new until something breaks again (a later
+        // wake or check). Probing on would only spend the budget that a real outage needs.
+        if (this.#checks.length === 0) this.stop();
       });
     return true;
+  }
+
+  /**
+   * The path answered: this episode's probes are given back to the budget. The budget bounds what an
+   * outage costs (a page cut off for a minute starts at most `maxProbes`, all failing); a path that comes
+   * back ends the episode, and a relay restarted twice in a minute must not find the budget spent by the
+   * first restart's probes.
+   */
+  #refund(): void {
+    for (const at of this.#episode) {
+      const index = this.#launches.indexOf(at);
+      if (index >= 0) this.#launches.splice(index, 1);
+    }
+    this.#episode = [];
   }
 
   /** Answers the checks a probe launched at `launchedAt` speaks for. */
@@ -214,6 +242,8 @@ export function browserPathProbe(configuration: () => RTCConfiguration): PathPro
       pc.onicecandidate = (event) => {
         const type = event.candidate?.type;
         if (type === 'relay' || (!wantsRelay && type === 'srflx')) finish(true);
+        // Gathering ended without such a candidate (e.g. the relay's port refused us): failed, now.
+        else if (event.candidate === null) finish(false);
       };
       pc.createDataChannel('holdfast-path-probe');
       pc.createOffer()

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { PathMonitor } from '../../../src/core/media/path-monitor';
 import { FakeClock } from './support/fake-clock';
 
-/** A probe answered by the test: true while `up`, after `rttMs`. */
-function setup() {
+/**
+ * A probe answered by the test: true after 20 ms while `up`; while down, false after `failAfterMs` (a
+ * relay that refuses at once) or never (a path that drops everything: the probe times out).
+ */
+function setup(failAfterMs?: number) {
   const clock = new FakeClock(0);
   let up = false;
   let needed = true;
@@ -20,6 +23,7 @@ function setup() {
           clock.setTimeout(() => resolve(true), 20);
           return;
         }
+        if (failAfterMs !== undefined) clock.setTimeout(() => resolve(false), failAfterMs);
         signal.addEventListener('abort', () => resolve(false));
       }),
   });
@@ -103,6 +107,38 @@ describe('PathMonitor', () => {
     }
     expect(t.probes).toBeGreaterThan(8);
     expect(t.probes).toBeLessThanOrEqual(16);
+  });
+
+  it('stops once the path answers: a link broken for a minute on the far side costs one probe', async () => {
+    const t = setup();
+    t.setUp(true);
+    t.monitor.wake();
+    await t.clock.advance(60_000);
+    // One probe, stopped at its answer (before: every 400 ms, then doubling, 8 in the minute).
+    expect(t.probes).toBe(1);
+    expect(t.monitor.running).toBe(false);
+    expect(t.backs).toEqual([]);
+  });
+
+  it('a relay restarted every 12 s: each silent-link check still gets a probe, and the path back is seen', async () => {
+    const t = setup(50);
+    t.setUp(true);
+    const answers: boolean[] = [];
+    for (let restart = 0; restart < 5; restart++) {
+      // The relay is down for 600 ms; the link falls silent and checks the path at 1 s.
+      t.setUp(false);
+      t.monitor.wake();
+      await t.clock.advance(600);
+      t.setUp(true);
+      await t.clock.advance(400);
+      const check = t.monitor.check(t.clock.now());
+      await t.clock.advance(500);
+      answers.push(await check);
+      await t.clock.advance(10_500);
+    }
+    expect(answers).toEqual([true, true, true, true, true]);
+    expect(t.backs).toHaveLength(5);
+    expect(t.monitor.recentProbes).toBeLessThanOrEqual(8);
   });
 
   it('check() answers whether this page path works from a time on', async () => {
