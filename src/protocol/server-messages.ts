@@ -42,6 +42,11 @@ export const JoinSuccessSchema = v.object({
   ice: IceConfigSchema,
   timing: ServerTimingSchema,
   node: NodeInfoSchema,
+  /**
+   * The client's address as the server sees this socket (e.g. `203.0.113.7`), so the client can tell a
+   * network change (the same connection resumed from another address) from a drop on the same path.
+   */
+  address: v.optional(v.pipe(v.string(), v.maxLength(64))),
   /** Sequence of the last server event already reflected in this answer; events after it follow. */
   seq: v.number(),
 });
@@ -56,6 +61,8 @@ export const ResumeSuccessSchema = v.object({
   lastClientSeq: v.number(),
   timing: ServerTimingSchema,
   node: NodeInfoSchema,
+  /** As in the join answer: the client's address as the server sees this socket. */
+  address: v.optional(v.pipe(v.string(), v.maxLength(64))),
 });
 export const ResumeReplySchema = v.variant('ok', [ResumeSuccessSchema, Failure]);
 export type ResumeSuccess = v.InferOutput<typeof ResumeSuccessSchema>;

@@ -369,13 +369,14 @@ export class MediaLink {
    * this machine (S2, 9 s, new path, 10 trials × 4 streams): ICE restart p50 786 / p95 3068 ms to the
    * first decoded frame, fresh peer p50 859 / p95 1118 ms.
    */
-  onSignalingRestored(force: boolean, downtimeMs: number): void {
+  onSignalingRestored(force: boolean, downtimeMs: number, addressChanged = false): void {
     if (this.#closed) return;
     if (force || isDown(this.transportState)) {
       this.#repairer.request({ renew: true });
       return;
     }
-    if (this.transportState !== 'connected' || this.#troubled || this.#repairer.running)
+    // Back from another address (a handoff): the path this link used is gone, whatever ICE says yet.
+    if (this.transportState !== 'connected' || this.#troubled || this.#repairer.running || addressChanged)
       this.#repairer.request();
     // A quick reconnect is the mark of a network change (the old socket died at once, a new one
     // connected); after a longer outage the path-back check (M2) judges, and ICE on the same path may

@@ -87,8 +87,12 @@ export interface MediaPlane {
   onMediaMessage(fromConnectionId: string, fromIdentity: string, link: LinkRef, payload: MediaPayload): void;
   /** Signaling was lost (media may still flow: nothing is torn down for this alone). */
   onSignalingLost(): void;
-  /** Signaling resumed: check every link, renegotiate the broken or frozen ones (or all, if so configured). */
-  onSignalingRestored(info: { downtimeMs: number }): void;
+  /**
+   * Signaling resumed: check every link, renegotiate the broken or frozen ones (or all, if so
+   * configured). `addressChanged`: the server saw this page come back from another address (a handoff):
+   * every link's path is gone, so each is repaired at once.
+   */
+  onSignalingRestored(info: { downtimeMs: number; addressChanged?: boolean }): void;
   /** The device reports a network change (`online`): repair at once the links that no longer carry traffic. */
   onNetworkChanged(): void;
   publish(options?: PublishOptions): Promise<LocalStream>;

@@ -162,10 +162,11 @@ class MeshMediaPlane implements MediaPlane {
     this.#host.log('info', 'media kept', { links: this.#links.size });
   }
 
-  onSignalingRestored(info: { downtimeMs: number }): void {
+  onSignalingRestored(info: { downtimeMs: number; addressChanged?: boolean }): void {
     const force = this.#host.settings.forceMediaReconnectionAfterNetworkDrop;
     this.#host.log('info', 'media check', { ...info, force });
-    for (const link of this.#links.values()) link.onSignalingRestored(force, info.downtimeMs);
+    for (const link of this.#links.values())
+      link.onSignalingRestored(force, info.downtimeMs, info.addressChanged ?? false);
   }
 
   onNetworkChanged(): void {

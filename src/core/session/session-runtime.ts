@@ -240,7 +240,11 @@ export class SessionRuntime implements Session {
     dropLink: () => this.#channel?.dropLink(),
     endChannel: (effect) => this.#endChannel(effect.leave, HoldfastError.fromData(effect.error)),
     mediaSignalingLost: () => this.#media.onSignalingLost(),
-    mediaSignalingRestored: (effect) => this.#media.onSignalingRestored({ downtimeMs: effect.downtimeMs }),
+    mediaSignalingRestored: (effect) =>
+      this.#media.onSignalingRestored({
+        downtimeMs: effect.downtimeMs,
+        addressChanged: this.#channel?.addressChanged ?? false,
+      }),
     closeMedia: (effect) => this.#media.close(effect.reason, { keepLocalMedia: effect.keepLocalMedia }),
     settleJoin: (effect) => {
       const join = this.#join;

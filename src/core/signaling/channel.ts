@@ -59,6 +59,9 @@ export class SignalingChannel {
   #resumeSecret: string | null = null;
   #node: NodeInfo | null = null;
   #timing: ServerTiming | null = null;
+  /** This client's address as the server saw the latest join or resume (when the server says). */
+  #address: string | null = null;
+  #addressChanged = false;
   #closed = false;
 
   constructor(deps: ChannelDeps) {
@@ -70,6 +73,14 @@ export class SignalingChannel {
   /** The node that answered the latest join or resume. */
   get node(): NodeInfo | null {
     return this.#node;
+  }
+
+  /**
+   * True when the latest resume came from another address than the join or resume before it (as the
+   * server saw them): this page's network changed, e.g. a Wi-Fi → cellular handoff.
+   */
+  get addressChanged(): boolean {
+    return this.#addressChanged;
   }
 
   /** The server's timing from the latest join or resume. */
@@ -134,9 +145,14 @@ export class SignalingChannel {
       this.#node = outcome.reply.node;
       this.#timing = outcome.reply.timing;
       this.#inbox.reset(outcome.reply.seq);
+      this.#addressChanged = false;
+      this.#address = outcome.reply.address ?? null;
     } else if (outcome.kind === 'resumed') {
       this.#node = outcome.reply.node;
       this.#timing = outcome.reply.timing;
+      const address = outcome.reply.address ?? null;
+      this.#addressChanged = address !== null && this.#address !== null && address !== this.#address;
+      this.#address = address ?? this.#address;
     }
     this.#link = link;
     link.activate({

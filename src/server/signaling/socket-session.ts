@@ -63,6 +63,12 @@ export class SocketSession {
     socket.on('disconnect', (reason) => this.#onDisconnect(reason));
   }
 
+  /** The socket's remote address, for the join and resume answers (see `JoinSuccess.address`). */
+  #address(): { address?: string } {
+    const address = this.#socket.handshake.address;
+    return typeof address === 'string' && address.length > 0 && address.length <= 64 ? { address } : {};
+  }
+
   #onJoin(args: unknown[]): void {
     const { payload, ack } = splitArgs(args);
     const refuse = (error: ProtocolError) => {
@@ -90,7 +96,7 @@ export class SocketSession {
         if (!this.#socket.connected) return;
         const { reply, connection } = this.#d.hub.admit(request, grant, this.#sink);
         this.#joined(connection);
-        ack(reply);
+        ack({ ...reply, ...this.#address() });
       },
       (error: unknown) => {
         this.#phase = 'fresh';
@@ -130,7 +136,7 @@ export class SocketSession {
       return;
     }
     this.#joined(outcome.connection);
-    ack(outcome.reply);
+    ack({ ...outcome.reply, ...this.#address() });
     outcome.replay();
   }
 

@@ -28,6 +28,25 @@ describe('session: signaling drop and resume', () => {
     expect(h.tokens).toHaveLength(1);
   });
 
+  it('tells the media plane whether the resume came from another address than before (a handoff)', async () => {
+    const h = sessionHarness();
+    h.server.clientAddress = '10.0.0.5';
+    await joined(h);
+    const resumeFrom = async (address: string) => {
+      h.server.clientAddress = address;
+      h.server.mode = 'blackhole';
+      h.server.heartbeatTimeout();
+      await h.clock.advance(1_000);
+      h.server.mode = 'up';
+      await h.clock.advance(4_000);
+      expect(h.session.state.status).toBe('connected');
+      return h.media().calls.filter((c) => c.method === 'onSignalingRestored').at(-1)?.args[0];
+    };
+    expect(await resumeFrom('10.0.0.5')).toMatchObject({ addressChanged: false });
+    expect(await resumeFrom('10.0.0.9')).toMatchObject({ addressChanged: true });
+    expect(await resumeFrom('10.0.0.9')).toMatchObject({ addressChanged: false });
+  });
+
   it('delivers 20 signals sent while reconnecting exactly once, in order, after reconnected', async () => {
     const h = sessionHarness();
     const bob = h.server.addPeer('bob');

@@ -89,6 +89,19 @@ describe('repair from evidence of a network change, before ICE notices', () => {
     expect(pc.restarts).toBe(1);
   });
 
+  it('signaling back from an address the server had not seen (a handoff): the link is restarted at once', async () => {
+    const { peers, plane, clock } = joinedPlane('alice', ['bob']);
+    const pc = peers[0]?.pc;
+    if (!pc) throw new Error('no peer');
+    pc.setState('connected', 'connected');
+    pc.stats = flowing(100);
+    await clock.advance(1000);
+    plane.onSignalingRestored({ downtimeMs: 60, addressChanged: true });
+    // No flow check first: the old path is gone whatever the last bytes say.
+    await clock.advance(10);
+    expect(pc.restarts).toBe(1);
+  });
+
   it('signaling back while media still flows (the same path): nothing is renegotiated', async () => {
     const { peers, plane, clock } = joinedPlane('alice', ['bob']);
     const pc = peers[0]?.pc;

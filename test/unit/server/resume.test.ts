@@ -36,6 +36,8 @@ describe('sequencing, resume and replay', () => {
       lastClientSeq: 0,
       timing: { graceMs: 5000, pingIntervalMs: 300, pingTimeoutMs: 300 },
       node: t.server.node,
+      // The client's address as the server sees the socket (a handoff shows as a new one).
+      address: expect.stringMatching(/^(::ffff:)?127\.0\.0\.1$/),
     });
     await waitFor(() => back.events.length === 3);
     expect(back.events.map((e) => [e.seq, e.evt.kind === 'signal' && e.evt.data])).toEqual([

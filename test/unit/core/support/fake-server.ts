@@ -56,6 +56,8 @@ export class FakeServer implements FakeSocketPeer {
   /** Fake-clock time at which each socket was opened (one per attempt). */
   readonly openedAt: number[] = [];
   graceMs = 12_000;
+  /** The client's address the server reports in join and resume answers (none when null). */
+  clientAddress: string | null = null;
   nodeId = 'node-1';
   bootId = 'boot-1';
   sessionId = 'room';
@@ -263,6 +265,7 @@ export class FakeServer implements FakeSocketPeer {
       ice: { iceServers: [], iceTransportPolicy: 'all' },
       timing: this.#timing(),
       node: this.#node(),
+      ...(this.clientAddress === null ? {} : { address: this.clientAddress }),
       seq: 0,
     };
     if (previous) reply.replaced = previous.info.connectionId;
@@ -295,6 +298,7 @@ export class FakeServer implements FakeSocketPeer {
       lastClientSeq: conn.lastClientSeq,
       timing: this.#timing(),
       node: this.#node(),
+      ...(this.clientAddress === null ? {} : { address: this.clientAddress }),
     };
     reply(answer);
     queueMicrotask(() => {
