@@ -7,7 +7,7 @@ import type { LocalStream, Participant, PublishOptions, RemoteStream } from '../
 import { SignalingChannel } from '../signaling/channel';
 import { browserEnvironment } from '../signaling/environment';
 import { ioSocketFactory } from '../signaling/socket';
-import { applyJoinAnswer } from './apply-join';
+import { applyJoinAnswer, releaseHeld } from './apply-join';
 import { AttemptRunner, type Landing } from './attempt-runner';
 import type { SessionEventMap } from './events';
 import type { SessionInternals } from './internals';
@@ -44,7 +44,7 @@ export class SessionRuntime implements Session {
   /** `online` / visibility subscriptions, held only while a membership exists. */
   #environmentDisposers: Disposer[] = [];
   readonly #upWaiters = new UpWaiters();
-  readonly #timers: NamedTimers<'retry' | 'giveUp'>;
+  readonly #timers: NamedTimers<'retry' | 'giveUp' | 'releaseHeld'>;
   readonly #attempts: AttemptRunner;
   #state: SessionState = { status: 'idle' };
   #queue: Queued[] = [];
@@ -241,7 +241,8 @@ export class SessionRuntime implements Session {
     endChannel: (effect) => this.#endChannel(effect.leave, HoldfastError.fromData(effect.error)),
     mediaSignalingLost: () => this.#media.onSignalingLost(),
     mediaSignalingRestored: (effect) => this.#media.onSignalingRestored({ downtimeMs: effect.downtimeMs }),
-    closeMedia: (effect) => this.#media.close(effect.reason, { keepLocalMedia: effect.keepLocalMedia }),
+    mediaRejoining: (effect) => this.#media.onRejoining(effect.cause),
+    closeMedia: (effect) => this.#media.close(effect.reason),
     settleJoin: (effect) => {
       const join = this.#join;
       this.#join = null;
@@ -265,6 +266,7 @@ export class SessionRuntime implements Session {
       error: new HoldfastError('SESSION_ENDED', 'replaced'),
     });
     this.#roster.clear();
+    this.#timers.clear('releaseHeld');
     this.#attempts.forgetToken();
     this.#connectionId = null;
     this.#watchEnvironment();
@@ -331,12 +333,16 @@ export class SessionRuntime implements Session {
     this.#attempts.forgetToken();
     this.#connectionId = reply.connectionId;
     const cause = previous.status === 'rejoining' ? previous.cause : 'networkDisconnect';
-    applyJoinAnswer(reply, mode === 'rejoin' ? 'rejoin' : 'join', cause, {
-      channel,
+    const deps = {
       roster: this.#roster,
       media: this.#media,
-      emit: (event, payload) => this.#emitter.emit(event, payload),
-    });
+      emit: <K extends keyof SessionEventMap>(event: K, payload: SessionEventMap[K]) =>
+        this.#emitter.emit(event, payload),
+    };
+    applyJoinAnswer(reply, mode === 'rejoin' ? 'rejoin' : 'join', cause, { channel, ...deps });
+    // Those a re-join holds get the server's eviction grace to come back, as if they had lost signaling.
+    if (mode === 'rejoin')
+      this.#timers.setAt('releaseHeld', this.#now() + this.#graceMs(), () => releaseHeld(cause, deps));
     return true;
   }
 
@@ -346,6 +352,7 @@ export class SessionRuntime implements Session {
     this.#unwatchEnvironment();
     this.#attempts.forgetToken();
     this.#roster.clear();
+    this.#timers.clear('releaseHeld');
     if (!channel) return;
     this.#leaving = channel.close({ leave, timeoutMs: LEAVE_TIMEOUT_MS, error });
   }
