@@ -4,6 +4,7 @@ import { StrictMode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StreamView } from '../../src/components/StreamView/StreamView';
 import { SessionProvider } from '../../src/react/SessionProvider';
+import { useStreamIds } from '../../src/react/useStreamIds';
 import { FakeSession } from '../../stories/fixtures/fake-session';
 
 /** jsdom has no MediaStream; an event target with an id is all the tile needs. */
@@ -126,5 +127,50 @@ describe('StreamView', () => {
     expect(container.querySelector('video')).toBe(video);
     expect(video.srcObject).toBeNull();
     expect(screen.getByRole('figure')).toHaveAttribute('data-holdfast-health', 'gone');
+  });
+
+  it('a grid keyed by stream id keeps the same tile and video through a re-join, shown recovering meanwhile, never empty', async () => {
+    setPlayPolicy(async () => {});
+    const session = new FakeSession();
+    session.connect();
+    const media = stream('m');
+    session.addStream('alice', { mediaStream: media });
+    const renders: string[] = [];
+    function Grid() {
+      const ids = useStreamIds();
+      renders.push(ids.length === 0 ? 'empty' : ids.join(','));
+      if (ids.length === 0) return <p>Nobody else is publishing yet.</p>;
+      return ids.map((id) => <StreamView key={id} streamId={id} />);
+    }
+    const { container } = render(
+      <StrictMode>
+        <SessionProvider session={session}>
+          <Grid />
+        </SessionProvider>
+      </StrictMode>,
+    );
+    const tile = screen.getByRole('figure', { name: 'Video of alice' });
+    const video = container.querySelector('video') as HTMLVideoElement;
+
+    // What the core does on a re-join: the stream is kept (same id) as recovering, then adopted under
+    // the publisher's new connection and live again once its link decodes.
+    act(() => {
+      session.startRejoin('nodeCrashed');
+      session.setHealth('stream-alice', 'recovering');
+    });
+    expect(tile).toHaveAttribute('data-holdfast-health', 'recovering');
+    expect(screen.getByRole('status', { name: 'alice: Reconnecting video…' })).toBeInTheDocument();
+    act(() => {
+      session.finishRejoin();
+      const back = session.addParticipant('alice');
+      session.updateStream('stream-alice', { connectionId: back.connectionId });
+      session.setHealth('stream-alice', 'live');
+    });
+
+    expect(screen.getByRole('figure', { name: 'Video of alice' })).toBe(tile);
+    expect(container.querySelector('video')).toBe(video);
+    expect(video.srcObject).toBe(media);
+    expect(tile).toHaveAttribute('data-holdfast-health', 'live');
+    expect(renders).not.toContain('empty');
   });
 });
