@@ -33,6 +33,14 @@ function renderTile(session: FakeSession, props: { muted?: boolean } = {}) {
   );
 }
 
+/** A grid as apps write it: one tile per stream id, keyed by it; notes each render's ids. */
+function Grid({ renders }: { renders: string[] }) {
+  const ids = useStreamIds();
+  renders.push(ids.length === 0 ? 'empty' : ids.join(','));
+  if (ids.length === 0) return <p>Nobody else is publishing yet.</p>;
+  return ids.map((id) => <StreamView key={id} streamId={id} />);
+}
+
 afterEach(() => vi.restoreAllMocks());
 
 describe('StreamView', () => {
@@ -136,16 +144,10 @@ describe('StreamView', () => {
     const media = stream('m');
     session.addStream('alice', { mediaStream: media });
     const renders: string[] = [];
-    function Grid() {
-      const ids = useStreamIds();
-      renders.push(ids.length === 0 ? 'empty' : ids.join(','));
-      if (ids.length === 0) return <p>Nobody else is publishing yet.</p>;
-      return ids.map((id) => <StreamView key={id} streamId={id} />);
-    }
     const { container } = render(
       <StrictMode>
         <SessionProvider session={session}>
-          <Grid />
+          <Grid renders={renders} />
         </SessionProvider>
       </StrictMode>,
     );
