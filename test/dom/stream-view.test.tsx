@@ -1,6 +1,6 @@
 import { act, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { StrictMode } from 'react';
+import { type ReactNode, StrictMode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StreamView } from '../../src/components/StreamView/StreamView';
 import { SessionProvider } from '../../src/react/SessionProvider';
@@ -23,14 +23,16 @@ function setPlayPolicy(policy: PlayPolicy) {
 }
 const notAllowed = () => Promise.reject(new DOMException('blocked', 'NotAllowedError'));
 
-function renderTile(session: FakeSession, props: { muted?: boolean } = {}) {
+function renderInCall(session: FakeSession, children: ReactNode) {
   return render(
     <StrictMode>
-      <SessionProvider session={session}>
-        <StreamView streamId="stream-alice" {...props} />
-      </SessionProvider>
+      <SessionProvider session={session}>{children}</SessionProvider>
     </StrictMode>,
   );
+}
+
+function renderTile(session: FakeSession, props: { muted?: boolean } = {}) {
+  return renderInCall(session, <StreamView streamId="stream-alice" {...props} />);
 }
 
 /** A grid as apps write it: one tile per stream id, keyed by it; notes each render's ids. */
@@ -144,13 +146,7 @@ describe('StreamView', () => {
     const media = stream('m');
     session.addStream('alice', { mediaStream: media });
     const renders: string[] = [];
-    const { container } = render(
-      <StrictMode>
-        <SessionProvider session={session}>
-          <Grid renders={renders} />
-        </SessionProvider>
-      </StrictMode>,
-    );
+    const { container } = renderInCall(session, <Grid renders={renders} />);
     const tile = screen.getByRole('figure', { name: 'Video of alice' });
     const video = container.querySelector('video') as HTMLVideoElement;
 
