@@ -1,9 +1,10 @@
 import { act, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { StrictMode } from 'react';
+import { type ReactNode, StrictMode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StreamView } from '../../src/components/StreamView/StreamView';
 import { SessionProvider } from '../../src/react/SessionProvider';
+import { useStreamIds } from '../../src/react/useStreamIds';
 import { FakeSession } from '../../stories/fixtures/fake-session';
 
 /** jsdom has no MediaStream; an event target with an id is all the tile needs. */
@@ -22,14 +23,24 @@ function setPlayPolicy(policy: PlayPolicy) {
 }
 const notAllowed = () => Promise.reject(new DOMException('blocked', 'NotAllowedError'));
 
-function renderTile(session: FakeSession, props: { muted?: boolean } = {}) {
+function renderInCall(session: FakeSession, children: ReactNode) {
   return render(
     <StrictMode>
-      <SessionProvider session={session}>
-        <StreamView streamId="stream-alice" {...props} />
-      </SessionProvider>
+      <SessionProvider session={session}>{children}</SessionProvider>
     </StrictMode>,
   );
+}
+
+function renderTile(session: FakeSession, props: { muted?: boolean } = {}) {
+  return renderInCall(session, <StreamView streamId="stream-alice" {...props} />);
+}
+
+/** A grid as apps write it: one tile per stream id, keyed by it; notes each render's ids. */
+function Grid({ renders }: { renders: string[] }) {
+  const ids = useStreamIds();
+  renders.push(ids.length === 0 ? 'empty' : ids.join(','));
+  if (ids.length === 0) return <p>Nobody else is publishing yet.</p>;
+  return ids.map((id) => <StreamView key={id} streamId={id} />);
 }
 
 afterEach(() => vi.restoreAllMocks());
@@ -126,5 +137,38 @@ describe('StreamView', () => {
     expect(container.querySelector('video')).toBe(video);
     expect(video.srcObject).toBeNull();
     expect(screen.getByRole('figure')).toHaveAttribute('data-holdfast-health', 'gone');
+  });
+
+  it('a grid keyed by stream id keeps the same tile and video through a re-join, shown recovering meanwhile, never empty', async () => {
+    setPlayPolicy(async () => {});
+    const session = new FakeSession();
+    session.connect();
+    const media = stream('m');
+    session.addStream('alice', { mediaStream: media });
+    const renders: string[] = [];
+    const { container } = renderInCall(session, <Grid renders={renders} />);
+    const tile = screen.getByRole('figure', { name: 'Video of alice' });
+    const video = container.querySelector('video') as HTMLVideoElement;
+
+    // What the core does on a re-join: the stream is kept (same id) as recovering, then adopted under
+    // the publisher's new connection and live again once its link decodes.
+    act(() => {
+      session.startRejoin('nodeCrashed');
+      session.setHealth('stream-alice', 'recovering');
+    });
+    expect(tile).toHaveAttribute('data-holdfast-health', 'recovering');
+    expect(screen.getByRole('status', { name: 'alice: Reconnecting video…' })).toBeInTheDocument();
+    act(() => {
+      session.finishRejoin();
+      const back = session.addParticipant('alice');
+      session.updateStream('stream-alice', { connectionId: back.connectionId });
+      session.setHealth('stream-alice', 'live');
+    });
+
+    expect(screen.getByRole('figure', { name: 'Video of alice' })).toBe(tile);
+    expect(container.querySelector('video')).toBe(video);
+    expect(video.srcObject).toBe(media);
+    expect(tile).toHaveAttribute('data-holdfast-health', 'live');
+    expect(renders).not.toContain('empty');
   });
 });

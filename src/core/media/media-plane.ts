@@ -99,11 +99,23 @@ export interface MediaPlane {
   unpublish(): Promise<void>;
   setMediaEnabled(kind: 'audio' | 'video', enabled: boolean): void;
   /**
-   * The membership ended. Close every link and forget remote streams (emitting `streamDestroyed` with the
-   * reason); unless `keepLocalMedia` (a re-join follows), also stop local tracks and emit the local
-   * `streamDestroyed`.
+   * The server forgot or ended this membership and a re-join follows (`cause`: `nodeCrashed`,
+   * `serverRotation`). Links, the local stream and the remote streams are kept: each remote stream is
+   * held, shown `recovering` (its last frame stays on screen, its id and so its tile stay the same)
+   * until its publisher is back and publishes it again, when it is adopted (`streamUpdated`, never
+   * destroyed and created again). One that does not come back is ended by {@link releaseHeld}.
    */
-  close(reason: DisconnectReason, options: { keepLocalMedia: boolean }): void;
+  onRejoining(cause: DisconnectReason): void;
+  /**
+   * The wait for the publishers of held streams is over: destroy the streams still held (emitting
+   * `streamDestroyed` with the re-join's cause).
+   */
+  releaseHeld(): void;
+  /**
+   * The membership ended for good. Close every link, forget remote streams (emitting `streamDestroyed`
+   * with the reason), stop the local tracks and emit the local `streamDestroyed`.
+   */
+  close(reason: DisconnectReason): void;
   destroy(): void;
 }
 

@@ -41,6 +41,9 @@ class MeshMediaPlane implements MediaPlane {
   readonly #generations = new Map<string, number>();
   readonly #ctx: MediaLinkContext;
   readonly #pathMonitor: PathMonitor;
+  /** Remote streams kept through a re-join until their publisher is back (ids), and why they would end. */
+  readonly #held = new Set<string>();
+  #heldCause: DisconnectReason = 'nodeCrashed';
   #local: LocalStream | null = null;
   #ice: IceConfig | null = null;
   #closed = false;
@@ -64,7 +67,8 @@ class MeshMediaPlane implements MediaPlane {
       },
       onHealth: (identity, health) => {
         const stream = this.#registry.byIdentity(identity);
-        if (stream) this.#registry.setHealth(stream.streamId, health);
+        // A held stream stays `recovering` until its publisher is back, whatever the old peer still shows.
+        if (stream && !this.#held.has(stream.streamId)) this.#registry.setHealth(stream.streamId, health);
       },
       onGeneration: (identity, gen) => {
         this.#generations.set(identity, Math.max(gen, this.#generations.get(identity) ?? 0));
@@ -100,12 +104,12 @@ class MeshMediaPlane implements MediaPlane {
   }): void {
     this.#closed = false;
     this.#ice = info.ice;
-    const present = new Set(info.connections.map((c) => c.identity));
+    // The roster already took the snapshot: it still has the participants a re-join holds.
+    const known = (identity: string) => this.#host.participant(identity) !== undefined;
     for (const [identity, link] of [...this.#links]) {
-      if (!present.has(identity)) this.#closeLink(identity, link);
+      if (!known(identity)) this.#closeLink(identity, link);
     }
-    const connectionIds = new Set(info.connections.map((c) => c.connectionId));
-    this.#registry.removeWhere((s) => !connectionIds.has(s.connectionId), 'networkDisconnect');
+    this.#registry.removeWhere((s) => !known(s.identity), 'networkDisconnect');
     for (const stream of info.streams) this.onStreamCreated(stream);
     for (const connection of info.connections) this.onParticipantJoined(connection, undefined);
     if (this.#local && info.kind !== 'join') {
@@ -126,6 +130,7 @@ class MeshMediaPlane implements MediaPlane {
 
   onParticipantLeft(connection: ConnectionInfo, reason: DisconnectReason): void {
     this.#registry.removeWhere((s) => s.connectionId === connection.connectionId, reason);
+    this.#pruneHeld();
     const link = this.#links.get(connection.identity);
     if (link && link.remoteConnectionId === connection.connectionId)
       this.#closeLink(connection.identity, link);
@@ -133,13 +138,19 @@ class MeshMediaPlane implements MediaPlane {
 
   onStreamCreated(stream: StreamInfo): void {
     if (stream.identity === this.#host.identity) return;
+    // Its publisher is back: a held stream it publishes again is adopted (same id, same tile); another
+    // it held is gone.
+    this.#releaseHeldWhere((s) => s.identity === stream.identity && s.streamId !== stream.streamId);
+    const adopted = this.#held.delete(stream.streamId);
     const link = this.#links.get(stream.identity);
     this.#registry.add(stream, link?.health ?? 'live', link?.remoteMedia ?? null);
+    if (adopted && link) this.#registry.setHealth(stream.streamId, link.health);
     link?.onRemoteStreamChanged();
   }
 
   onStreamDestroyed(streamId: string, _connectionId: string, reason: DisconnectReason): void {
     const stream = this.#registry.remove(streamId, reason);
+    this.#pruneHeld();
     if (stream) this.#links.get(stream.identity)?.onRemoteStreamChanged();
   }
 
@@ -156,6 +167,30 @@ class MeshMediaPlane implements MediaPlane {
     if (this.#closed || fromIdentity === this.#host.identity) return;
     const target = this.#links.get(fromIdentity) ?? this.#openLink(fromIdentity, fromConnectionId);
     target.onMessage(fromConnectionId, link, payload);
+  }
+
+  onRejoining(cause: DisconnectReason): void {
+    this.#host.log('info', 'media held for the re-join', { links: this.#links.size, cause });
+    this.#heldCause = cause;
+    for (const streamId of [...this.#registry.streams.keys()]) {
+      this.#held.add(streamId);
+      this.#registry.setHealth(streamId, 'recovering');
+    }
+  }
+
+  releaseHeld(): void {
+    this.#releaseHeldWhere(() => true);
+  }
+
+  #releaseHeldWhere(predicate: (stream: RemoteStream) => boolean): void {
+    this.#registry.removeWhere((s) => this.#held.has(s.streamId) && predicate(s), this.#heldCause);
+    this.#pruneHeld();
+  }
+
+  /** Forgets held ids of streams no longer known. */
+  #pruneHeld(): void {
+    for (const streamId of [...this.#held])
+      if (!this.#registry.streams.has(streamId)) this.#held.delete(streamId);
   }
 
   onSignalingLost(): void {
@@ -225,12 +260,13 @@ class MeshMediaPlane implements MediaPlane {
     void this.#host.announceProperty(local.streamId, property, enabled).catch(() => {});
   }
 
-  close(reason: DisconnectReason, options: { keepLocalMedia: boolean }): void {
+  close(reason: DisconnectReason): void {
     this.#closed = true;
     this.#pathMonitor.stop();
     for (const [identity, link] of [...this.#links]) this.#closeLink(identity, link);
+    this.#held.clear();
     this.#registry.clear(reason);
-    if (!options.keepLocalMedia && this.#local) {
+    if (this.#local) {
       const local = this.#local;
       this.#local = null;
       this.#endLocal(local, reason);
@@ -245,7 +281,7 @@ class MeshMediaPlane implements MediaPlane {
   }
 
   destroy(): void {
-    this.close('disconnect', { keepLocalMedia: false });
+    this.close('disconnect');
   }
 
   #openLink(identity: string, connectionId: string): MediaLink {

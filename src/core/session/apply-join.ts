@@ -15,9 +15,14 @@ export interface ApplyJoinDeps {
 
 /**
  * Applies a join (or re-join) answer: on a re-join, pending app signals are re-targeted to the new
- * connections of the same identities; the roster takes the snapshot (emitting `connectionDestroyed`
- * for identities gone, with `cause`, and `connectionCreated` for new or moved ones); the media plane
+ * connections of the same identities; the roster takes the snapshot (emitting `connectionCreated` for
+ * new or moved identities, and `connectionDestroyed` with `cause` for identities gone); the media plane
  * gets everyone present, their streams and the ICE configuration.
+ *
+ * On a re-join, identities missing from the snapshot are held, not destroyed: after a server restart
+ * this page may be the first one back, and the others follow within moments. Each keeps its tile
+ * (`recovering`) and, when it comes back, is reported as `connectionCreated` with `replaces`; the
+ * session ends the wait with {@link releaseHeld}.
  */
 export function applyJoinAnswer(
   reply: JoinSuccess,
@@ -27,7 +32,7 @@ export function applyJoinAnswer(
 ): void {
   if (kind === 'rejoin')
     deps.channel.outbox.restart((pending) => retargetForRejoin(pending, reply.connections));
-  const diff = deps.roster.reset(reply.connections);
+  const diff = deps.roster.reset(reply.connections, { holdAbsent: kind === 'rejoin' });
   for (const connection of diff.removed) deps.emit('connectionDestroyed', { connection, reason: cause });
   for (const { participant, previousConnectionId } of diff.replaced) {
     deps.emit('connectionCreated', { connection: participant, replaces: previousConnectionId });
@@ -40,4 +45,17 @@ export function applyJoinAnswer(
     connections: reply.connections,
     streams: reply.streams,
   });
+}
+
+/**
+ * The wait after a re-join is over: participants held since then that did not come back are gone
+ * (`connectionDestroyed` and their streams' `streamDestroyed`, with `cause`), and so are held streams
+ * their publisher did not publish again.
+ */
+export function releaseHeld(cause: DisconnectReason, deps: Omit<ApplyJoinDeps, 'channel'>): void {
+  for (const connection of deps.roster.releaseHeld()) {
+    deps.media.onParticipantLeft(connection, cause);
+    deps.emit('connectionDestroyed', { connection, reason: cause });
+  }
+  deps.media.releaseHeld();
 }

@@ -97,7 +97,13 @@ export type Effect =
   | { type: 'endChannel'; leave: boolean; error: HoldfastErrorData }
   | { type: 'mediaSignalingLost' }
   | { type: 'mediaSignalingRestored'; downtimeMs: number }
-  | { type: 'closeMedia'; reason: DisconnectReason; keepLocalMedia: boolean }
+  /**
+   * A re-join follows: keep the media links, the local stream and the remote streams (shown
+   * `recovering` until their publisher is back); `cause` ends those that do not come back.
+   */
+  | { type: 'mediaRejoining'; cause: DisconnectReason }
+  /** The membership ended for good: close every link, forget the remote streams, stop the local one. */
+  | { type: 'closeMedia'; reason: DisconnectReason }
   /** Settle the `join()` promise (null: joined). */
   | { type: 'settleJoin'; error: HoldfastErrorData | null }
   | EmitEffect;

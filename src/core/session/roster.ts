@@ -9,6 +9,8 @@ export interface RosterDiff {
   replaced: Array<{ participant: Participant; previousConnectionId: string }>;
   /** Identities no longer present. */
   removed: Participant[];
+  /** Identities no longer present but kept, waiting for them to come back (a re-join, see {@link Roster.reset}). */
+  held: Participant[];
 }
 
 /**
@@ -18,6 +20,8 @@ export interface RosterDiff {
 export class Roster {
   readonly #byIdentity = new Map<string, Participant>();
   readonly #identityByConnection = new Map<string, string>();
+  /** Identities kept through a re-join although the server's snapshot did not have them (yet). */
+  readonly #held = new Set<string>();
   readonly #selfIdentity: string;
 
   constructor(selfIdentity: string) {
@@ -35,13 +39,19 @@ export class Roster {
     return identity === undefined ? undefined : this.#byIdentity.get(identity);
   }
 
-  /** Replaces the whole roster with a snapshot and says what changed. */
-  reset(connections: readonly ConnectionInfo[]): RosterDiff {
-    const diff: RosterDiff = { added: [], replaced: [], removed: [] };
+  /**
+   * Replaces the whole roster with a snapshot and says what changed. With `holdAbsent` (a re-join: a
+   * restarted server answers before the others are back), an identity missing from the snapshot is kept
+   * as it was and reported `held`: its next `connectionCreated` replaces it ({@link upsert}), and
+   * {@link releaseHeld} removes it if it never comes back.
+   */
+  reset(connections: readonly ConnectionInfo[], { holdAbsent = false } = {}): RosterDiff {
+    const diff: RosterDiff = { added: [], replaced: [], removed: [], held: [] };
     const seen = new Set<string>();
     for (const info of connections) {
       if (info.identity === this.#selfIdentity) continue;
       seen.add(info.identity);
+      this.#held.delete(info.identity);
       const previous = this.#byIdentity.get(info.identity);
       const participant = this.#set(info);
       if (!previous) diff.added.push(participant);
@@ -52,11 +62,27 @@ export class Roster {
     }
     for (const [identity, participant] of [...this.#byIdentity]) {
       if (seen.has(identity)) continue;
-      this.#byIdentity.delete(identity);
-      this.#identityByConnection.delete(participant.connectionId);
+      if (holdAbsent) {
+        this.#held.add(identity);
+        diff.held.push(participant);
+        continue;
+      }
+      this.#delete(participant);
       diff.removed.push(participant);
     }
     return diff;
+  }
+
+  /** Removes every participant still held since a re-join (none came back on a new connection) and returns them. */
+  releaseHeld(): Participant[] {
+    const released: Participant[] = [];
+    for (const identity of this.#held) {
+      const participant = this.#byIdentity.get(identity);
+      if (participant) released.push(participant);
+    }
+    for (const participant of released) this.#delete(participant);
+    this.#held.clear();
+    return released;
   }
 
   /**
@@ -68,6 +94,7 @@ export class Roster {
   ): { participant: Participant; replacedConnectionId: string | undefined } | null {
     if (info.identity === this.#selfIdentity) return null;
     const previous = this.#byIdentity.get(info.identity);
+    this.#held.delete(info.identity);
     let replacedConnectionId: string | undefined;
     if (previous && previous.connectionId !== info.connectionId) {
       this.#identityByConnection.delete(previous.connectionId);
@@ -83,8 +110,7 @@ export class Roster {
   remove(connectionId: string): Participant | undefined {
     const participant = this.byConnection(connectionId);
     if (!participant) return undefined;
-    this.#identityByConnection.delete(connectionId);
-    this.#byIdentity.delete(participant.identity);
+    this.#delete(participant);
     return participant;
   }
 
@@ -92,6 +118,13 @@ export class Roster {
   clear(): void {
     this.#byIdentity.clear();
     this.#identityByConnection.clear();
+    this.#held.clear();
+  }
+
+  #delete(participant: Participant): void {
+    this.#byIdentity.delete(participant.identity);
+    this.#identityByConnection.delete(participant.connectionId);
+    this.#held.delete(participant.identity);
   }
 
   #set(info: ConnectionInfo): Participant {

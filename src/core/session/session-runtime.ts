@@ -7,7 +7,7 @@ import type { LocalStream, Participant, PublishOptions, RemoteStream } from '../
 import { SignalingChannel } from '../signaling/channel';
 import { browserEnvironment } from '../signaling/environment';
 import { ioSocketFactory } from '../signaling/socket';
-import { applyJoinAnswer } from './apply-join';
+import { applyJoinAnswer, releaseHeld } from './apply-join';
 import { AttemptRunner, type Landing } from './attempt-runner';
 import type { SessionEventMap } from './events';
 import type { SessionInternals } from './internals';
@@ -44,7 +44,7 @@ export class SessionRuntime implements Session {
   /** `online` / visibility subscriptions, held only while a membership exists. */
   #environmentDisposers: Disposer[] = [];
   readonly #upWaiters = new UpWaiters();
-  readonly #timers: NamedTimers<'retry' | 'giveUp'>;
+  readonly #timers: NamedTimers<'retry' | 'giveUp' | 'releaseHeld'>;
   readonly #attempts: AttemptRunner;
   #state: SessionState = { status: 'idle' };
   #queue: Queued[] = [];
@@ -245,7 +245,8 @@ export class SessionRuntime implements Session {
         downtimeMs: effect.downtimeMs,
         addressChanged: this.#channel?.addressChanged ?? false,
       }),
-    closeMedia: (effect) => this.#media.close(effect.reason, { keepLocalMedia: effect.keepLocalMedia }),
+    mediaRejoining: (effect) => this.#media.onRejoining(effect.cause),
+    closeMedia: (effect) => this.#media.close(effect.reason),
     settleJoin: (effect) => {
       const join = this.#join;
       this.#join = null;
@@ -269,6 +270,7 @@ export class SessionRuntime implements Session {
       error: new HoldfastError('SESSION_ENDED', 'replaced'),
     });
     this.#roster.clear();
+    this.#timers.clear('releaseHeld');
     this.#attempts.forgetToken();
     this.#connectionId = null;
     this.#watchEnvironment();
@@ -335,12 +337,16 @@ export class SessionRuntime implements Session {
     this.#attempts.forgetToken();
     this.#connectionId = reply.connectionId;
     const cause = previous.status === 'rejoining' ? previous.cause : 'networkDisconnect';
-    applyJoinAnswer(reply, mode === 'rejoin' ? 'rejoin' : 'join', cause, {
-      channel,
+    const deps = {
       roster: this.#roster,
       media: this.#media,
-      emit: (event, payload) => this.#emitter.emit(event, payload),
-    });
+      emit: <K extends keyof SessionEventMap>(event: K, payload: SessionEventMap[K]) =>
+        this.#emitter.emit(event, payload),
+    };
+    applyJoinAnswer(reply, mode === 'rejoin' ? 'rejoin' : 'join', cause, { channel, ...deps });
+    // Those a re-join holds get the server's eviction grace to come back, as if they had lost signaling.
+    if (mode === 'rejoin')
+      this.#timers.setAt('releaseHeld', this.#now() + this.#graceMs(), () => releaseHeld(cause, deps));
     return true;
   }
 
@@ -350,6 +356,7 @@ export class SessionRuntime implements Session {
     this.#unwatchEnvironment();
     this.#attempts.forgetToken();
     this.#roster.clear();
+    this.#timers.clear('releaseHeld');
     if (!channel) return;
     this.#leaving = channel.close({ leave, timeoutMs: LEAVE_TIMEOUT_MS, error });
   }

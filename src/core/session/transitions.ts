@@ -73,7 +73,7 @@ function end(now: number, reason: DisconnectReason, error: ProtocolError | null,
     effects: [
       ...STOP_RECOVERY,
       { type: 'endChannel', leave, error: SESSION_ENDED },
-      { type: 'closeMedia', reason, keepLocalMedia: false },
+      { type: 'closeMedia', reason },
       { type: 'emit', event: 'sessionDisconnected', payload: { reason, error } },
     ],
   };
@@ -101,7 +101,7 @@ function startRejoin(
     effects: [
       ...STOP_RECOVERY,
       { type: 'dropLink' },
-      { type: 'closeMedia', reason: cause, keepLocalMedia: true },
+      { type: 'mediaRejoining', cause },
       { type: 'emit', event: 'rejoining', payload: { cause, previousConnectionId } },
       { type: 'startAttempt', mode: 'rejoin' },
       { type: 'scheduleGiveUp', at: giveUpAt },

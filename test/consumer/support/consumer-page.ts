@@ -20,6 +20,18 @@ export interface TileChange {
   phase: string | null;
 }
 
+/** One entry of the app's event log (`window.__events`, see test/consumer/app/src/App.jsx). */
+export interface AppEvent {
+  at: number;
+  name: string;
+  identity?: string;
+  connectionId?: string;
+  streamId?: string;
+  replaces?: string;
+  reason?: string;
+  isLocal?: boolean;
+}
+
 /** One participant: a consumer app page in its own browser context. */
 export class ConsumerPage {
   readonly errors: string[] = [];
@@ -231,6 +243,59 @@ export class ConsumerPage {
   tileHistory(): Promise<TileChange[]> {
     return this.page.evaluate(
       () => (window as unknown as { __tileHistory?: TileChange[] }).__tileHistory ?? [],
+    );
+  }
+
+  /** The app's event log so far (participant and stream events, rejoins), oldest first. */
+  events(): Promise<AppEvent[]> {
+    return this.page.evaluate(() => (window as unknown as { __events?: AppEvent[] }).__events ?? []);
+  }
+
+  /**
+   * Marks the remote tile of `identity` (the DOM element itself, kept in the page) so that
+   * {@link isSameRemoteTile} can tell later whether that very element is still the one mounted.
+   */
+  tagRemoteTile(identity: string): Promise<boolean> {
+    return this.page.evaluate((label) => {
+      const tile = document.querySelector(`figure[aria-label="${label}"]`);
+      (window as unknown as { __taggedTile?: Element | null }).__taggedTile = tile;
+      return tile !== null;
+    }, `Video of ${identity}`);
+  }
+
+  /** True when the remote tile of `identity` is still the element {@link tagRemoteTile} marked (not remounted). */
+  isSameRemoteTile(identity: string): Promise<boolean> {
+    return this.page.evaluate((label) => {
+      const tagged = (window as unknown as { __taggedTile?: Element | null }).__taggedTile;
+      const tile = document.querySelector(`figure[aria-label="${label}"]`);
+      return tagged !== undefined && tagged !== null && tagged === tile && tagged.isConnected;
+    }, `Video of ${identity}`);
+  }
+
+  /**
+   * Starts watching, in the page, for an element with `data-testid` `testId` (a MutationObserver plus a
+   * 50 ms poll): {@link testIdSeen} then says whether it ever showed, and when first.
+   */
+  watchTestId(testId: string): Promise<void> {
+    return this.page.evaluate((id) => {
+      const seen: { id: string; at: number | null } = { id, at: null };
+      const check = () => {
+        if (seen.at === null && document.querySelector(`[data-testid="${id}"]`)) seen.at = Date.now();
+      };
+      check();
+      new MutationObserver(check).observe(document.body, { subtree: true, childList: true });
+      setInterval(check, 50);
+      (window as unknown as { __seen?: Record<string, typeof seen> }).__seen ??= {};
+      (window as unknown as { __seen: Record<string, typeof seen> }).__seen[id] = seen;
+    }, testId);
+  }
+
+  /** When the element {@link watchTestId} watches for first showed (epoch ms), or null if it never did. */
+  testIdSeen(testId: string): Promise<number | null> {
+    return this.page.evaluate(
+      (id) =>
+        (window as unknown as { __seen?: Record<string, { at: number | null }> }).__seen?.[id]?.at ?? null,
+      testId,
     );
   }
 

@@ -33,7 +33,7 @@ describe('session: back after eviction', () => {
       error: { code: 'CONNECTION_EVICTED' },
     });
     const close = h.media().calls.find((c) => c.method === 'close');
-    expect(close?.args).toEqual(['networkDisconnect', { keepLocalMedia: false }]);
+    expect(close?.args).toEqual(['networkDisconnect']);
 
     const socketsAtEnd = h.server.sockets.length;
     await h.clock.advance(120_000);

@@ -22,7 +22,7 @@ describe('session: leave', () => {
     expect(h.server.lastSocket?.closed).toBe(true);
     expect(h.media().calls.at(-1)).toEqual({
       method: 'close',
-      args: ['disconnect', { keepLocalMedia: false }],
+      args: ['disconnect'],
     });
   });
 

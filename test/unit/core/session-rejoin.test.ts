@@ -15,22 +15,11 @@ describe('session: node crash and server-side endings', () => {
 
     expect(h.session.state).toMatchObject({ status: 'connected' });
     expect(h.session.connectionId).not.toBe(first);
-    expect(h.names()).toEqual([
-      'connectionCreated',
-      'connected',
-      'reconnecting',
-      'rejoining',
-      'connectionDestroyed',
-      'rejoined',
-    ]);
+    expect(h.names()).toEqual(['connectionCreated', 'connected', 'reconnecting', 'rejoining', 'rejoined']);
     expect(h.of('rejoining')[0]).toEqual({ cause: 'nodeCrashed', previousConnectionId: first });
     expect(h.of('rejoined')[0]).toMatchObject({
       connectionId: h.session.connectionId,
       previousConnectionId: first,
-    });
-    expect(h.of('connectionDestroyed')[0]).toMatchObject({
-      connection: { identity: 'bob' },
-      reason: 'nodeCrashed',
     });
     expect(h.tokens).toHaveLength(2);
     expect(h.server.lastSocket?.sent.find((s) => s.event === 'hf:join')?.payload).toMatchObject({
@@ -38,9 +27,59 @@ describe('session: node crash and server-side endings', () => {
       sessionId: 'room',
     });
     const media = h.media();
-    expect(media.methods).toEqual(['onJoined', 'onSignalingLost', 'close', 'onJoined']);
-    expect(media.calls[2]?.args).toEqual(['nodeCrashed', { keepLocalMedia: true }]);
+    expect(media.methods).toEqual(['onJoined', 'onSignalingLost', 'onRejoining', 'onJoined']);
+    expect(media.calls[2]?.args).toEqual(['nodeCrashed']);
     expect(media.calls[3]?.args[0]).toMatchObject({ kind: 'rejoin' satisfies JoinKind });
+  });
+
+  it('after a re-join as the first one back, the others are held: one coming back is reported with replaces, one not back within the grace is destroyed with nodeCrashed', async () => {
+    const h = sessionHarness();
+    const bobBefore = h.server.addPeer('bob');
+    const carolBefore = h.server.addPeer('carol');
+    await joined(h);
+    h.server.restart();
+    await h.clock.advance(2_000);
+    expect(h.session.state.status).toBe('connected');
+    // Alone on the restarted server: bob and carol are kept, nobody is destroyed.
+    expect([...h.session.participants.keys()]).toEqual(['bob', 'carol']);
+    expect(h.of('connectionDestroyed')).toEqual([]);
+
+    const bobAfter = h.server.addPeer('bob');
+    await h.clock.advance(0);
+    expect(h.of('connectionCreated').at(-1)).toEqual({
+      connection: expect.objectContaining({ identity: 'bob', connectionId: bobAfter }),
+      replaces: bobBefore,
+    });
+    expect(h.media().calls.at(-1)).toEqual({
+      method: 'onParticipantJoined',
+      args: [expect.objectContaining({ connectionId: bobAfter }), bobBefore],
+    });
+
+    await h.clock.advance(12_000);
+    expect(h.of('connectionDestroyed')).toEqual([
+      {
+        connection: expect.objectContaining({ identity: 'carol', connectionId: carolBefore }),
+        reason: 'nodeCrashed',
+      },
+    ]);
+    expect([...h.session.participants.keys()]).toEqual(['bob']);
+    expect(h.media().methods.slice(-2)).toEqual(['onParticipantLeft', 'releaseHeld']);
+    expect(h.media().calls.at(-2)?.args).toEqual([
+      expect.objectContaining({ identity: 'carol', connectionId: carolBefore }),
+      'nodeCrashed',
+    ]);
+  });
+
+  it('leaving while others are held ends the wait: nothing is released afterwards', async () => {
+    const h = sessionHarness();
+    h.server.addPeer('bob');
+    await joined(h);
+    h.server.restart();
+    await h.clock.advance(2_000);
+    await h.session.leave();
+    await h.clock.advance(30_000);
+    expect(h.media().methods).not.toContain('releaseHeld');
+    expect(h.of('connectionDestroyed')).toEqual([]);
   });
 
   it('after a re-join, participants keep their identity and a queued signal follows its recipient to the new connection', async () => {

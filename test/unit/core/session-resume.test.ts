@@ -40,7 +40,10 @@ describe('session: signaling drop and resume', () => {
       h.server.mode = 'up';
       await h.clock.advance(4_000);
       expect(h.session.state.status).toBe('connected');
-      return h.media().calls.filter((c) => c.method === 'onSignalingRestored').at(-1)?.args[0];
+      return h
+        .media()
+        .calls.filter((c) => c.method === 'onSignalingRestored')
+        .at(-1)?.args[0];
     };
     expect(await resumeFrom('10.0.0.5')).toMatchObject({ addressChanged: false });
     expect(await resumeFrom('10.0.0.9')).toMatchObject({ addressChanged: true });

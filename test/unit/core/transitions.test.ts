@@ -267,7 +267,7 @@ describe('session transitions: connected', () => {
       error: { code: 'SESSION_ENDED', message: 'the session has ended' },
     });
     expect(types(effects).slice(-2)).toEqual(['closeMedia', 'emit:sessionDisconnected']);
-    expect(effects).toContainEqual({ type: 'closeMedia', reason: 'disconnect', keepLocalMedia: false });
+    expect(effects).toContainEqual({ type: 'closeMedia', reason: 'disconnect' });
   });
 
   it.each(['nodeCrashed', 'serverRotation'] as const)(
@@ -281,7 +281,8 @@ describe('session transitions: connected', () => {
         attempt: 1,
         since: NOW,
       });
-      expect(effects).toContainEqual({ type: 'closeMedia', reason, keepLocalMedia: true });
+      expect(effects).toContainEqual({ type: 'mediaRejoining', cause: reason });
+      expect(effects.map((effect) => effect.type)).not.toContain('closeMedia');
       expect(effects).toContainEqual({
         type: 'emit',
         event: 'rejoining',
@@ -354,7 +355,6 @@ describe('session transitions: reconnecting', () => {
       expect(effects).toContainEqual({
         type: 'closeMedia',
         reason: 'networkDisconnect',
-        keepLocalMedia: false,
       });
     },
   );
@@ -376,7 +376,7 @@ describe('session transitions: reconnecting', () => {
       attempt: 1,
     });
     expect(effects).toContainEqual({ type: 'startAttempt', mode: 'rejoin' });
-    expect(effects).toContainEqual({ type: 'closeMedia', reason: 'nodeCrashed', keepLocalMedia: true });
+    expect(effects).toContainEqual({ type: 'mediaRejoining', cause: 'nodeCrashed' });
   });
 
   it('a transient refusal (RATE_LIMITED) backs off and retries', () => {

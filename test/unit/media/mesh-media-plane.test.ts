@@ -109,7 +109,7 @@ describe('mesh media plane: links', () => {
 
   it('close() releases every peer, connection and listener and destroys every remote stream', async () => {
     const { peers, plane, eventsNamed, clock } = joinedPlane('alice', ['bob', 'carol']);
-    plane.close('sessionClosedByServer', { keepLocalMedia: false });
+    plane.close('sessionClosedByServer');
     for (const peer of peers) {
       expect(peer.destroyed).toBe(true);
       expect(peer.pc.closed).toBe(true);
@@ -138,16 +138,109 @@ describe('mesh media plane: links', () => {
   it('keeps the generation growing across links to the same identity', () => {
     const { peers, plane, sent } = joinedPlane('alice', ['bob']);
     plane.onParticipantJoined(connection('bob', 'c-bob-2'), 'c-bob'); // gen 1
-    plane.close('nodeCrashed', { keepLocalMedia: true });
+    plane.onParticipantLeft(connection('bob', 'c-bob-2'), 'disconnect');
+    plane.onParticipantJoined(connection('bob', 'c-bob-3'), undefined);
+    expect(peers).toHaveLength(3);
+    peers.at(-1)?.emit('signal', { type: 'offer', sdp: 'x' });
+    expect(sent.at(-1)?.link).toEqual({ linkId: 'alice|bob', gen: 2, inc: INC });
+  });
+});
+
+describe('mesh media plane: a re-join holds the remote streams', () => {
+  /** alice and bob in a call; alice's session starts a re-join and is answered without bob (first back). */
+  function rejoinedAlone() {
+    const fixture = joinedPlane('alice', ['bob']);
+    fixture.plane.onRejoining('nodeCrashed');
+    fixture.plane.onJoined({
+      kind: 'rejoin',
+      connectionId: 'c-alice-2',
+      ice: ICE,
+      connections: [],
+      streams: [],
+    });
+    return fixture;
+  }
+
+  it('keeps the link and the stream (same id, same snapshot fields) shown recovering, and destroys nothing', () => {
+    const { peers, plane, eventsNamed } = rejoinedAlone();
+    expect(peers).toHaveLength(1);
+    expect(peers[0]?.destroyed).toBe(false);
+    expect([...plane.streams.values()].map((s) => [s.streamId, s.connectionId, s.health])).toEqual([
+      ['s-bob', 'c-bob', 'recovering'],
+    ]);
+    expect(eventsNamed('streamHealthChanged').map((e) => [e.previous, e.health])).toEqual([
+      ['live', 'recovering'],
+    ]);
+    expect(eventsNamed('streamDestroyed')).toEqual([]);
+  });
+
+  it('adopts the stream its publisher brings back under a new connection: streamUpdated, no streamCreated, live again', () => {
+    const { plane, eventsNamed } = rejoinedAlone();
+    plane.onParticipantJoined(connection('bob', 'c-bob-2'), 'c-bob');
+    plane.onStreamCreated(streamOf('bob', 'c-bob-2'));
+    expect([...plane.streams.values()].map((s) => [s.streamId, s.connectionId, s.health])).toEqual([
+      ['s-bob', 'c-bob-2', 'live'],
+    ]);
+    expect(eventsNamed('streamCreated').map((e) => e.stream.streamId)).toEqual(['s-bob']);
+    expect(eventsNamed('streamUpdated').at(-1)?.stream.connectionId).toBe('c-bob-2');
+    expect(eventsNamed('streamDestroyed')).toEqual([]);
+  });
+
+  it('adopts a held stream found in the re-join answer itself', () => {
+    const { plane, eventsNamed, participants } = joinedPlane('alice', ['bob']);
+    plane.onRejoining('nodeCrashed');
+    participants.set('bob', { ...connection('bob', 'c-bob-2'), isLocal: false });
     plane.onJoined({
       kind: 'rejoin',
       connectionId: 'c-alice-2',
       ice: ICE,
       connections: [connection('bob', 'c-bob-2')],
-      streams: [],
+      streams: [streamOf('bob', 'c-bob-2')],
     });
-    expect(peers).toHaveLength(3);
-    peers.at(-1)?.emit('signal', { type: 'offer', sdp: 'x' });
-    expect(sent.at(-1)?.link).toEqual({ linkId: 'alice|bob', gen: 2, inc: INC });
+    expect(plane.streams.get('s-bob')).toMatchObject({ connectionId: 'c-bob-2', health: 'live' });
+    expect(eventsNamed('streamCreated')).toHaveLength(1);
+    expect(eventsNamed('streamDestroyed')).toEqual([]);
+  });
+
+  it('ignores the link’s health reports while the stream is held', async () => {
+    const { plane, clock, eventsNamed } = rejoinedAlone();
+    // No frame decodes for longer than the startup allowance: the link alone would call it frozen.
+    await clock.advance(10_000);
+    expect(plane.streams.get('s-bob')?.health).toBe('recovering');
+    expect(eventsNamed('streamHealthChanged')).toHaveLength(1);
+  });
+
+  it('a publisher back with another stream: the held one is destroyed with the re-join’s cause, the new one created', () => {
+    const { plane, eventsNamed } = rejoinedAlone();
+    plane.onParticipantJoined(connection('bob', 'c-bob-2'), 'c-bob');
+    plane.onStreamCreated(streamOf('bob', 'c-bob-2', 's-bob-new'));
+    expect(eventsNamed('streamDestroyed').map((e) => [e.stream.streamId, e.reason])).toEqual([
+      ['s-bob', 'nodeCrashed'],
+    ]);
+    expect([...plane.streams.keys()]).toEqual(['s-bob-new']);
+  });
+
+  it('releaseHeld() destroys the streams still held with the re-join’s cause; adopted ones stay', () => {
+    const { plane, eventsNamed, participants } = joinedPlane('alice', ['bob', 'carol']);
+    plane.onRejoining('serverRotation');
+    participants.delete('bob');
+    participants.set('carol', { ...connection('carol', 'c-carol-2'), isLocal: false });
+    participants.set('bob', { ...connection('bob'), isLocal: false });
+    plane.onJoined({ kind: 'rejoin', connectionId: 'c-alice-2', ice: ICE, connections: [], streams: [] });
+    plane.onStreamCreated(streamOf('carol', 'c-carol-2'));
+    plane.releaseHeld();
+    expect(eventsNamed('streamDestroyed').map((e) => [e.stream.streamId, e.reason])).toEqual([
+      ['s-bob', 'serverRotation'],
+    ]);
+    expect([...plane.streams.keys()]).toEqual(['s-carol']);
+  });
+
+  it('a participant the session no longer knows after the re-join loses its link and stream', () => {
+    const { peers, plane, participants, eventsNamed } = joinedPlane('alice', ['bob']);
+    plane.onRejoining('nodeCrashed');
+    participants.clear();
+    plane.onJoined({ kind: 'rejoin', connectionId: 'c-alice-2', ice: ICE, connections: [], streams: [] });
+    expect(peers[0]?.destroyed).toBe(true);
+    expect(eventsNamed('streamDestroyed').map((e) => e.stream.streamId)).toEqual(['s-bob']);
   });
 });

@@ -4,6 +4,7 @@ import {
   SessionProvider,
   StreamView,
   useSession,
+  useSessionEvent,
   useStreamIds,
 } from 'holdfast';
 import { useState } from 'react';
@@ -72,7 +73,42 @@ async function getToken(id) {
 
 function Remotes() {
   const ids = useStreamIds();
+  if (ids.length === 0) return <p data-testid="empty-call">Nobody else is publishing yet.</p>;
   return ids.map((id) => <StreamView key={id} streamId={id} muted />);
+}
+
+/**
+ * The app's own event log, as an app would keep one with `useSessionEvent`: what each participant event
+ * said, in `window.__events` (`{ at, name, identity, connectionId, replaces, reason }`), for tests to read.
+ */
+function EventLog() {
+  const log = (name, fields) => {
+    window.__events ??= [];
+    window.__events.push({ at: Date.now(), name, ...fields });
+  };
+  useSessionEvent('connectionCreated', ({ connection, replaces }) =>
+    log('connectionCreated', {
+      identity: connection.identity,
+      connectionId: connection.connectionId,
+      replaces,
+    }),
+  );
+  useSessionEvent('connectionDestroyed', ({ connection, reason }) =>
+    log('connectionDestroyed', {
+      identity: connection.identity,
+      connectionId: connection.connectionId,
+      reason,
+    }),
+  );
+  useSessionEvent('streamCreated', ({ stream }) =>
+    log('streamCreated', { identity: stream.identity, streamId: stream.streamId }),
+  );
+  useSessionEvent('streamDestroyed', ({ stream, reason, isLocal }) =>
+    log('streamDestroyed', { identity: stream.identity, streamId: stream.streamId, reason, isLocal }),
+  );
+  useSessionEvent('rejoining', ({ cause }) => log('rejoining', { reason: cause }));
+  useSessionEvent('rejoined', ({ connectionId }) => log('rejoined', { connectionId }));
+  return null;
 }
 
 function Status() {
@@ -115,6 +151,7 @@ export function App() {
           publish={publish}
         >
           <ConnectionIndicator showLabel />
+          <EventLog />
           <Status />
           <CallControls />
           <ReconnectingBanner />

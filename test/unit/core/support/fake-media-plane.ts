@@ -43,6 +43,12 @@ export class FakeMediaPlane implements MediaPlane {
   onMediaMessage(...args: Parameters<MediaPlane['onMediaMessage']>): void {
     this.#record('onMediaMessage', args);
   }
+  onRejoining(...args: Parameters<MediaPlane['onRejoining']>): void {
+    this.#record('onRejoining', args);
+  }
+  releaseHeld(): void {
+    this.#record('releaseHeld', []);
+  }
   onSignalingLost(): void {
     this.#record('onSignalingLost', []);
   }

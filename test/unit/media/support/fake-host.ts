@@ -1,4 +1,5 @@
 import type { MediaHost, MediaSettings } from '../../../../src/core/media/media-plane';
+import type { Participant } from '../../../../src/core/media/types';
 import type { SessionEventMap } from '../../../../src/core/session/events';
 import type { LinkRef, MediaPayload } from '../../../../src/protocol';
 import type { FakeClock } from './fake-clock';
@@ -10,11 +11,15 @@ export interface SentMedia {
   payload: MediaPayload;
 }
 
-/** A MediaHost that records what the media plane does; signaling up/down is set by the test. */
+/**
+ * A MediaHost that records what the media plane does; signaling up/down and the session's roster
+ * (`participants`, keyed by identity) are set by the test.
+ */
 export function fakeHost(clock: FakeClock, identity: string, settings: Partial<MediaSettings> = {}) {
   const sent: SentMedia[] = [];
   const events: { name: keyof SessionEventMap; payload: unknown }[] = [];
   const logs: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
+  const participants = new Map<string, Participant>();
   let signalingUp = true;
   let waiters: (() => void)[] = [];
   const host: MediaHost = {
@@ -32,8 +37,9 @@ export function fakeHost(clock: FakeClock, identity: string, settings: Partial<M
     },
     log: (level, message, fields) => logs.push(fields ? { level, message, fields } : { level, message }),
     connectionId: () => `conn-${identity}`,
-    participant: () => undefined,
-    participantByConnection: () => undefined,
+    participant: (remote) => participants.get(remote),
+    participantByConnection: (connectionId) =>
+      [...participants.values()].find((participant) => participant.connectionId === connectionId),
     isSignalingUp: () => signalingUp,
     whenSignalingUp: (signal) =>
       signalingUp
@@ -50,6 +56,7 @@ export function fakeHost(clock: FakeClock, identity: string, settings: Partial<M
   };
   return {
     host,
+    participants,
     sent,
     events,
     logs,

@@ -38,6 +38,7 @@ export function joinedPlane(local: string, remotes: string[], settings: Partial<
   const host = fakeHost(clock, local, settings);
   const peers = fakePeerFactory();
   const plane = createMeshMediaPlaneWith({ createPeer: peers.factory })(host.host);
+  for (const remote of remotes) host.participants.set(remote, { ...connection(remote), isLocal: false });
   plane.onJoined({
     kind: 'join',
     connectionId: `c-${local}`,

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { netnsAvailable } from '../support/netns';
+import { delay, waitFor } from '../support/wait';
+import type { ConsumerPage } from './support/consumer-page';
+import {
+  callPerSuite,
+  expectPeerConnectionsMatchLinks,
+  framesRiseAt,
+  type NsParty,
+  report,
+  startTwoParty,
+} from './support/netns-call';
+
+/** The app's text for a call with no remote stream (test/consumer/app/src/App.jsx). */
+const EMPTY_CALL = 'empty-call';
+
+/** The connection id on the page's status line (`connected <id>`). */
+async function connectionIdOf(page: ConsumerPage): Promise<string> {
+  const [status, id] = (await page.status()).split(' ');
+  if (status !== 'connected' || !id) throw new Error(`${page.name} is not connected: "${status} ${id}"`);
+  return id;
+}
+
+/**
+ * Consumer flows, part 3: the server fails. Both participants run the packed library's app in their own
+ * network namespace and browser; the holdfast server process is killed (SIGKILL: no goodbye, every
+ * session forgotten) and started again on the same port. The pages learn of it only from their sockets.
+ */
+describe.skipIf(!netnsAvailable())('consumer flows: the server fails', () => {
+  const call = callPerSuite();
+
+  it('N1, the server restarts: each page rejoins keeping the other’s tile (same element, "recovering" meanwhile, never the empty-call text), sees connectionCreated with replaces, and video rises both ways', async () => {
+    const [a, b] = await startTwoParty(call(), 'restart');
+    const before = { a: await connectionIdOf(a.page), b: await connectionIdOf(b.page) };
+    const pairs: Array<[self: NsParty, other: NsParty, otherBefore: string]> = [
+      [a, b, before.b],
+      [b, a, before.a],
+    ];
+    for (const [self, other] of pairs) {
+      expect(
+        await self.page.tagRemoteTile(other.identity),
+        `${self.name} shows a tile of ${other.name}`,
+      ).toBe(true);
+      await self.page.recordTile(other.identity);
+      await self.page.watchTestId(EMPTY_CALL);
+    }
+
+    const killedAt = Date.now();
+    await call().server.kill('SIGKILL');
+    await call().server.restart();
+    report(`restart: the server listens again ${Date.now() - killedAt} ms after the kill`);
+
+    for (const [self] of pairs) {
+      await waitFor(async () => (await self.page.events()).some((e) => e.name === 'rejoined'), {
+        timeoutMs: 30_000,
+        what: `${self.name} rejoined`,
+      }).catch(async (error: Error) => {
+        throw new Error(`${error.message}: ${JSON.stringify(await self.page.events())}`);
+      });
+    }
+    report(
+      `restart: rejoined ${(await Promise.all(pairs.map(async ([self]) => `${self.name} +${((await self.page.events()).find((e) => e.name === 'rejoined')?.at ?? Number.NaN) - killedAt} ms`))).join(', ')}`,
+    );
+    // Every page learns that the other came back on a new connection, the first to rejoin included.
+    for (const [self, other, otherBefore] of pairs) {
+      await waitFor(
+        async () =>
+          (await self.page.events()).some(
+            (e) =>
+              e.name === 'connectionCreated' && e.identity === other.identity && e.replaces === otherBefore,
+          ),
+        { timeoutMs: 20_000, what: `${self.name} sees ${other.name} back with replaces ${otherBefore}` },
+      ).catch(async (error: Error) => {
+        throw new Error(`${error.message}: ${JSON.stringify(await self.page.events())}`);
+      });
+    }
+
+    await framesRiseAt(
+      'restart',
+      [
+        [a.page, 'alice decodes bob again'],
+        [b.page, 'bob decodes alice again'],
+      ],
+      { withinMs: 20_000, startedAt: killedAt },
+    );
+    // Late changes (a tile dropped after all, the empty-call text) would show within this.
+    await delay(2_000);
+
+    for (const [self, other] of pairs) {
+      const what = `${self.name}'s tile of ${other.name}`;
+      const history = await self.page.tileHistory();
+      const events = (await self.page.events()).filter((e) => e.at >= killedAt);
+      expect(await self.page.isSameRemoteTile(other.identity), `${what} stays the same element`).toBe(true);
+      expect(
+        history.some((change) => change.at >= killedAt && change.overlay === 'recovering'),
+        `${what} shows "recovering" during the rejoin: ${JSON.stringify(history)}`,
+      ).toBe(true);
+      expect(
+        await self.page.testIdSeen(EMPTY_CALL),
+        `${self.name} never shows the empty-call text`,
+      ).toBeNull();
+      expect(
+        events.filter(
+          (e) =>
+            (e.name === 'connectionDestroyed' || e.name === 'streamDestroyed') &&
+            e.identity === other.identity,
+        ),
+        `${self.name} never drops ${other.name} (replaced, not destroyed)`,
+      ).toEqual([]);
+      expect(
+        await self.page.remoteTiles(other.identity),
+        `${self.name} shows one tile of ${other.name}`,
+      ).toBe(1);
+      await waitFor(async () => (await self.page.remoteHealth(other.identity)) === 'live', {
+        timeoutMs: 10_000,
+        what: `${what} live again`,
+      });
+    }
+    await expectPeerConnectionsMatchLinks([
+      [a.page, 1],
+      [b.page, 1],
+    ]);
+    expect([...a.page.errors, ...b.page.errors]).toEqual([]);
+  });
+});
