@@ -14,7 +14,7 @@ import {
 } from './link-facts';
 import { DEPARTURE_WAIT_MS, decide, FLOW_CHECK_MS, PATH_BACK_GRACE_MS, RESET_REASON } from './link-policy';
 import { LinkRepairer } from './link-repairer';
-import { readLinkStats } from './link-stats';
+import { type LinkStats, readLinkStats } from './link-stats';
 import type { MediaHost } from './media-plane';
 import { PeerLink } from './peer-link';
 import type { RepairPolicy } from './repair-policy';
@@ -340,22 +340,28 @@ export class MediaLink {
         this.#adoptNext = true;
         return;
       case 'askRemoteRepair':
-        this.#send({ type: 'reset', reason: RESET_REASON.repair });
-        return;
       case 'askRemoteRenew':
-        this.#send({ type: 'reset', reason: RESET_REASON.renew });
-        return;
       case 'sendPathOk':
-        this.#send({ type: 'reset', reason: RESET_REASON.pathOk });
+        this.#send({ type: 'reset', reason: REQUEST_REASON[action.type] });
         return;
       case 'checkFlow':
-        if (peer) this.#checkFlow(peer, action.why);
+        this.#flowTimer = this.#countOver(peer, FLOW_CHECK_MS, bytesReceived, (was, now, current) => {
+          this.#flowTimer = null;
+          if (!current || was === null || now === null) return;
+          this.#log('info', 'flow check', { why: action.why, moved: now > was });
+          this.#act({ type: 'flowChecked', moved: now > was });
+        });
         return;
       case 'checkPath':
         this.#checkPath(peer, action.since);
         return;
       case 'watchPathBack':
-        this.#watchPathBack(peer);
+        // ICE checks (or bytes) reaching the link again: ICE is healing by itself.
+        this.#pathBackTimer = this.#countOver(peer, PATH_BACK_GRACE_MS, pathActivity, (was, now, current) => {
+          this.#pathBackTimer = null;
+          if (current)
+            this.#act({ type: 'pathBackGraceOver', healing: was !== null && now !== null && now > was });
+        });
         return;
       case 'awaitDeparture':
         this.#deadTimer = this.#ctx.host.clock.setTimeout(() => {
@@ -396,47 +402,32 @@ export class MediaLink {
 
   // --- checks the policy asks for -----------------------------------------------------------------
 
-  /** Whether the transport receives anything for {@link FLOW_CHECK_MS}. */
-  #checkFlow(peer: PeerLink, why: string): void {
-    const before = peer.stats();
-    this.#flowTimer = this.#ctx.host.clock.setTimeout(() => {
-      void Promise.all([before, peer.stats()]).then(([a, b]) => {
-        this.#flowTimer = null;
-        if (this.#closed || peer !== this.#peer || !a || !b) return;
-        const moved = readLinkStats(b).transportBytesReceived > readLinkStats(a).transportBytesReceived;
-        this.#log('info', 'flow check', { why, moved });
-        this.#act({ type: 'flowChecked', moved });
-      });
-    }, FLOW_CHECK_MS);
+  /**
+   * Reads `count` from the peer's stats now and again after `ms`, then calls `done` with both (null where
+   * a reading failed) and whether the peer is still this link's.
+   */
+  #countOver(
+    peer: PeerLink | null,
+    ms: number,
+    count: (stats: LinkStats) => number,
+    done: (before: number | null, after: number | null, current: boolean) => void,
+  ): TimerHandle {
+    const read = async () => {
+      const report = await peer?.stats();
+      return report ? count(readLinkStats(report)) : null;
+    };
+    const before = read();
+    return this.#ctx.host.clock.setTimeout(() => {
+      void Promise.all([before, read()]).then(([was, now]) =>
+        done(was, now, !this.#closed && peer === this.#peer),
+      );
+    }, ms);
   }
 
   #checkPath(peer: PeerLink | null, since: number): void {
     void this.#ctx.checkPath(since).then((ok) => {
       if (!this.#closed && peer === this.#peer) this.#act({ type: 'ownPathChecked', since, ok });
     });
-  }
-
-  /** Whether ICE checks (or bytes) reach the link during {@link PATH_BACK_GRACE_MS}: ICE healing by itself. */
-  #watchPathBack(peer: PeerLink | null): void {
-    const before = this.#pathActivity(peer);
-    this.#pathBackTimer = this.#ctx.host.clock.setTimeout(() => {
-      void (async () => {
-        const was = await before;
-        const now = await this.#pathActivity(peer);
-        if (this.#closed || peer !== this.#peer) return;
-        this.#act({ type: 'pathBackGraceOver', healing: was !== null && now !== null && now > was });
-      })().finally(() => {
-        this.#pathBackTimer = null;
-      });
-    }, PATH_BACK_GRACE_MS);
-  }
-
-  /** ICE checks and bytes the link has received so far (null without a peer or stats). */
-  async #pathActivity(peer: PeerLink | null): Promise<number | null> {
-    const report = await peer?.stats();
-    if (!report) return null;
-    const stats = readLinkStats(report);
-    return stats.iceChecksReceived + stats.transportBytesReceived;
   }
 
   // --- peers --------------------------------------------------------------------------------------
@@ -595,6 +586,16 @@ export class MediaLink {
     if (this.#repairer.running) this.#repairer.check();
   }
 }
+
+/** The `reset` reason each request to the offering side is sent with. */
+const REQUEST_REASON = {
+  askRemoteRepair: RESET_REASON.repair,
+  askRemoteRenew: RESET_REASON.renew,
+  sendPathOk: RESET_REASON.pathOk,
+} as const;
+
+const bytesReceived = (stats: LinkStats) => stats.transportBytesReceived;
+const pathActivity = (stats: LinkStats) => stats.iceChecksReceived + stats.transportBytesReceived;
 
 /** The remote stream is sending the media its health is judged on (video if it has any, else audio). */
 function isActive(stream: RemoteStream): boolean {
