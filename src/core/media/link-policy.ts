@@ -1,0 +1,344 @@
+import {
+  flowsSince,
+  isDown,
+  isTroubled,
+  type LinkAction,
+  type LinkDecision,
+  type LinkFacts,
+  type LinkMemory,
+  type LinkObservation,
+  type LinkObservationType,
+  watchesPath,
+} from './link-facts';
+
+/** `reset` reasons on the wire (the `reason` field of the `reset` media payload). */
+export const RESET_REASON = {
+  /** From the offerer, at a new generation: "I built a fresh peer; build yours". */
+  newPeer: 'new-peer',
+  /** From the answerer, at the current generation: "please repair this link". */
+  repair: 'repair',
+  /** From the answerer, at the current generation: "please build a fresh peer". */
+  renew: 'renew',
+  /**
+   * From the answerer: "this link carries nothing while ICE says connected, and my own path answers".
+   * With the same evidence on the offering side (its path answers too, the link is silent), neither end
+   * is cut off: the relay lost the allocation (a TURN restart) or a path moved, and ICE would notice
+   * only after seconds. The offerer restarts ICE at once.
+   */
+  pathOk: 'path-ok',
+} as const;
+
+/** After evidence of a network change (signaling back, `online`), how long a link gets to show traffic. */
+export const FLOW_CHECK_MS = 400;
+/** A signaling outage at most this long, then back, counts as evidence of a network change. */
+export const QUICK_RECONNECT_MS = 2_000;
+/** How recent both ends' "silent but my path answers" evidence must be to restart ICE at once. */
+export const PATH_OK_AGREE_MS = 10_000;
+/** After this page's path answers again, how long ICE gets to heal by itself before a repair. */
+export const PATH_BACK_GRACE_MS = 400;
+/** After a peer died, how long the other side gets to show it is leaving (its departure is on the way). */
+export const DEPARTURE_WAIT_MS = 1_000;
+/**
+ * After a link heals by itself (ICE back on the same path, no repair), how long a new stall still counts
+ * as the sender catching up: its bandwidth estimate and encoder wound down during the outage, and its
+ * first frames may be followed by a gap. Such a stall is reported as `frozen` at once, but repaired only
+ * if it lasts one more `frozenAfterMs`; frames rising meanwhile leave the link untouched.
+ */
+export const HEALED_SETTLE_MS = 5_000;
+/** Repairs of a stall on a working path before it is taken for the sender's own source stalling. */
+export const MAX_FRUITLESS_REPAIRS = 2;
+/** Attempts of one such repair by the offering side: an ICE restart, then a fresh peer. */
+export const STALL_REPAIR_ATTEMPTS = 2;
+/** Frames received without one decoded that mark a receiver as wedged, during a repair or up to {@link HEALED_SETTLE_MS} after. */
+export const STALLED_FRAMES = 6;
+
+/** What a rule returns; {@link decide} fills in the rest. */
+interface Verdict {
+  actions?: LinkAction[];
+  remember?: Partial<LinkMemory>;
+  note?: string;
+}
+
+type ObservationOf<T extends LinkObservationType> = Extract<LinkObservation, { type: T }>;
+
+/** For each observation, the rule that judges it. */
+export type LinkRules = {
+  readonly [T in LinkObservationType]: (facts: LinkFacts, observation: ObservationOf<T>) => Verdict;
+};
+
+const NOTHING: Verdict = {};
+const REPAIR: LinkAction = { type: 'repair' };
+const RENEW: LinkAction = { type: 'repair', renew: true };
+
+/**
+ * Evidence of a network change: a link ICE still calls connected but that receives nothing for
+ * {@link FLOW_CHECK_MS} sits on a path that is gone (an address change, a Wi-Fi → cellular handoff), and
+ * is repaired then rather than after ICE notices (~5.5 s) and the disconnected timeout.
+ */
+function checkFlow(facts: LinkFacts, why: string): Verdict {
+  const { pending, peerAlive, expectsTraffic, transport } = facts;
+  if (pending.flowCheck || !peerAlive || !expectsTraffic || transport !== 'connected') return NOTHING;
+  return { actions: [{ type: 'checkFlow', why }] };
+}
+
+/** Offerer: both ends are silent with working paths of their own, recently: restart ICE now. */
+function repairIfBothPathsOk(facts: LinkFacts, remember: Partial<LinkMemory>): Verdict {
+  const { now } = facts;
+  const memory = { ...facts.memory, ...remember };
+  const agreed =
+    memory.silentSince !== null &&
+    now - memory.ownPathOkAt <= PATH_OK_AGREE_MS &&
+    now - memory.remotePathOkAt <= PATH_OK_AGREE_MS;
+  if (!agreed) return { remember };
+  return {
+    remember: { ownPathOkAt: Number.NEGATIVE_INFINITY, remotePathOkAt: Number.NEGATIVE_INFINITY },
+    actions: [REPAIR],
+    note: 'both paths answer, link silent: repair',
+  };
+}
+
+/**
+ * A stall on a path that still carries traffic, repaired at most {@link MAX_FRUITLESS_REPAIRS} times
+ * until the stream decodes steadily again: a sender whose own camera froze is not helped by new peers
+ * (each brings one key frame, then nothing), so the stream stays `frozen`, truthfully, without a peer
+ * connection every few seconds.
+ */
+function repairStall(facts: LinkFacts, fruitlessRepairs: number): Verdict {
+  if (fruitlessRepairs >= MAX_FRUITLESS_REPAIRS) {
+    return { note: 'stall on a working path persists after repairs: the sender’s source, not repaired' };
+  }
+  // The answering side reaches its request for a fresh peer one attempt later (see repairStep).
+  const maxAttempts = STALL_REPAIR_ATTEMPTS + (facts.offerer ? 0 : 1);
+  return { remember: { fruitlessRepairs: fruitlessRepairs + 1 }, actions: [{ type: 'repair', maxAttempts }] };
+}
+
+/** Judges one sample of the remote stream (its health in `facts` is the detector's reading of it). */
+function judgeMediaSample(facts: LinkFacts, observation: ObservationOf<'mediaSampled'>): Verdict {
+  const { now, health, memory } = facts;
+  const { before, framesReceived } = observation;
+  const actions: LinkAction[] = [];
+  const rose = facts.lastRiseAt === now;
+  // During a repair or soon after, frames that arrive but do not decode mean a receiver Chromium left
+  // wedged after the ICE restart (even after its first frame): only a fresh peer brings it back, so
+  // build one now (skipping what is left of a running ICE restart).
+  let framesAtRise = memory.framesAtRise;
+  if (rose || framesReceived < framesAtRise) framesAtRise = framesReceived;
+  else if (
+    framesReceived - framesAtRise >= STALLED_FRAMES &&
+    (facts.repairing || now - facts.repairedAt < HEALED_SETTLE_MS)
+  ) {
+    framesAtRise = framesReceived;
+    actions.push(RENEW);
+  }
+  if (facts.remoteRepairSince !== null && flowsSince(facts, facts.remoteRepairSince))
+    actions.push({ type: 'endRemoteRepair' });
+  let frozenRepairAt = health === 'frozen' ? memory.frozenRepairAt : null;
+  let fruitlessRepairs = health === 'live' ? 0 : memory.fruitlessRepairs;
+  let strayRise = memory.strayRise || (health === 'frozen' && rose);
+  let note: string | undefined;
+  let stallRepair: Verdict | null = null;
+  // A stall, or frames that came and stopped again without ever decoding steadily.
+  const stalled = health === 'frozen' && (before !== 'frozen' || (strayRise && !rose));
+  if (stalled) {
+    strayRise = false;
+    actions.push({ type: 'reportFrozen' });
+    // Frames stopped but the path still carries traffic: ICE will not notice, so repair now (or, soon
+    // after the link healed by itself, once the sender had one more frozen period to catch up). A silent
+    // path is the ICE watchdog's to judge (it may heal by itself).
+    const pathAlive = now - facts.transportMovedAt <= 2 * facts.statsIntervalMs;
+    if (facts.transport !== 'connected' || !pathAlive) actions.push({ type: 'suspect' });
+    else if (now - memory.healedAt < HEALED_SETTLE_MS) {
+      frozenRepairAt = now + facts.frozenAfterMs;
+      note = 'frozen after healing: wait';
+    } else stallRepair = repairStall(facts, fruitlessRepairs);
+  } else if (health === 'frozen' && frozenRepairAt !== null && now >= frozenRepairAt) {
+    // Frames rising again (the sender catching up) leave the link untouched while they keep coming.
+    if (facts.rising) frozenRepairAt = now + facts.frozenAfterMs;
+    else {
+      frozenRepairAt = null;
+      if (facts.transport === 'connected') stallRepair = repairStall(facts, fruitlessRepairs);
+    }
+  }
+  if (stallRepair) {
+    actions.push(...(stallRepair.actions ?? []));
+    fruitlessRepairs = stallRepair.remember?.fruitlessRepairs ?? fruitlessRepairs;
+    note = stallRepair.note;
+  }
+  return { actions, remember: { framesAtRise, frozenRepairAt, fruitlessRepairs, strayRise }, note };
+}
+
+/** The rules, one per observation. */
+const RULES = {
+  peerBuilt: () => ({
+    remember: { silentSince: null, healedAt: Number.NEGATIVE_INFINITY, frozenRepairAt: null },
+  }),
+
+  transportChanged: (facts, { before }) => {
+    const actions: LinkAction[] = [];
+    let remember: Partial<LinkMemory> | undefined;
+    if (facts.transport === 'connected' && before !== 'connected' && facts.everConnected) {
+      if (!facts.repairing && facts.remoteRepairSince === null) remember = { healedAt: facts.now };
+      // Back after an outage (healed, or ICE restarted): after it the receiver holds only frames that
+      // depend on lost ones and may wait seconds before asking for a key frame itself.
+      actions.push({ type: 'refreshVideo' });
+    } else if (before === 'connected' && isDown(facts.transport)) {
+      // Nothing encoded into the dead path is retransmitted late, ahead of the new key frame.
+      actions.push({ type: 'pauseVideo' });
+    }
+    if (watchesPath(facts)) actions.push({ type: 'suspect' });
+    return { actions, remember };
+  },
+
+  transportBroken: () => ({ actions: [REPAIR] }),
+
+  peerDied: (facts, { iceFailed }) => {
+    // The watchdog already asked for a repair; otherwise the other side may be leaving: a moment first.
+    const wait = !iceFailed && !facts.pending.departure;
+    return { actions: [{ type: 'suspect' }, ...(wait ? [{ type: 'awaitDeparture' } as const] : [])] };
+  },
+
+  departureWaitOver: (facts) => (facts.peerAlive ? NOTHING : { actions: [REPAIR] }),
+
+  /**
+   * A link whose transport went down with the drop gets a fresh peer rather than an ICE restart: after
+   * such an outage an ICE-restarted sender often takes seconds to send a decodable frame again (its
+   * encoder and bandwidth estimate wound down on the dead path), while a fresh peer starts clean. On
+   * this machine (S2, 9 s, new path, 10 trials × 4 streams): ICE restart p50 786 / p95 3068 ms to the
+   * first decoded frame, fresh peer p50 859 / p95 1118 ms.
+   */
+  signalingRestored: (facts, { force, downtimeMs, addressChanged = false }) => {
+    if (force || isDown(facts.transport)) return { actions: [RENEW] };
+    // Back from another address (a handoff): the path this link used is gone, whatever ICE says yet.
+    if (facts.transport !== 'connected' || isTroubled(facts) || facts.repairing || addressChanged)
+      return { actions: [REPAIR] };
+    // A quick reconnect is the mark of a network change (the old socket died at once, a new one
+    // connected); after a longer outage the path-back check judges, and ICE on the same path may still
+    // be healing.
+    return downtimeMs <= QUICK_RECONNECT_MS ? checkFlow(facts, 'signaling back') : NOTHING;
+  },
+
+  networkChanged: (facts, { why }) => checkFlow(facts, why),
+
+  flowChecked: (_facts, { moved }) => (moved ? NOTHING : { actions: [REPAIR] }),
+
+  pathBack: (facts) => (facts.pending.pathBack ? NOTHING : { actions: [{ type: 'watchPathBack' }] }),
+
+  /**
+   * A link still broken after the grace (down, or its stream frozen before ICE noticed) was left on a dead
+   * relay allocation (a new path), unless the other side's ICE checks (or bytes) reach it again: then its
+   * allocation survived and ICE is healing by itself, with the watchdog's timeout as the backstop.
+   */
+  pathBackGraceOver: (facts, { healing }) => {
+    if (!isDown(facts.transport) && !isTroubled(facts)) return NOTHING;
+    return { actions: healing ? [] : [REPAIR], note: 'path back' };
+  },
+
+  ownPathChecked: (facts, { since, ok }) => {
+    if (facts.memory.silentSince !== since) return NOTHING;
+    if (!ok) return { note: 'silent link: own path' };
+    const remember = { ownPathOkAt: facts.now };
+    if (!facts.offerer) return { remember, actions: [{ type: 'sendPathOk' }], note: 'silent link: own path' };
+    return repairIfBothPathsOk(facts, remember);
+  },
+
+  remoteReset: (facts, { reason }) => {
+    if (!facts.offerer) return NOTHING;
+    if (reason === RESET_REASON.repair) return { actions: [REPAIR] };
+    if (reason === RESET_REASON.renew) return { actions: [RENEW] };
+    return repairIfBothPathsOk(facts, { remotePathOkAt: facts.now });
+  },
+
+  offerWithoutPeer: (facts) => (facts.offerer ? NOTHING : { actions: [RENEW] }),
+
+  remoteFreshPeer: (facts) => {
+    // Only a link that was working and broke is being repaired (not one still being set up).
+    const broken = facts.health === 'frozen' || isDown(facts.transport);
+    if (facts.offerer || !broken || facts.remoteRepairSince !== null) return NOTHING;
+    return { actions: [{ type: 'showRemoteRepair' }] };
+  },
+
+  remoteRepairTimedOut: () => ({ actions: [{ type: 'endRemoteRepair' }] }),
+
+  /**
+   * A remote incarnation's generations start over, so its messages are taken at their generation, never
+   * dropped as stale; a link that served another incarnation starts over with a fresh peer.
+   */
+  remoteIncarnation: (facts, { gen, known }) => {
+    const why = known ? 'remote restarted' : 'remote first message';
+    if (facts.offerer) {
+      // The answering side speaks only to a peer it has: one from this side's former partner is gone.
+      if (known) return { actions: [{ type: 'newPeer', gen: Math.max(facts.gen, gen) + 1, why }] };
+      if (gen === facts.gen) return { actions: [{ type: 'deliver' }] };
+      if (gen > facts.gen || !facts.peerAlive)
+        return { actions: [{ type: 'newPeer', gen: gen + 1, why: 'remote restarted' }] };
+      return NOTHING;
+    }
+    // Answering side: the offerer's generation rules. A first contact at this side's own generation goes
+    // to the peer already waiting for it.
+    if (!known && gen === facts.gen && facts.peerAlive) return { actions: [{ type: 'deliver' }] };
+    return { actions: [{ type: 'buildForRemote', gen, why }] };
+  },
+
+  remoteReplaced: (facts) => ({
+    actions: [
+      facts.offerer
+        ? { type: 'newPeer', gen: facts.gen + 1, why: 'remote re-joined' }
+        : { type: 'adoptNextOffer' },
+    ],
+  }),
+
+  /**
+   * A link that ICE calls connected but that has received nothing for two stats intervals is silent. This
+   * side then checks its own path; if it answers, that is half the evidence that neither end is cut off
+   * (see {@link RESET_REASON.pathOk}).
+   */
+  transportSampled: (facts) => {
+    const { now, memory } = facts;
+    // Only a peer that has carried traffic can fall silent (not one still starting up).
+    const silent =
+      facts.transport === 'connected' &&
+      facts.everConnected &&
+      facts.transportMovedAt >= facts.peerBuiltAt &&
+      facts.expectsTraffic &&
+      now - facts.transportMovedAt > 2 * facts.statsIntervalMs;
+    if (!silent) return memory.silentSince === null ? NOTHING : { remember: { silentSince: null } };
+    if (memory.silentSince !== null) return NOTHING;
+    return { remember: { silentSince: now }, actions: [{ type: 'checkPath', since: now }] };
+  },
+
+  mediaSampled: judgeMediaSample,
+
+  repairStep: (facts, { step }) => {
+    switch (step) {
+      case 'iceRestart':
+        return { actions: [{ type: 'restartIce' }] };
+      case 'newPeer':
+        return { actions: [{ type: 'newPeer', gen: facts.gen + 1, why: 'repair' }] };
+      case 'requestRepair':
+        return { actions: [{ type: 'askRemoteRepair' }] };
+      case 'requestNewPeer':
+        return { actions: [{ type: 'askRemoteRenew' }] };
+    }
+  },
+
+  iceRestartRefused: (facts) => ({
+    actions: [{ type: 'newPeer', gen: facts.gen + 1, why: 'no ice restart' }],
+  }),
+} satisfies LinkRules;
+
+type AnyRule = (facts: LinkFacts, observation: LinkObservation) => Verdict;
+
+/**
+ * The repair policy of one media link: what to do about one observation, given everything the link
+ * knows. Pure: time arrives in `facts.now`, memory in `facts.memory` (and leaves in `remember`); the
+ * link carries the actions out in order.
+ */
+export function decide(facts: LinkFacts, observation: LinkObservation): LinkDecision {
+  const verdict = (RULES[observation.type] as AnyRule)(facts, observation);
+  return {
+    health: facts.health,
+    actions: verdict.actions ?? [],
+    ...(verdict.remember ? { remember: verdict.remember } : {}),
+    ...(verdict.note ? { note: verdict.note } : {}),
+  };
+}
