@@ -221,6 +221,18 @@ const RULES = {
 
   flowChecked: (_facts, { moved }) => (moved ? NOTHING : { actions: [REPAIR] }),
 
+  /**
+   * The repair a handoff started gathered only on the address that is gone: a fresh peer now gathers on
+   * the new one (and cuts short what is left of that repair). A link that carries traffic again (it had
+   * another way) is left alone.
+   */
+  localAddressAppeared: (facts) => {
+    const flowing = facts.now - facts.transportMovedAt <= 2 * facts.statsIntervalMs;
+    return facts.transport === 'connected' && flowing && !facts.repairing
+      ? NOTHING
+      : { actions: [RENEW], note: 'new local address after the repair began' };
+  },
+
   pathBack: (facts) => (facts.pending.pathBack ? NOTHING : { actions: [{ type: 'watchPathBack' }] }),
 
   /**

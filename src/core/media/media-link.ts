@@ -15,6 +15,7 @@ import {
 import { DEPARTURE_WAIT_MS, decide, FLOW_CHECK_MS, PATH_BACK_GRACE_MS, RESET_REASON } from './link-policy';
 import { LinkRepairer } from './link-repairer';
 import { type LinkStats, readLinkStats } from './link-stats';
+import { localCandidateAddresses } from './local-addresses';
 import type { MediaHost } from './media-plane';
 import { PeerLink } from './peer-link';
 import type { RepairPolicy } from './repair-policy';
@@ -149,6 +150,20 @@ export class MediaLink {
   /** This page's path answers again after being down. */
   onPathBack(): void {
     if (!this.#closed) this.#act({ type: 'pathBack' });
+  }
+
+  /**
+   * After a handoff, the browser came to know its new address only after this link's repair had
+   * started (that repair gathered on the old address): see the `localAddressAppeared` rule.
+   */
+  onLocalAddressAppeared(): void {
+    if (!this.#closed) this.#act({ type: 'localAddressAppeared' });
+  }
+
+  /** The addresses of the current peer's local candidates (empty without a peer or stats). */
+  async localAddresses(): Promise<string[]> {
+    const report = await this.#peer?.stats();
+    return report ? localCandidateAddresses(report) : [];
   }
 
   /** Builds the first peer (the offerer sends its offer at once). */

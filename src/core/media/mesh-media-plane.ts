@@ -8,6 +8,7 @@ import type {
 } from '../../protocol';
 import { randomBase36 } from '../clock';
 import { isInitiator, linkIdFor } from './link-roles';
+import { browserLocalAddresses, type LocalAddressProbe, watchForNewAddress } from './local-addresses';
 import { acquireLocalMedia, applyEnabled, describeLocalMedia, stopLocalMedia } from './local-media';
 import { MediaLink, type MediaLinkContext } from './media-link';
 import type { JoinKind, MediaHost, MediaPlane, MediaPlaneFactory } from './media-plane';
@@ -27,6 +28,8 @@ export interface MeshMediaPlaneOptions {
   startupMs?: number;
   /** Probes this page's own path to the relay while a link is broken. @default a throwaway RTCPeerConnection */
   pathProbe?: PathProbe;
+  /** Reads the browser's local addresses after a handoff. @default a throwaway RTCPeerConnection */
+  localAddressProbe?: LocalAddressProbe;
 }
 
 /**
@@ -41,6 +44,8 @@ class MeshMediaPlane implements MediaPlane {
   readonly #generations = new Map<string, number>();
   readonly #ctx: MediaLinkContext;
   readonly #pathMonitor: PathMonitor;
+  readonly #addressProbe: LocalAddressProbe;
+  #watchingAddress = false;
   /** Remote streams kept through a re-join until their publisher is back (ids), and why they would end. */
   readonly #held = new Set<string>();
   #heldCause: DisconnectReason = 'nodeCrashed';
@@ -76,6 +81,7 @@ class MeshMediaPlane implements MediaPlane {
       onSuspect: () => this.#pathMonitor.wake(),
       checkPath: (since) => this.#pathMonitor.check(since),
     };
+    this.#addressProbe = options.localAddressProbe ?? browserLocalAddresses;
     this.#pathMonitor = new PathMonitor({
       clock: host.clock,
       probe: options.pathProbe ?? browserPathProbe(() => this.#iceConfiguration()),
@@ -202,6 +208,32 @@ class MeshMediaPlane implements MediaPlane {
     this.#host.log('info', 'media check', { ...info, force });
     for (const link of this.#links.values())
       link.onSignalingRestored(force, info.downtimeMs, info.addressChanged ?? false);
+    if (info.addressChanged) void this.#watchNewAddress();
+  }
+
+  /**
+   * After a handoff the links restart at once, but the browser may learn of its new address only later:
+   * then those restarts gathered on the old address, which is gone, and each link gets a fresh peer as
+   * soon as the new address shows (rather than after its repair's budget, or ICE's timeout).
+   */
+  async #watchNewAddress(): Promise<void> {
+    if (this.#watchingAddress) return;
+    this.#watchingAddress = true;
+    try {
+      const links = [...this.#links.values()];
+      const known = new Set((await Promise.all(links.map((link) => link.localAddresses()))).flat());
+      if (known.size === 0 || this.#closed) return;
+      const outcome = await watchForNewAddress({
+        clock: this.#host.clock,
+        probe: this.#addressProbe,
+        known,
+        stopped: () => this.#closed,
+      });
+      this.#host.log('info', 'local address after the handoff', { outcome });
+      if (outcome === 'late') for (const link of this.#links.values()) link.onLocalAddressAppeared();
+    } finally {
+      this.#watchingAddress = false;
+    }
   }
 
   onNetworkChanged(): void {

@@ -102,6 +102,57 @@ describe('repair from evidence of a network change, before ICE notices', () => {
     expect(pc.restarts).toBe(1);
   });
 
+  it('a handoff the browser learns of late: the restart gathered on the old address, so a fresh peer follows as soon as the new one shows', async () => {
+    let probes = 0;
+    // The browser shows the old address for its first three probes (~600 ms), then the new one.
+    const localAddressProbe = async () => (++probes <= 3 ? ['10.0.0.5'] : ['10.0.0.9']);
+    const { peers, plane, clock } = joinedPlane('alice', ['bob'], {}, { localAddressProbe });
+    const pc = peers[0]?.pc;
+    if (!pc) throw new Error('no peer');
+    pc.setState('connected', 'connected');
+    const withAddress = (bytes: number) => [
+      ...flowing(bytes),
+      { id: 'lc', type: 'local-candidate', address: '10.0.0.5', candidateType: 'host' },
+    ];
+    pc.stats = withAddress(100);
+    await clock.advance(1000);
+    plane.onSignalingRestored({ downtimeMs: 60, addressChanged: true });
+    await clock.advance(10);
+    expect(pc.restarts).toBe(1);
+    expect(peers).toHaveLength(1);
+    await clock.advance(800);
+    expect(probes).toBe(4);
+    expect(peers).toHaveLength(2);
+    expect(peers.filter((p) => !p.pc.closed)).toHaveLength(1);
+  });
+
+  it('a handoff the browser already knows of: the restart is enough, no fresh peer, one probe', async () => {
+    let probes = 0;
+    const localAddressProbe = async () => {
+      probes += 1;
+      return ['10.0.0.9'];
+    };
+    const { peers, plane, clock } = joinedPlane('alice', ['bob'], {}, { localAddressProbe });
+    const pc = peers[0]?.pc;
+    if (!pc) throw new Error('no peer');
+    pc.setState('connected', 'connected');
+    const withAddress = (bytes: number) => [
+      ...flowing(bytes),
+      { id: 'lc', type: 'local-candidate', address: '10.0.0.5' },
+    ];
+    pc.stats = withAddress(100);
+    await clock.advance(1000);
+    plane.onSignalingRestored({ downtimeMs: 60, addressChanged: true });
+    // The restart works: media flows again.
+    for (let i = 1; i <= 30; i++) {
+      pc.stats = withAddress(100 + i * 5);
+      await clock.advance(100);
+    }
+    expect(pc.restarts).toBe(1);
+    expect(peers).toHaveLength(1);
+    expect(probes).toBe(1);
+  });
+
   it('signaling back while media still flows (the same path): nothing is renegotiated', async () => {
     const { peers, plane, clock } = joinedPlane('alice', ['bob']);
     const pc = peers[0]?.pc;

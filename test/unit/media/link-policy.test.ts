@@ -281,6 +281,24 @@ describe('link policy: evidence of a network change', () => {
       actions: [],
     },
     {
+      rule: 'new local address after a handoff, the repair still running → fresh peer',
+      facts: facts({ repairing: true, transportMovedAt: NOW - 3000 }),
+      observation: { type: 'localAddressAppeared' },
+      actions: [RENEW],
+    },
+    {
+      rule: 'new local address after a handoff, link silent → fresh peer',
+      facts: facts({ transportMovedAt: NOW - 3000 }),
+      observation: { type: 'localAddressAppeared' },
+      actions: [RENEW],
+    },
+    {
+      rule: 'new local address after a handoff, traffic flows again (another way) → nothing',
+      facts: facts({ transportMovedAt: NOW - 100 }),
+      observation: { type: 'localAddressAppeared' },
+      actions: [],
+    },
+    {
       rule: 'own path back → give ICE a grace to heal',
       facts: facts({ transport: 'disconnected' }),
       observation: { type: 'pathBack' },
@@ -777,6 +795,7 @@ describe('link policy: the table as a whole', () => {
     signalingRestored: true,
     networkChanged: true,
     flowChecked: true,
+    localAddressAppeared: true,
     pathBack: true,
     pathBackGraceOver: true,
     ownPathChecked: true,

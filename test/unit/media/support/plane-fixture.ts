@@ -1,5 +1,8 @@
 import type { MediaSettings } from '../../../../src/core/media/media-plane';
-import { createMeshMediaPlaneWith } from '../../../../src/core/media/mesh-media-plane';
+import {
+  createMeshMediaPlaneWith,
+  type MeshMediaPlaneOptions,
+} from '../../../../src/core/media/mesh-media-plane';
 import type { ConnectionInfo, StreamInfo } from '../../../../src/protocol';
 import { FakeClock } from './fake-clock';
 import { fakeHost } from './fake-host';
@@ -33,11 +36,16 @@ export function streamOf(
 }
 
 /** A mesh plane for `local` with fake peers, joined with `remotes` (each publishing a stream). */
-export function joinedPlane(local: string, remotes: string[], settings: Partial<MediaSettings> = {}) {
+export function joinedPlane(
+  local: string,
+  remotes: string[],
+  settings: Partial<MediaSettings> = {},
+  options: Omit<MeshMediaPlaneOptions, 'createPeer'> = {},
+) {
   const clock = new FakeClock();
   const host = fakeHost(clock, local, settings);
   const peers = fakePeerFactory();
-  const plane = createMeshMediaPlaneWith({ createPeer: peers.factory })(host.host);
+  const plane = createMeshMediaPlaneWith({ ...options, createPeer: peers.factory })(host.host);
   for (const remote of remotes) host.participants.set(remote, { ...connection(remote), isLocal: false });
   plane.onJoined({
     kind: 'join',

@@ -1,0 +1,90 @@
+import type { Clock } from '../clock';
+
+/**
+ * This browser's local addresses as ICE sees them now (host candidates of a throwaway connection), or
+ * null when it cannot tell (no WebRTC here).
+ */
+export type LocalAddressProbe = () => Promise<string[] | null>;
+
+/** How long after a handoff the browser is watched for the new address. */
+export const NEW_ADDRESS_WATCH_MS = 3_000;
+/** How often it is probed meanwhile. */
+export const NEW_ADDRESS_PROBE_MS = 200;
+/** At most this many probes (throwaway peer connections, host candidates only) per handoff. */
+export const MAX_ADDRESS_PROBES = 10;
+/** A probe's gathering is cut short after this long. */
+const PROBE_TIMEOUT_MS = 1_000;
+
+/**
+ * After a handoff, when the browser's ICE agent knows the new address:
+ * - `known`: at once (a restart now gathers on it);
+ * - `late`: only after a while (a restart made meanwhile gathered on the old address, which is gone);
+ * - `never`: not within {@link NEW_ADDRESS_WATCH_MS} (the address the server saw changed behind a NAT,
+ *   or the probe cannot tell).
+ *
+ * Chromium learns of a new interface address with a delay (on this machine about a second the first time
+ * a page sees one, then promptly), while the page's signaling may be back within 100 ms.
+ */
+export async function watchForNewAddress({
+  clock,
+  probe,
+  known,
+  stopped,
+}: {
+  clock: Clock;
+  probe: LocalAddressProbe;
+  /** Local addresses the links used before the handoff. */
+  known: ReadonlySet<string>;
+  /** True once the watch no longer matters (the plane closed). */
+  stopped: () => boolean;
+}): Promise<'known' | 'late' | 'never'> {
+  const deadline = clock.now() + NEW_ADDRESS_WATCH_MS;
+  for (let probes = 0; probes < MAX_ADDRESS_PROBES && !stopped(); probes += 1) {
+    const addresses = await probe();
+    if (addresses === null || stopped()) return 'never';
+    if (addresses.some((address) => !known.has(address))) return probes === 0 ? 'known' : 'late';
+    if (clock.now() + NEW_ADDRESS_PROBE_MS > deadline) break;
+    await new Promise<void>((resolve) => clock.setTimeout(resolve, NEW_ADDRESS_PROBE_MS));
+  }
+  return 'never';
+}
+
+/** The addresses of every local candidate in a connection's stats (host, reflexive and relayed). */
+export function localCandidateAddresses(report: RTCStatsReport): string[] {
+  const addresses: string[] = [];
+  for (const stat of report.values() as IterableIterator<Record<string, unknown>>) {
+    if (stat.type !== 'local-candidate') continue;
+    const address = stat.address ?? stat.ip;
+    if (typeof address === 'string') addresses.push(address);
+  }
+  return addresses;
+}
+
+/** The browser probe: a throwaway RTCPeerConnection without ICE servers gathers its host candidates. */
+export const browserLocalAddresses: LocalAddressProbe = () =>
+  new Promise((resolve) => {
+    if (typeof RTCPeerConnection === 'undefined') {
+      resolve(null);
+      return;
+    }
+    const pc = new RTCPeerConnection({ iceServers: [] });
+    const addresses: string[] = [];
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      pc.onicecandidate = null;
+      pc.close();
+      resolve(addresses);
+    };
+    const timer = setTimeout(finish, PROBE_TIMEOUT_MS);
+    pc.onicecandidate = (event) => {
+      if (!event.candidate) finish();
+      else if (event.candidate.address) addresses.push(event.candidate.address);
+    };
+    pc.createDataChannel('holdfast-address-probe');
+    pc.createOffer()
+      .then((offer) => pc.setLocalDescription(offer))
+      .catch(finish);
+  });
