@@ -46,6 +46,8 @@ export class FrozenDetector {
   /** Allowance added to the stall limit until the first progress after a (re)start. */
   #allowance: number;
   #lastRiseAt = Number.NEGATIVE_INFINITY;
+  /** Time of the reading the last rise was counted from (the one before it). */
+  #lastRiseFromAt = Number.NEGATIVE_INFINITY;
   /** Time of the last reading, and the rate (per ms) the counter rose at up to it (0: unknown). */
   #sampleAt = 0;
   #rate = 0;
@@ -65,6 +67,15 @@ export class FrozenDetector {
   /** When the counter was last seen rising (−∞ before the first rise). */
   get lastRiseAt(): number {
     return this.#lastRiseAt;
+  }
+
+  /**
+   * When the reading before the last rise was taken: frames rose between then and {@link lastRiseAt}. A
+   * rise counted from a reading at or after a moment happened wholly after it (not frames still in the
+   * jitter buffer from before it, decoded just after).
+   */
+  get lastRiseFromAt(): number {
+    return this.#lastRiseFromAt;
   }
 
   /** Frames are rising again after a stall, not yet steadily enough to call the stream live. */
@@ -90,10 +101,12 @@ export class FrozenDetector {
     const rate = previous && this.#rate;
     const progressAt = rate ? Math.min(at, this.#sampleAt + rise / rate) : at;
     this.#rate = previous && rise > 0 ? rise / (at - this.#sampleAt) : 0;
+    const from = this.#sampleAt;
     this.#sampleAt = at;
     this.#counter = sample.counter;
     if (rise > 0) {
       this.#lastRiseAt = at;
+      this.#lastRiseFromAt = from;
       this.#progressAt = progressAt;
       this.#allowance = 0;
       if (!this.#active) return this.#set('muted');

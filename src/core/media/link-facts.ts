@@ -55,6 +55,8 @@ export interface LinkFacts {
   readonly rising: boolean;
   /** When decoded frames (or audio packets) were last seen rising. */
   readonly lastRiseAt: number;
+  /** When the reading that rise was counted from was taken (see `FrozenDetector.lastRiseFromAt`). */
+  readonly lastRiseFromAt: number;
   /** The remote stream sends the media its health is judged on. */
   readonly expectsMedia: boolean;
   /** Media flows one way or the other, so the transport should receive packets (media or RTCP). */
@@ -192,7 +194,8 @@ export function isTroubled(facts: LinkFacts): boolean {
 
 /** Media flows again: transport connected and, if media is expected, frames risen since `since`. */
 export function flowsSince(facts: LinkFacts, since: number): boolean {
-  return facts.transport === 'connected' && (!facts.expectsMedia || facts.lastRiseAt >= since);
+  // Frames counted from a reading taken before `since` may be the jitter buffer's, from before the fault.
+  return facts.transport === 'connected' && (!facts.expectsMedia || facts.lastRiseFromAt >= since);
 }
 
 /** The link is broken, its media frozen, or it is silent: this page's own path is worth watching. */

@@ -1,10 +1,11 @@
 import type { Clock } from '../clock';
 
 /**
- * This browser's local addresses as ICE sees them now (host candidates of a throwaway connection), or
- * null when it cannot tell (no WebRTC here).
+ * Whether this browser's ICE agent now shows a local address outside `known` (host candidates of a
+ * throwaway connection): true as soon as one shows, false when gathering ends without one, null when
+ * it cannot tell (no WebRTC here).
  */
-export type LocalAddressProbe = () => Promise<string[] | null>;
+export type LocalAddressProbe = (known: ReadonlySet<string>) => Promise<boolean | null>;
 
 /** How long after a handoff the browser is watched for the new address. */
 export const NEW_ADDRESS_WATCH_MS = 3_000;
@@ -40,9 +41,9 @@ export async function watchForNewAddress({
 }): Promise<'known' | 'late' | 'never'> {
   const deadline = clock.now() + NEW_ADDRESS_WATCH_MS;
   for (let probes = 0; probes < MAX_ADDRESS_PROBES && !stopped(); probes += 1) {
-    const addresses = await probe();
-    if (addresses === null || stopped()) return 'never';
-    if (addresses.some((address) => !known.has(address))) return probes === 0 ? 'known' : 'late';
+    const found = await probe(known);
+    if (found === null || stopped()) return 'never';
+    if (found) return probes === 0 ? 'known' : 'late';
     if (clock.now() + NEW_ADDRESS_PROBE_MS > deadline) break;
     await new Promise<void>((resolve) => clock.setTimeout(resolve, NEW_ADDRESS_PROBE_MS));
   }
@@ -60,31 +61,35 @@ export function localCandidateAddresses(report: RTCStatsReport): string[] {
   return addresses;
 }
 
-/** The browser probe: a throwaway RTCPeerConnection without ICE servers gathers its host candidates. */
-export const browserLocalAddresses: LocalAddressProbe = () =>
+/**
+ * The browser probe: a throwaway RTCPeerConnection without ICE servers gathers its host candidates; it
+ * answers at the first new address (Chromium may hold the end of such a gathering for a second while
+ * it takes in a network change, and show the new address during it).
+ */
+export const browserLocalAddresses: LocalAddressProbe = (known) =>
   new Promise((resolve) => {
     if (typeof RTCPeerConnection === 'undefined') {
       resolve(null);
       return;
     }
     const pc = new RTCPeerConnection({ iceServers: [] });
-    const addresses: string[] = [];
     let done = false;
-    const finish = () => {
+    const finish = (found: boolean) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       pc.onicecandidate = null;
       pc.close();
-      resolve(addresses);
+      resolve(found);
     };
-    const timer = setTimeout(finish, PROBE_TIMEOUT_MS);
+    const timer = setTimeout(() => finish(false), PROBE_TIMEOUT_MS);
     pc.onicecandidate = (event) => {
-      if (!event.candidate) finish();
-      else if (event.candidate.address) addresses.push(event.candidate.address);
+      const address = event.candidate?.address;
+      if (!event.candidate) finish(false);
+      else if (address && !known.has(address)) finish(true);
     };
     pc.createDataChannel('holdfast-address-probe');
     pc.createOffer()
       .then((offer) => pc.setLocalDescription(offer))
-      .catch(finish);
+      .catch(() => finish(false));
   });

@@ -305,6 +305,7 @@ export class MediaLink {
       health: this.#detector.health,
       rising: this.#detector.rising,
       lastRiseAt: this.#detector.lastRiseAt,
+      lastRiseFromAt: this.#detector.lastRiseFromAt,
       expectsMedia,
       expectsTraffic: expectsMedia || this.#ctx.localStream() !== null,
       repairing: this.#repairer.running,

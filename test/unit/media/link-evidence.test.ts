@@ -105,7 +105,8 @@ describe('repair from evidence of a network change, before ICE notices', () => {
   it('a handoff the browser learns of late: the restart gathered on the old address, so a fresh peer follows as soon as the new one shows', async () => {
     let probes = 0;
     // The browser shows the old address for its first three probes (~600 ms), then the new one.
-    const localAddressProbe = async () => (++probes <= 3 ? ['10.0.0.5'] : ['10.0.0.9']);
+    const localAddressProbe = async (known: ReadonlySet<string>) =>
+      !known.has(++probes <= 3 ? '10.0.0.5' : '10.0.0.9');
     const { peers, plane, clock } = joinedPlane('alice', ['bob'], {}, { localAddressProbe });
     const pc = peers[0]?.pc;
     if (!pc) throw new Error('no peer');
@@ -128,9 +129,9 @@ describe('repair from evidence of a network change, before ICE notices', () => {
 
   it('a handoff the browser already knows of: the restart is enough, no fresh peer, one probe', async () => {
     let probes = 0;
-    const localAddressProbe = async () => {
+    const localAddressProbe = async (known: ReadonlySet<string>) => {
       probes += 1;
-      return ['10.0.0.9'];
+      return !known.has('10.0.0.9');
     };
     const { peers, plane, clock } = joinedPlane('alice', ['bob'], {}, { localAddressProbe });
     const pc = peers[0]?.pc;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   FRESH_LINK_MEMORY,
+  flowsSince,
   type LinkAction,
   type LinkFacts,
   type LinkMemory,
@@ -51,6 +52,8 @@ function facts(patch: FactsPatch = {}): LinkFacts {
     frozenAfterMs: FROZEN_AFTER,
     statsIntervalMs: INTERVAL,
     ...rest,
+    // The rise was counted from the reading one interval before it, unless the row says otherwise.
+    lastRiseFromAt: rest.lastRiseFromAt ?? (rest.lastRiseAt ?? NOW - 100) - INTERVAL,
     pending: { flowCheck: false, pathBack: false, departure: false, ...pending },
     memory: { ...FRESH_LINK_MEMORY, ...memory },
   };
@@ -783,6 +786,19 @@ describe('link policy: the remote stream', () => {
       remember: settled(),
     },
   ]);
+});
+
+describe('link policy: when a repair counts as healthy', () => {
+  it('frames counted from a reading taken before the repair began are the jitter buffer’s, not a recovery', () => {
+    const startedAt = NOW - 100;
+    // Read at NOW, counted from the reading at NOW - INTERVAL (before the repair): not proof.
+    expect(flowsSince(facts({ lastRiseAt: NOW, lastRiseFromAt: NOW - INTERVAL }), startedAt)).toBe(false);
+    // Counted from a reading after it began: frames decoded on the repaired link.
+    expect(flowsSince(facts({ lastRiseAt: NOW, lastRiseFromAt: NOW - 50 }), startedAt)).toBe(true);
+    expect(
+      flowsSince(facts({ transport: 'connecting', lastRiseAt: NOW, lastRiseFromAt: NOW - 50 }), startedAt),
+    ).toBe(false);
+  });
 });
 
 describe('link policy: the table as a whole', () => {
