@@ -17,6 +17,27 @@ const flowing = (bytes: number) => [
   { id: 'tr', type: 'transport', bytesReceived: bytes * 1000 },
 ];
 
+/** alice's offering link to bob, its transport connected and reading `stats`, `settleMs` after it was built. */
+async function connectedLink(
+  stats: Array<Record<string, unknown>> = flowing(100),
+  options: Parameters<typeof joinedPlane>[3] = {},
+  settleMs = 1000,
+) {
+  const fixture = joinedPlane('alice', ['bob'], {}, options);
+  const pc = fixture.peers[0]?.pc;
+  if (!pc) throw new Error('no peer');
+  pc.setState('connected', 'connected');
+  pc.stats = stats;
+  await fixture.clock.advance(settleMs);
+  return { ...fixture, pc };
+}
+
+/** `flowing(bytes)` and one local candidate on `address`. */
+const withAddress = (bytes: number, address = '10.0.0.5') => [
+  ...flowing(bytes),
+  { id: 'lc', type: 'local-candidate', address, candidateType: 'host' },
+];
+
 describe('a returning identity (a new page, tab or provider: a new incarnation)', () => {
   it('answering side: takes the new page’s first offer at generation 0 although its link was at 4', () => {
     const { peers, plane } = joinedPlane('bob', ['alice']);
@@ -77,12 +98,7 @@ describe('a returning identity (a new page, tab or provider: a new incarnation)'
 
 describe('repair from evidence of a network change, before ICE notices', () => {
   it('signaling back from a new address: a link that receives nothing for a moment is restarted at once', async () => {
-    const { peers, plane, clock } = joinedPlane('alice', ['bob']);
-    const pc = peers[0]?.pc;
-    if (!pc) throw new Error('no peer');
-    pc.setState('connected', 'connected');
-    pc.stats = flowing(100);
-    await clock.advance(1000);
+    const { plane, clock, pc } = await connectedLink(flowing(100));
     // The path moved: nothing arrives any more, ICE still says connected.
     plane.onSignalingRestored({ downtimeMs: 60 });
     await clock.advance(FLOW_CHECK_MS + 50);
@@ -90,12 +106,7 @@ describe('repair from evidence of a network change, before ICE notices', () => {
   });
 
   it('signaling back from an address the server had not seen (a handoff): the link is restarted at once', async () => {
-    const { peers, plane, clock } = joinedPlane('alice', ['bob']);
-    const pc = peers[0]?.pc;
-    if (!pc) throw new Error('no peer');
-    pc.setState('connected', 'connected');
-    pc.stats = flowing(100);
-    await clock.advance(1000);
+    const { plane, clock, pc } = await connectedLink(flowing(100));
     plane.onSignalingRestored({ downtimeMs: 60, addressChanged: true });
     // No flow check first: the old path is gone whatever the last bytes say.
     await clock.advance(10);
@@ -107,16 +118,7 @@ describe('repair from evidence of a network change, before ICE notices', () => {
     // The browser shows the old address for its first three probes (~600 ms), then the new one.
     const localAddressProbe = async (known: ReadonlySet<string>) =>
       !known.has(++probes <= 3 ? '10.0.0.5' : '10.0.0.9');
-    const { peers, plane, clock } = joinedPlane('alice', ['bob'], {}, { localAddressProbe });
-    const pc = peers[0]?.pc;
-    if (!pc) throw new Error('no peer');
-    pc.setState('connected', 'connected');
-    const withAddress = (bytes: number) => [
-      ...flowing(bytes),
-      { id: 'lc', type: 'local-candidate', address: '10.0.0.5', candidateType: 'host' },
-    ];
-    pc.stats = withAddress(100);
-    await clock.advance(1000);
+    const { peers, plane, clock, pc } = await connectedLink(withAddress(100), { localAddressProbe });
     plane.onSignalingRestored({ downtimeMs: 60, addressChanged: true });
     await clock.advance(10);
     expect(pc.restarts).toBe(1);
@@ -133,16 +135,7 @@ describe('repair from evidence of a network change, before ICE notices', () => {
       probes += 1;
       return !known.has('10.0.0.9');
     };
-    const { peers, plane, clock } = joinedPlane('alice', ['bob'], {}, { localAddressProbe });
-    const pc = peers[0]?.pc;
-    if (!pc) throw new Error('no peer');
-    pc.setState('connected', 'connected');
-    const withAddress = (bytes: number) => [
-      ...flowing(bytes),
-      { id: 'lc', type: 'local-candidate', address: '10.0.0.5' },
-    ];
-    pc.stats = withAddress(100);
-    await clock.advance(1000);
+    const { peers, plane, clock, pc } = await connectedLink(withAddress(100), { localAddressProbe });
     plane.onSignalingRestored({ downtimeMs: 60, addressChanged: true });
     // The restart works: media flows again.
     for (let i = 1; i <= 30; i++) {
@@ -155,13 +148,8 @@ describe('repair from evidence of a network change, before ICE notices', () => {
   });
 
   it('signaling back while media still flows (the same path): nothing is renegotiated', async () => {
-    const { peers, plane, clock } = joinedPlane('alice', ['bob']);
-    const pc = peers[0]?.pc;
-    if (!pc) throw new Error('no peer');
-    pc.setState('connected', 'connected');
     let bytes = 100;
-    pc.stats = flowing(bytes);
-    await clock.advance(1000);
+    const { peers, plane, clock, pc } = await connectedLink(flowing(bytes));
     plane.onSignalingRestored({ downtimeMs: 60 });
     for (let i = 0; i < 10; i++) {
       bytes += 5;
@@ -179,12 +167,7 @@ describe('repair from evidence of a network change, before ICE notices', () => {
   });
 
   it('the browser’s online event checks the links the same way', async () => {
-    const { peers, plane, clock } = joinedPlane('alice', ['bob']);
-    const pc = peers[0]?.pc;
-    if (!pc) throw new Error('no peer');
-    pc.setState('connected', 'connected');
-    pc.stats = flowing(100);
-    await clock.advance(600);
+    const { plane, clock, pc } = await connectedLink(flowing(100), {}, 600);
     plane.onNetworkChanged();
     await clock.advance(FLOW_CHECK_MS + 50);
     expect(pc.restarts).toBe(1);
