@@ -111,7 +111,13 @@ describe('tombstones', () => {
 describe('flood guard', () => {
   it('admits a burst, then the refill rate; disconnects after N refusals; forgives once the bucket is full', () => {
     const clock = new FakeClock();
-    const guard = new FloodGuard(clock, { perSec: 10, burst: 5, disconnectAfter: 3 });
+    const guard = new FloodGuard(clock, {
+      perSec: 10,
+      burst: 5,
+      bytesPerSec: 1000,
+      bytesBurst: 5000,
+      disconnectAfter: 3,
+    });
     const take = (n: number) => Array.from({ length: n }, () => guard.admit());
     expect(take(6)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'limited']);
     clock.advance(100);
