@@ -1,9 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LIMITS, type ServerEnvelope } from '../../../src/protocol';
+import { LIMITS } from '../../../src/protocol';
 import { httpStatusOf } from '../../../src/server/rest/rest-errors';
-import { waitFor } from '../../support/wait';
 import {
   anyJson,
   bigString,
@@ -16,6 +15,7 @@ import {
   RELAXED_TIMING,
 } from './fuzz-inputs';
 import { SECRET, TestServer } from './harness';
+import { healthyPair } from './healthy-pair';
 
 /** One HTTP request on its own connection (no pool: a connection the server cut never serves the next). */
 function send(
@@ -51,13 +51,7 @@ describe('fuzzing every REST route (fast-check)', () => {
         rateLimitBurst: 1e6,
         ...RELAXED_TIMING,
       });
-      const h1 = await t.member('room', 'h1');
-      const h2 = await t.member('room', 'h2');
-      const healthy: unknown[] = [];
-      h2.socket.on('hf:evt', (env: ServerEnvelope) => {
-        if (env.evt.kind === 'signal' && env.evt.from === h1.connectionId && env.evt.type === 'healthy')
-          healthy.push(env.evt.data);
-      });
+      const pair = await healthyPair(t);
 
       const str = (a: fc.Arbitrary<string>) => a.map((s) => JSON.stringify(s));
       // Never `room` where a route ends sessions or members: the healthy pair lives there.
@@ -106,7 +100,6 @@ describe('fuzzing every REST route (fast-check)', () => {
       );
       const auth = fc.constantFrom(`Bearer ${SECRET}`, `Bearer ${SECRET}x`, 'Basic abc', undefined);
 
-      let round = 0;
       await fc.assert(
         fc.asyncProperty(route, body, auth, fc.boolean(), async (r, b, authorization, json) => {
           const headers: Record<string, string> = {};
@@ -133,26 +126,13 @@ describe('fuzzing every REST route (fast-check)', () => {
             expect(status).toBe(httpStatusOf(answer?.error?.code as never));
           }
 
-          round += 1;
-          const reply = await h1.send({
-            kind: 'signal',
-            type: 'healthy',
-            data: round,
-            to: [h2.connectionId],
-          });
-          expect(reply.ok, JSON.stringify(reply)).toBe(true);
-          for (const h of [h1, h2]) {
-            const last = h.events.at(-1)?.seq;
-            if (last !== undefined) h.ack(last);
-            h.events.length = 0;
-          }
+          await pair.ping();
+          pair.trim();
         }),
         fuzzParameters(),
       );
 
-      await waitFor(() => healthy.length === round, { what: `${round} healthy signals` });
-      expect(healthy).toEqual(Array.from({ length: round }, (_, i) => i + 1));
-      expect(h1.socket.connected && h2.socket.connected).toBe(true);
+      await pair.expectAllDelivered();
     },
     fuzzTimeoutMs(),
   );

@@ -3,7 +3,6 @@ import fc from 'fast-check';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { LIMITS, type ServerEnvelope } from '../../../src/protocol';
-import { waitFor } from '../../support/wait';
 import { WireClient } from '../../support/wire-client';
 import {
   anyJson,
@@ -17,6 +16,7 @@ import {
   RELAXED_TIMING,
 } from './fuzz-inputs';
 import { TestServer } from './harness';
+import { healthyPair } from './healthy-pair';
 
 /** A pino logger that keeps the lines at error level and above (a caught fault is still a bug). */
 function faultLog(): { logger: pino.Logger; faults: string[] } {
@@ -48,13 +48,8 @@ describe('fuzzing every socket handler (fast-check)', () => {
         joinTimeoutMs: 600_000,
         ...RELAXED_TIMING,
       });
-      const h1 = await t.member('room', 'h1');
-      const h2 = await t.member('room', 'h2');
-      const healthy: unknown[] = [];
-      h2.socket.on('hf:evt', (env: ServerEnvelope) => {
-        if (env.evt.kind === 'signal' && env.evt.from === h1.connectionId && env.evt.type === 'healthy')
-          healthy.push(env.evt.data);
-      });
+      const pair = await healthyPair(t);
+      const { h1, h2 } = pair;
       const tokens: string[] = [];
       for (let i = 0; i < 4; i += 1) tokens.push(await t.token('room'));
 
@@ -135,7 +130,6 @@ describe('fuzzing every socket handler (fast-check)', () => {
         garbage: fc.option(fc.string({ maxLength: 40 }), { freq: 15, nil: undefined }),
       });
 
-      let round = 0;
       await fc.assert(
         fc.asyncProperty(input, async ({ packet: p, via, withAck, garbage }) => {
           const client = via === 'joined' ? await joinedClient() : await freshClient();
@@ -187,27 +181,14 @@ describe('fuzzing every socket handler (fast-check)', () => {
           client.errors.length = 0;
           client.events.length = 0;
 
-          round += 1;
-          const reply = await h1.send({
-            kind: 'signal',
-            type: 'healthy',
-            data: round,
-            to: [h2.connectionId],
-          });
-          expect(reply.ok, JSON.stringify(reply)).toBe(true);
-          for (const h of [h1, h2]) {
-            const last = h.events.at(-1)?.seq;
-            if (last !== undefined) h.ack(last);
-            h.events.length = 0;
-          }
+          await pair.ping();
+          pair.trim();
           expect(faults).toEqual([]);
         }),
         fuzzParameters(),
       );
 
-      await waitFor(() => healthy.length === round, { what: `${round} healthy signals` });
-      expect(healthy).toEqual(Array.from({ length: round }, (_, i) => i + 1));
-      expect(h1.socket.connected && h2.socket.connected).toBe(true);
+      await pair.expectAllDelivered();
       expect(faults).toEqual([]);
       clients.joined?.close();
       clients.fresh?.close();

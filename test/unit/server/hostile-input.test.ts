@@ -5,6 +5,7 @@ import { SessionHub } from '../../../src/server/hub/session-hub';
 import { delay, waitFor } from '../../support/wait';
 import { WireClient } from '../../support/wire-client';
 import { type TestClient, TestServer } from './harness';
+import { healthyPair } from './healthy-pair';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -20,22 +21,11 @@ const nested = (depth: number): unknown => {
   return value;
 };
 
-/** A server with a healthy pair in `room`, and a check that the pair still talks in order. */
+/** A server with a healthy pair in `room`. */
 async function setup(options: Parameters<typeof TestServer.start>[0] = {}) {
   const t = await TestServer.start(options);
-  const h1 = await t.member('room', 'h1');
-  const h2 = await t.member('room', 'h2');
-  let round = 0;
-  const expectServed = async () => {
-    round += 1;
-    expect(await h1.send({ kind: 'signal', type: 'healthy', data: round })).toMatchObject({ ok: true });
-    await h2.waitForEvent('signal', (s) => s.type === 'healthy' && s.data === round);
-    const seen = h2
-      .received('signal')
-      .flatMap((s) => (s.kind === 'signal' && s.type === 'healthy' ? [s.data] : []));
-    expect(seen).toEqual(Array.from({ length: round }, (_, i) => i + 1));
-  };
-  return { t, h1, h2, expectServed };
+  const pair = await healthyPair(t);
+  return { t, h1: pair.h1, h2: pair.h2, expectServed: pair.expectServed };
 }
 
 /** A wire client joined to `room`. */
