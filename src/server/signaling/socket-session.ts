@@ -122,21 +122,20 @@ export class SocketSession {
       return;
     }
     this.#phase = 'pending';
-    this.#d.hub
-      .authorize(request)
-      .then(
-        (grant) => {
-          if (!this.#socket.connected) return;
-          const { reply, connection } = this.#d.hub.admit(request, grant, this.#sink);
-          this.#joined(connection);
-          ack({ ...reply, ...this.#address() });
-        },
-        (error: unknown) => {
-          this.#phase = 'fresh';
-          if (this.#socket.connected) refuse(toProtocolError(error));
-        },
-      )
-      .catch((fault: unknown) => this.#fault('join', ack, fault));
+    const joining = this.#d.hub.authorize(request).then(
+      (grant) => {
+        if (!this.#socket.connected) return;
+        const { reply, connection } = this.#d.hub.admit(request, grant, this.#sink);
+        this.#joined(connection);
+        ack({ ...reply, ...this.#address() });
+      },
+      (error: unknown) => {
+        this.#phase = 'fresh';
+        if (this.#socket.connected) refuse(toProtocolError(error));
+      },
+    );
+    // What the callbacks throw would otherwise be an unhandled rejection, which ends the process.
+    joining.catch((fault: unknown) => this.#fault('join', ack, fault));
   }
 
   #onResume(args: unknown[]): void {
