@@ -7,6 +7,7 @@ export * from './client-messages';
 export * from './entities';
 export * from './errors';
 export * from './events';
+export * from './json-shape';
 export * from './media';
 export * from './reasons';
 export * from './rest';

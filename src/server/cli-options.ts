@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import * as v from 'valibot';
-import { IceServerSchema } from '../protocol';
+import { IceServerSchema, LIMITS } from '../protocol';
 import { LOG_LEVELS, type LogLevel, type ServerOptions } from './options';
 
 /** Every flag of `holdfast-server`; each falls back to the environment variable `HOLDFAST_<NAME>`. */
@@ -19,6 +19,8 @@ const FLAGS = {
   'log-level': { type: 'string' },
   'rate-limit-per-sec': { type: 'string' },
   'rate-limit-burst': { type: 'string' },
+  'rate-limit-bytes-per-sec': { type: 'string' },
+  'rate-limit-bytes-burst': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -41,6 +43,8 @@ Every option falls back to the environment variable HOLDFAST_<NAME> (e.g. HOLDFA
   --log-level <level>         ${LOG_LEVELS.join(' | ')}   (info)
   --rate-limit-per-sec <n>    messages per second per socket         (100)
   --rate-limit-burst <n>      burst per socket                       (200)
+  --rate-limit-bytes-per-sec <n>  bytes per second per socket        (262144)
+  --rate-limit-bytes-burst <n>    byte burst per socket, >= 66560    (1048576)
   -h, --help                  this text
 `;
 
@@ -102,6 +106,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
       logLevel,
       rateLimitPerSec: int('rate-limit-per-sec', 1),
       rateLimitBurst: int('rate-limit-burst', 1),
+      rateLimitBytesPerSec: int('rate-limit-bytes-per-sec', 1),
+      rateLimitBytesBurst: int('rate-limit-bytes-burst', LIMITS.maxPacketBytes),
     };
     return { kind: 'run', options: dropUndefined(options), dev };
   } catch (error) {

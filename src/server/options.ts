@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { DEFAULT_SOCKET_PATH, type IceConfig, type IceServer } from '../protocol';
+import { DEFAULT_SOCKET_PATH, type IceConfig, type IceServer, LIMITS } from '../protocol';
 import { type ServerClock, systemClock } from './clock';
 import { cryptoIds, type IdSource } from './ids';
 import type { SessionRegistry } from './registry/session-registry';
@@ -49,6 +49,13 @@ export interface ServerOptions {
   rateLimitPerSec?: number;
   /** Messages a socket may send at once (token bucket size). @default 200 */
   rateLimitBurst?: number;
+  /**
+   * Bytes a socket may send per second, on average (byte bucket refill; every byte received counts,
+   * refused packets' too). @default 262144 (256 KiB)
+   */
+  rateLimitBytesPerSec?: number;
+  /** Bytes a socket may send at once (byte bucket size; at least `LIMITS.maxPacketBytes`). @default 1048576 (1 MiB) */
+  rateLimitBytesBurst?: number;
   /** Refusals after which a socket that keeps flooding is disconnected. @default 500 */
   floodDisconnectAfter?: number;
   /** Unacknowledged events kept per connection; beyond, the connection is evicted. @default 10000 */
@@ -95,6 +102,8 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     logLevel: options.logLevel ?? 'info',
     rateLimitPerSec: options.rateLimitPerSec ?? 100,
     rateLimitBurst: options.rateLimitBurst ?? 200,
+    rateLimitBytesPerSec: options.rateLimitBytesPerSec ?? 256 * 1024,
+    rateLimitBytesBurst: options.rateLimitBytesBurst ?? 1024 * 1024,
     floodDisconnectAfter: options.floodDisconnectAfter ?? 500,
     replayMaxEvents: options.replayMaxEvents ?? 10_000,
     replayMaxBytes: options.replayMaxBytes ?? 8 * 1024 * 1024,
@@ -124,6 +133,8 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     'pingTimeoutMs',
     'rateLimitPerSec',
     'rateLimitBurst',
+    'rateLimitBytesPerSec',
+    'rateLimitBytesBurst',
     'floodDisconnectAfter',
     'replayMaxEvents',
     'replayMaxBytes',
@@ -136,6 +147,9 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
   for (const name of positive) {
     const value = o[name];
     if (!Number.isFinite(value) || value <= 0) fail(name, 'must be a positive number');
+  }
+  if (o.rateLimitBytesBurst < LIMITS.maxPacketBytes) {
+    fail('rateLimitBytesBurst', `must be at least ${LIMITS.maxPacketBytes} (one largest packet)`);
   }
   return o;
 }

@@ -1,5 +1,11 @@
 import * as v from 'valibot';
-import { type ClientEnvelope, type ClientMessage, LIMITS, MessageReplySchema } from '../../protocol';
+import {
+  type ClientEnvelope,
+  type ClientMessage,
+  jsonShapeProblem,
+  LIMITS,
+  MessageReplySchema,
+} from '../../protocol';
 import { HoldfastError } from '../errors';
 import { firstIssue } from './first-issue';
 
@@ -149,6 +155,8 @@ export class Outbox {
 }
 
 function checkSize(msg: ClientMessage): HoldfastError | null {
+  const problem = jsonShapeProblem(msg);
+  if (problem) return new HoldfastError('MESSAGE_MALFORMED', `message holds ${problem}`);
   let json: string | undefined;
   try {
     json = JSON.stringify(msg);
@@ -156,10 +164,11 @@ function checkSize(msg: ClientMessage): HoldfastError | null {
     return new HoldfastError('MESSAGE_MALFORMED', `message is not JSON: ${String(error)}`, { cause: error });
   }
   if (json === undefined) return new HoldfastError('MESSAGE_MALFORMED', 'message is not JSON');
-  if (json.length > LIMITS.maxMessageChars) {
+  const bytes = new TextEncoder().encode(json).length;
+  if (bytes > LIMITS.maxMessageBytes) {
     return new HoldfastError(
       'MESSAGE_TOO_LARGE',
-      `message is ${json.length} characters; the limit is ${LIMITS.maxMessageChars}`,
+      `message is ${bytes} bytes of JSON; the limit is ${LIMITS.maxMessageBytes}`,
     );
   }
   return null;

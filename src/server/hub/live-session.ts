@@ -1,5 +1,15 @@
-import type { DisconnectReason, ServerEvent, StreamInfo } from '../../protocol';
+import {
+  type DisconnectReason,
+  jsonShapeProblem,
+  LIMITS,
+  type ServerEvent,
+  type StreamInfo,
+} from '../../protocol';
 import type { Connection } from '../connection/connection';
+import { ProtocolFailure } from '../protocol-failure';
+
+/** Bounds of an event: those of a message, with room for the fields the server adds (`from`, …). */
+const EVENT_SHAPE = { maxDepth: LIMITS.maxJsonDepth, maxValues: LIMITS.maxJsonValues + 16 };
 
 /** JSON size of an event inside its envelope (the sequence adds at most ~30 characters). */
 export const eventBytes = (evt: ServerEvent): number => JSON.stringify(evt).length + 32;
@@ -108,8 +118,14 @@ export class LiveSession {
     this.#streams.delete(streamId);
   }
 
-  /** Queues `evt` for each of `targets` still a member. */
+  /**
+   * Queues `evt` for each of `targets` still a member. An event that is not plain JSON within the
+   * protocol's limits (only app data could make it so) is refused with `MESSAGE_MALFORMED` before it is
+   * queued for anyone: no member ever holds an event its socket cannot encode.
+   */
   deliver(targets: readonly Connection[], evt: ServerEvent): void {
+    const problem = jsonShapeProblem(evt, EVENT_SHAPE);
+    if (problem) throw new ProtocolFailure('MESSAGE_MALFORMED', `event would hold ${problem}`);
     const bytes = eventBytes(evt);
     for (const target of targets) {
       if (target.status === 'ended' || this.#members.get(target.id) !== target) continue;

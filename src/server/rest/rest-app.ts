@@ -8,6 +8,7 @@ import {
   CreateConnectionRequestSchema,
   CreateSessionRequestSchema,
   DevTokenRequestSchema,
+  jsonShapeProblem,
   LIMITS,
   RestSignalRequestSchema,
 } from '../../protocol';
@@ -39,8 +40,8 @@ export function createRestApp(deps: RestAppDeps): Hono {
   app.use(
     '*',
     bodyLimit({
-      maxSize: LIMITS.maxMessageChars,
-      onError: () => errorResponse('MESSAGE_TOO_LARGE', `body over ${LIMITS.maxMessageChars} bytes`),
+      maxSize: LIMITS.maxMessageBytes,
+      onError: () => errorResponse('MESSAGE_TOO_LARGE', `body over ${LIMITS.maxMessageBytes} bytes`),
     }),
   );
   app.get('/api/health', async (c) => c.json(await admin.health()));
@@ -106,6 +107,8 @@ async function readBody<TSchema extends v.GenericSchema>(
   } catch {
     throw new ProtocolFailure('MESSAGE_MALFORMED', 'body is not JSON');
   }
+  const problem = jsonShapeProblem(json);
+  if (problem) throw new ProtocolFailure('MESSAGE_MALFORMED', `body holds ${problem}`);
   const parsed = v.safeParse(schema, json);
   if (!parsed.success)
     throw new ProtocolFailure('MESSAGE_MALFORMED', `invalid body: ${v.summarize(parsed.issues)}`);

@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server as SocketIoServer } from 'socket.io';
-import type { ServerToClientEvents } from '../../protocol';
+import { LIMITS, type ServerToClientEvents } from '../../protocol';
 import type { SessionHub } from '../hub/session-hub';
 import type { ServerLogger } from '../logger';
 import type { ResolvedServerOptions } from '../options';
@@ -10,8 +10,12 @@ import { SocketSession } from './socket-session';
 /** The socket.io server holdfast runs (inbound events are validated, so they are typed loosely). */
 export type HoldfastIo = SocketIoServer<Record<string, (...args: unknown[]) => void>, ServerToClientEvents>;
 
-/** Transport limit: engine.io drops a socket that sends a bigger packet (the protocol limit is far lower). */
-export const MAX_HTTP_BUFFER_SIZE = 1_000_000;
+/**
+ * Transport limit: the protocol's largest packet (`LIMITS.maxPacketBytes`: 64 KiB of message plus 1 KiB
+ * of envelope). A bigger websocket frame makes the server close that socket as soon as the frame header
+ * announces its length, before reading or parsing it.
+ */
+export const MAX_HTTP_BUFFER_SIZE = LIMITS.maxPacketBytes;
 
 /**
  * Attaches socket.io to `httpServer` (websocket only, heartbeat from the options, connection state
@@ -35,7 +39,12 @@ export function attachSignaling(
     const guard = new FloodGuard(options.clock, {
       perSec: options.rateLimitPerSec,
       burst: options.rateLimitBurst,
+      bytesPerSec: options.rateLimitBytesPerSec,
+      bytesBurst: options.rateLimitBytesBurst,
       disconnectAfter: options.floodDisconnectAfter,
+    });
+    socket.conn.on('packet', (packet: { type: string; data?: unknown }) => {
+      if (packet.type === 'message') guard.received(packetBytes(packet.data));
     });
     new SocketSession(socket, {
       hub,
@@ -46,4 +55,11 @@ export function attachSignaling(
     });
   });
   return io;
+}
+
+/** Size of an engine.io message packet's data: UTF-8 bytes of a text frame, length of a binary one. */
+function packetBytes(data: unknown): number {
+  if (typeof data === 'string') return Buffer.byteLength(data);
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return data.byteLength;
+  return 0;
 }

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import {
   type ClientMessage,
   ClientMessageSchema,
+  jsonShapeProblem,
   LIMITS,
   PROTOCOL_VERSION,
   type ProtocolError,
@@ -30,18 +31,24 @@ export function splitArgs(args: readonly unknown[]): { payload: unknown; ack: Ac
 export const isProtocolError = (value: unknown): value is ProtocolError =>
   typeof value === 'object' && value !== null && 'code' in value && 'message' in value && !('kind' in value);
 
-/** `MESSAGE_TOO_LARGE` when `value` serializes to more than the protocol limit. */
-export function checkSize(value: unknown): ProtocolError | null {
-  let length: number;
+/**
+ * `MESSAGE_MALFORMED` when `value` is not plain JSON within the protocol's depth and value limits,
+ * else `MESSAGE_TOO_LARGE` when its JSON is over the protocol's size limit. The shape comes first: it
+ * is what makes serializing `value` safe.
+ */
+export function checkPayload(value: unknown): ProtocolError | null {
+  const problem = jsonShapeProblem(value);
+  if (problem) return protocolError('MESSAGE_MALFORMED', `message holds ${problem}`);
+  let bytes: number;
   try {
-    length = JSON.stringify(value)?.length ?? 0;
+    bytes = Buffer.byteLength(JSON.stringify(value) ?? '');
   } catch {
     return protocolError('MESSAGE_MALFORMED', 'message is not JSON');
   }
-  if (length <= LIMITS.maxMessageChars) return null;
+  if (bytes <= LIMITS.maxMessageBytes) return null;
   return protocolError(
     'MESSAGE_TOO_LARGE',
-    `message is ${length} characters; the limit is ${LIMITS.maxMessageChars}`,
+    `message is ${bytes} bytes of JSON; the limit is ${LIMITS.maxMessageBytes}`,
   );
 }
 
@@ -68,12 +75,12 @@ export function parseWith<TSchema extends v.GenericSchema>(
 }
 
 /**
- * Checks one client message in the protocol's order: size (`MESSAGE_TOO_LARGE`), kind
- * (`MESSAGE_UNKNOWN`), fields (`MESSAGE_MALFORMED`).
+ * Checks one client message in the protocol's order: shape (`MESSAGE_MALFORMED`), size
+ * (`MESSAGE_TOO_LARGE`), kind (`MESSAGE_UNKNOWN`), fields (`MESSAGE_MALFORMED`).
  */
 export function parseClientMessage(raw: unknown): ClientMessage | ProtocolError {
-  const tooLarge = checkSize(raw);
-  if (tooLarge) return tooLarge;
+  const refused = checkPayload(raw);
+  if (refused) return refused;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return protocolError('MESSAGE_MALFORMED', 'message must be an object with a "kind"');
   }

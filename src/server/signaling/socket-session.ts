@@ -14,7 +14,7 @@ import { protocolError, toProtocolError } from '../protocol-failure';
 import type { FloodGuard } from './flood-guard';
 import {
   type AckFn,
-  checkSize,
+  checkPayload,
   checkVersion,
   isProtocolError,
   KNOWN_EVENTS,
@@ -49,18 +49,49 @@ export class SocketSession {
     this.#d = deps;
     this.#sink = {
       id: socket.id,
-      send: (envelope) => socket.emit(WIRE.evt, envelope),
+      send: (envelope) => this.#guarded('event send', null, () => socket.emit(WIRE.evt, envelope)),
       close: () => socket.disconnect(true),
     };
-    this.#joinTimer = deps.clock.setTimeout(() => this.#onJoinTimeout(), deps.joinTimeoutMs);
-    socket.on(WIRE.join, (...args: unknown[]) => this.#onJoin(args));
-    socket.on(WIRE.resume, (...args: unknown[]) => this.#onResume(args));
-    socket.on(WIRE.msg, (...args: unknown[]) => this.#onMessage(args));
-    socket.on(WIRE.ack, (...args: unknown[]) => this.#onAck(args));
+    const onTimeout = () => this.#guarded('join timeout', null, () => this.#onJoinTimeout());
+    this.#joinTimer = deps.clock.setTimeout(onTimeout, deps.joinTimeoutMs);
+    const on = (event: string, handler: (args: unknown[]) => void) =>
+      socket.on(event, (...args: unknown[]) => this.#guarded(event, args, () => handler(args)));
+    on(WIRE.join, (args) => this.#onJoin(args));
+    on(WIRE.resume, (args) => this.#onResume(args));
+    on(WIRE.msg, (args) => this.#onMessage(args));
+    on(WIRE.ack, (args) => this.#onAck(args));
     socket.onAny((event: unknown, ...args: unknown[]) => {
-      if (typeof event !== 'string' || !KNOWN_EVENTS.has(event)) this.#onUnknown(event, args);
+      if (typeof event === 'string' && KNOWN_EVENTS.has(event)) return;
+      this.#guarded('unknown event', args, () => this.#onUnknown(event, args));
     });
-    socket.on('disconnect', (reason) => this.#onDisconnect(reason));
+    socket.on('disconnect', (reason) => this.#guarded('disconnect', null, () => this.#onDisconnect(reason)));
+  }
+
+  /**
+   * Runs one handler so that nothing it throws can end the process or touch another socket: a fault is
+   * logged, answered `INTERNAL` (through the packet's acknowledgement, else `hf:error`) and this
+   * socket is closed, since its state may be half updated; the server keeps serving everyone else.
+   */
+  #guarded(what: string, args: unknown[] | null, run: () => void): void {
+    try {
+      run();
+    } catch (fault) {
+      this.#fault(what, args ? splitArgs(args).ack : null, fault);
+    }
+  }
+
+  #fault(what: string, ack: AckFn | null, fault: unknown): void {
+    this.#logFault(what, fault);
+    try {
+      this.#reply(ack, { ok: false, error: toProtocolError(fault) });
+      this.#socket.disconnect(true);
+    } catch {
+      // The socket itself is broken; the server goes on without it.
+    }
+  }
+
+  #logFault(what: string, fault: unknown): void {
+    logEvent(this.#d.logger, 'error', 'handler fault', this.#context({ handler: what, err: fault }));
   }
 
   /** The socket's remote address, for the join and resume answers (see `JoinSuccess.address`). */
@@ -85,13 +116,13 @@ export class SocketSession {
       return;
     }
     const request =
-      checkSize(payload) ?? checkVersion(payload) ?? parseWith(JoinRequestSchema, payload, 'join request');
+      checkPayload(payload) ?? checkVersion(payload) ?? parseWith(JoinRequestSchema, payload, 'join request');
     if (isProtocolError(request)) {
       refuse(request);
       return;
     }
     this.#phase = 'pending';
-    this.#d.hub.authorize(request).then(
+    const joining = this.#d.hub.authorize(request).then(
       (grant) => {
         if (!this.#socket.connected) return;
         const { reply, connection } = this.#d.hub.admit(request, grant, this.#sink);
@@ -103,6 +134,8 @@ export class SocketSession {
         if (this.#socket.connected) refuse(toProtocolError(error));
       },
     );
+    // What the callbacks throw would otherwise be an unhandled rejection, which ends the process.
+    joining.catch((fault: unknown) => this.#fault('join', ack, fault));
   }
 
   #onResume(args: unknown[]): void {
@@ -121,7 +154,7 @@ export class SocketSession {
       return;
     }
     const request =
-      checkSize(payload) ??
+      checkPayload(payload) ??
       checkVersion(payload) ??
       parseWith(ResumeRequestSchema, payload, 'resume request');
     if (isProtocolError(request)) {
@@ -147,8 +180,10 @@ export class SocketSession {
       this.#floodDisconnect();
       return;
     }
-    const { reply, after } = takeMessage(this.#d.hub, this.#connection, payload, admission === 'limited');
-    if (!reply.ok) this.#refused('message refused', reply.error, { seq: reply.seq });
+    const rateRefusal = admission === 'limited' ? this.#d.guard.refusal() : null;
+    const { reply, after, fault } = takeMessage(this.#d.hub, this.#connection, payload, rateRefusal);
+    if (fault !== undefined) this.#logFault('message', fault);
+    else if (!reply.ok) this.#refused('message refused', reply.error, { seq: reply.seq });
     if (ack) ack(reply);
     else if (!reply.ok) this.#socket.emit(WIRE.error, reply.error);
     after?.();
@@ -214,8 +249,8 @@ export class SocketSession {
     const admission = this.#d.guard.admit();
     if (admission === 'ok') return true;
     if (admission === 'disconnect') this.#floodDisconnect();
-    else if (ack) refuse(rateLimited());
-    else this.#socket.emit(WIRE.error, rateLimited());
+    else if (ack) refuse(this.#d.guard.refusal());
+    else this.#socket.emit(WIRE.error, this.#d.guard.refusal());
     return false;
   }
 
@@ -248,5 +283,3 @@ export class SocketSession {
     return { ...ids, socketId: this.#socket.id, ...extra };
   }
 }
-
-const rateLimited = (): ProtocolError => protocolError('RATE_LIMITED', 'too many messages from this socket');

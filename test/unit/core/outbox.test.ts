@@ -164,10 +164,23 @@ describe('outbox', () => {
     const outbox = new Outbox();
     const l = link();
     outbox.attach(l.transmit);
-    const big = outbox.enqueue({ kind: 'signal', type: 'big', data: 'x'.repeat(LIMITS.maxMessageChars) });
+    const big = outbox.enqueue({ kind: 'signal', type: 'big', data: 'x'.repeat(LIMITS.maxMessageBytes) });
     expect(await settled(big)).toBe('MESSAGE_TOO_LARGE');
     void outbox.enqueue(sig('small'));
     expect(l.seqs()).toEqual([1]);
+  });
+
+  it('counts the size in UTF-8 bytes: 30,000 two-byte characters are over the limit', async () => {
+    const outbox = new Outbox();
+    const wide = outbox.enqueue({ kind: 'signal', type: 'wide', data: 'é'.repeat(33_000) });
+    expect(await settled(wide)).toBe('MESSAGE_TOO_LARGE');
+  });
+
+  it('refuses data nested deeper than the protocol allows', async () => {
+    const outbox = new Outbox();
+    let data: unknown = 0;
+    for (let i = 0; i < LIMITS.maxJsonDepth; i += 1) data = [data];
+    expect(await settled(outbox.enqueue({ kind: 'signal', type: 'deep', data }))).toBe('MESSAGE_MALFORMED');
   });
 
   it('refuses data that is not JSON', async () => {

@@ -92,6 +92,12 @@ describe('CLI options', () => {
         logLevel: 'info',
       },
     });
+    expect(
+      parseCli(['--rate-limit-bytes-per-sec', '100000'], {
+        ...env,
+        HOLDFAST_RATE_LIMIT_BYTES_BURST: '200000',
+      }),
+    ).toMatchObject({ options: { rateLimitBytesPerSec: 100_000, rateLimitBytesBurst: 200_000 } });
     expect(parseCli([], { HOLDFAST_DEV: '1' })).toMatchObject({
       kind: 'run',
       dev: true,
@@ -109,6 +115,7 @@ describe('CLI options', () => {
       [['--ice-transport-policy', 'some'], '--ice-transport-policy'],
       [['--log-level', 'loud'], '--log-level'],
       [['--bogus'], 'bogus'],
+      [['--rate-limit-bytes-burst', '65536'], '--rate-limit-bytes-burst'],
     ];
     for (const [argv, flag] of cases) {
       const parsed = parseCli(argv, env);

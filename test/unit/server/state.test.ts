@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ServerEnvelope } from '../../../src/protocol';
+import { jsonShapeProblem, LIMITS, type ServerEnvelope } from '../../../src/protocol';
 import { Connection } from '../../../src/server/connection/connection';
 import { Tombstones } from '../../../src/server/hub/tombstones';
 import { FloodGuard } from '../../../src/server/signaling/flood-guard';
@@ -111,7 +111,13 @@ describe('tombstones', () => {
 describe('flood guard', () => {
   it('admits a burst, then the refill rate; disconnects after N refusals; forgives once the bucket is full', () => {
     const clock = new FakeClock();
-    const guard = new FloodGuard(clock, { perSec: 10, burst: 5, disconnectAfter: 3 });
+    const guard = new FloodGuard(clock, {
+      perSec: 10,
+      burst: 5,
+      bytesPerSec: 1000,
+      bytesBurst: 5000,
+      disconnectAfter: 3,
+    });
     const take = (n: number) => Array.from({ length: n }, () => guard.admit());
     expect(take(6)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'limited']);
     clock.advance(100);
@@ -120,5 +126,69 @@ describe('flood guard', () => {
     clock.advance(10_000);
     expect(guard.admit()).toBe('ok');
     expect(guard.refusals).toBe(0);
+  });
+
+  it('counts bytes: every byte received is charged, refused ones too; in debt every packet is refused, naming the byte rate', () => {
+    const clock = new FakeClock();
+    const guard = new FloodGuard(clock, {
+      perSec: 1000,
+      burst: 1000,
+      bytesPerSec: 1000,
+      bytesBurst: 3000,
+      disconnectAfter: 3,
+    });
+    const packet = (bytes: number) => {
+      guard.received(bytes);
+      return guard.admit();
+    };
+    expect([packet(1000), packet(1000), packet(1000)]).toEqual(['ok', 'ok', 'ok']);
+    expect(packet(1000)).toBe('limited');
+    expect(guard.refusal()).toMatchObject({
+      code: 'RATE_LIMITED',
+      message: expect.stringMatching(/too many bytes/),
+    });
+    // The refused 1000 bytes are owed too: after 1 s the bucket is back at 0, and a packet of 1 byte is refused.
+    clock.advance(1000);
+    expect(packet(1)).toBe('limited');
+    clock.advance(2000);
+    // Calm again (a full packet bucket, no byte debt): the two refusals are forgiven.
+    expect(packet(500)).toBe('ok');
+    expect(guard.refusals).toBe(0);
+    // A socket that keeps sending while in debt is told to go.
+    expect([packet(5000), packet(1), packet(1), packet(1)]).toEqual([
+      'limited',
+      'limited',
+      'limited',
+      'disconnect',
+    ]);
+  });
+});
+
+describe('JSON shape of a payload', () => {
+  const nested = (depth: number): unknown => {
+    let value: unknown = 0;
+    for (let i = 1; i < depth; i += 1) value = [value];
+    return value;
+  };
+
+  it('accepts plain JSON up to the depth and value limits and names what is wrong beyond them', () => {
+    expect(jsonShapeProblem({ a: [1, 'x', null, true, { b: [] }] })).toBeNull();
+    expect(jsonShapeProblem(nested(LIMITS.maxJsonDepth))).toBeNull();
+    expect(jsonShapeProblem(nested(LIMITS.maxJsonDepth + 1))).toBe('nested deeper than 32 levels');
+    expect(jsonShapeProblem(new Array(LIMITS.maxJsonValues - 1).fill(0))).toBeNull();
+    expect(jsonShapeProblem(new Array(LIMITS.maxJsonValues).fill(0))).toBe('more than 8192 values');
+    expect(jsonShapeProblem({ n: Number.NaN })).toBe('a number that is not finite');
+    expect(jsonShapeProblem({ u: undefined })).toMatch(/undefined/);
+    expect(jsonShapeProblem(Buffer.from('x'))).toMatch(/not plain JSON/);
+    expect(jsonShapeProblem(new Date())).toMatch(/not plain JSON/);
+  });
+
+  it('ends on a cycle and on 100,000 levels without recursing', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(jsonShapeProblem(cyclic)).toBe('nested deeper than 32 levels');
+    expect(jsonShapeProblem(JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`))).toBe(
+      'nested deeper than 32 levels',
+    );
   });
 });
