@@ -19,6 +19,8 @@ const FLAGS = {
   'log-level': { type: 'string' },
   'rate-limit-per-sec': { type: 'string' },
   'rate-limit-burst': { type: 'string' },
+  'max-session-members': { type: 'string' },
+  'empty-session-timeout-ms': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -41,6 +43,8 @@ Every option falls back to the environment variable HOLDFAST_<NAME> (e.g. HOLDFA
   --log-level <level>         ${LOG_LEVELS.join(' | ')}   (info)
   --rate-limit-per-sec <n>    messages per second per socket         (100)
   --rate-limit-burst <n>      burst per socket                       (200)
+  --max-session-members <n>   members per session                    (16)
+  --empty-session-timeout-ms <n>  close a session empty this long    (300000)
   -h, --help                  this text
 `;
 
@@ -102,6 +106,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
       logLevel,
       rateLimitPerSec: int('rate-limit-per-sec', 1),
       rateLimitBurst: int('rate-limit-burst', 1),
+      maxSessionMembers: int('max-session-members', 1),
+      emptySessionTimeoutMs: int('empty-session-timeout-ms', 1),
     };
     return { kind: 'run', options: dropUndefined(options), dev };
   } catch (error) {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSession, type Session, type SessionEventMap } from '../../../src/core';
+import { createSession, type Session, type SessionEventMap, type TokenContext } from '../../../src/core';
 import { ioSocketFactory } from '../../../src/core/signaling/socket';
 import { createServer, type HoldfastServer } from '../../../src/server';
 import { TcpProxy } from '../../support/tcp-proxy';
@@ -35,11 +35,11 @@ afterEach(async () => {
   await server.close();
 });
 
-async function devToken(sessionId: string): Promise<string> {
+async function devToken(sessionId: string, { identity }: TokenContext): Promise<string> {
   const res = await fetch(`${url}/dev/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ sessionId }),
+    body: JSON.stringify({ sessionId, identity }),
   });
   if (!res.ok) throw new Error(`dev token: HTTP ${res.status}`);
   return ((await res.json()) as { token: string }).token;
