@@ -20,7 +20,7 @@ const FLAGS = {
   'rate-limit-per-sec': { type: 'string' },
   'rate-limit-burst': { type: 'string' },
   'max-session-members': { type: 'string' },
-  'empty-session-timeout-ms': { type: 'string' },
+  'empty-session-ttl-ms': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -44,7 +44,7 @@ Every option falls back to the environment variable HOLDFAST_<NAME> (e.g. HOLDFA
   --rate-limit-per-sec <n>    messages per second per socket         (100)
   --rate-limit-burst <n>      burst per socket                       (200)
   --max-session-members <n>   members per session                    (16)
-  --empty-session-timeout-ms <n>  close a session empty this long    (300000)
+  --empty-session-ttl-ms <n>  close a session empty this long       (300000)
   -h, --help                  this text
 `;
 
@@ -107,7 +107,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
       rateLimitPerSec: int('rate-limit-per-sec', 1),
       rateLimitBurst: int('rate-limit-burst', 1),
       maxSessionMembers: int('max-session-members', 1),
-      emptySessionTimeoutMs: int('empty-session-timeout-ms', 1),
+      emptySessionTtlMs: int('empty-session-ttl-ms', 1),
     };
     return { kind: 'run', options: dropUndefined(options), dev };
   } catch (error) {

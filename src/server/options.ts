@@ -68,7 +68,7 @@ export interface ServerOptions {
   /** Members one session may have at once (a mesh grows as n²); a join beyond is refused `SESSION_FULL`. @default 16 */
   maxSessionMembers?: number;
   /** A session with no member for this long is closed (as if by `DELETE`). @default 300000 */
-  emptySessionTimeoutMs?: number;
+  emptySessionTtlMs?: number;
   /** Where sessions are recorded. @default a new {@link MemorySessionRegistry} */
   registry?: SessionRegistry;
   /** Time and timers of the session logic. @default the system clock */
@@ -108,7 +108,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     joinTimeoutMs: options.joinTimeoutMs ?? 10_000,
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
     maxSessionMembers: options.maxSessionMembers ?? 16,
-    emptySessionTimeoutMs: options.emptySessionTimeoutMs ?? 5 * 60_000,
+    emptySessionTtlMs: options.emptySessionTtlMs ?? 5 * 60_000,
     registry: options.registry,
     clock: options.clock ?? systemClock,
     ids: options.ids ?? cryptoIds,
@@ -139,7 +139,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     'joinTimeoutMs',
     'tokenTtlSeconds',
     'maxSessionMembers',
-    'emptySessionTimeoutMs',
+    'emptySessionTtlMs',
   ] as const;
   for (const name of positive) {
     const value = o[name];

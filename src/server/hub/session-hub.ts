@@ -78,7 +78,7 @@ export class SessionHub {
       onEmpty: (sessionId) => this.#emptyExpiry.arm(sessionId),
     });
     this.#gate = new JoinGate({ ...deps, clock: o.clock, maxSessionMembers: o.maxSessionMembers });
-    this.#emptyExpiry = new EmptySessionExpiry(o.clock, o.emptySessionTimeoutMs, (sessionId) => {
+    this.#emptyExpiry = new EmptySessionExpiry(o.clock, o.emptySessionTtlMs, (sessionId) => {
       void this.#expireEmpty(sessionId);
     });
     this.#endings = new MembershipEndings(this.#dir, o.graceMs, deps.logger);

@@ -6,7 +6,9 @@ import { CAMERA, TestServer } from './harness';
 
 const refused = (code: string) => ({ ok: false, error: { code } });
 
-describe('who may join: tokens bind identity, uses and session incarnation; a session has a member cap', () => {
+describe('who may join: tokens bind identity, uses and session incarnation; a session has a member cap', {
+  timeout: 20_000,
+}, () => {
   it('refuses a join that presents another member’s identity (no takeover), and keeps the victim in the call', async () => {
     const t = await TestServer.start();
     const alice = await t.member('room', 'alice');
@@ -132,7 +134,7 @@ describe('who may join: tokens bind identity, uses and session incarnation; a se
   });
 });
 
-describe('empty sessions expire', () => {
+describe('empty sessions expire', { timeout: 20_000 }, () => {
   const status = async (t: TestServer, sessionId: string) =>
     (await t.rest('GET', `/api/sessions/${sessionId}`)).status;
 
@@ -148,7 +150,7 @@ describe('empty sessions expire', () => {
 
   it('a session with members never expires; once the last one leaves it expires after the timeout', async () => {
     const clock = new FakeClock();
-    const t = await TestServer.start({ clock, emptySessionTimeoutMs: 60_000 });
+    const t = await TestServer.start({ clock, emptySessionTtlMs: 60_000 });
     const a = await t.member('room', 'a');
     await a.send({ kind: 'publish', streamId: 'a-cam', properties: CAMERA });
     clock.advance(120_000);
@@ -164,7 +166,7 @@ describe('empty sessions expire', () => {
 
   it('a member in its grace keeps the session open', async () => {
     const clock = new FakeClock();
-    const t = await TestServer.start({ clock, graceMs: 100_000, emptySessionTimeoutMs: 10_000 });
+    const t = await TestServer.start({ clock, graceMs: 100_000, emptySessionTtlMs: 10_000 });
     const a = await t.member('room', 'a');
     a.drop();
     await delay(100);

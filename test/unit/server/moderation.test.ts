@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { delay } from '../../support/wait';
 import { CAMERA, TestServer } from './harness';
 
-describe('moderators', () => {
+describe('moderators', { timeout: 20_000 }, () => {
   it('a moderator force-disconnects a participant: it gets forceDisconnectByUser, the others see it leave', async () => {
     const t = await TestServer.start();
     const mod = await t.member('room', 'mod', { role: 'moderator' });
