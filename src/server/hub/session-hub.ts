@@ -51,7 +51,6 @@ export class SessionHub {
   readonly timing: ServerTiming;
   readonly ice: IceConfig;
   readonly #o: ResolvedServerOptions;
-  readonly #registry: SessionRegistry;
   readonly #log: ServerLogger;
   readonly #dir: ConnectionDirectory;
   readonly #endings: MembershipEndings;
@@ -62,7 +61,6 @@ export class SessionHub {
   constructor(deps: SessionHubDeps) {
     const o = deps.options;
     this.#o = o;
-    this.#registry = deps.registry;
     this.#log = deps.logger;
     this.node = { nodeId: o.nodeId, bootId: deps.bootId };
     this.timing = { graceMs: o.graceMs, pingIntervalMs: o.pingIntervalMs, pingTimeoutMs: o.pingTimeoutMs };
@@ -78,8 +76,11 @@ export class SessionHub {
       onEmpty: (sessionId) => this.#emptyExpiry.arm(sessionId),
     });
     this.#gate = new JoinGate({ ...deps, clock: o.clock, maxSessionMembers: o.maxSessionMembers });
-    this.#emptyExpiry = new EmptySessionExpiry(o.clock, o.emptySessionTtlMs, (sessionId) => {
-      void this.#expireEmpty(sessionId);
+    this.#emptyExpiry = new EmptySessionExpiry({
+      ...deps,
+      clock: o.clock,
+      afterMs: o.emptySessionTtlMs,
+      hasMembers: (sessionId) => this.#closing || this.#dir.session(sessionId) !== undefined,
     });
     this.#endings = new MembershipEndings(this.#dir, o.graceMs, deps.logger);
   }
@@ -263,17 +264,6 @@ export class SessionHub {
       connection.detach()?.close();
     }
     this.#dir.clear();
-  }
-
-  /** Closes a session that stayed empty (nobody joined in time, or everyone left). */
-  async #expireEmpty(sessionId: string): Promise<void> {
-    if (this.#closing || this.#dir.session(sessionId)) return;
-    try {
-      const closed = await this.#registry.close(sessionId, this.now());
-      if (closed) logEvent(this.#log, 'info', 'session expired', { sessionId });
-    } catch (error) {
-      logEvent(this.#log, 'error', 'session expiry failed', { sessionId, err: error });
-    }
   }
 
   #event(event: string, connection: Connection, extra: LogContext): void {
