@@ -101,10 +101,10 @@ Create a session (REST, with the server secret; idempotent on customSessionId):
   curl -s -X POST ${url}/api/sessions ${auth} ${json} -d '{"customSessionId":"demo"}'
 
 Create a connection token for it:
-  curl -s -X POST ${url}/api/sessions/demo/connections ${auth} ${json} -d '{"data":"alice","role":"publisher"}'
+  curl -s -X POST ${url}/api/sessions/demo/connections ${auth} ${json} -d '{"identity":"alice","data":"Alice","role":"publisher"}'
 
 Or in one call, dev mode only, no secret (creates the session if missing):
-  curl -s -X POST ${url}/dev/token ${json} -d '{"sessionId":"demo"}'
+  curl -s -X POST ${url}/dev/token ${json} -d '{"sessionId":"demo","identity":"alice"}'
 
 Health: curl -s ${url}/api/health    Secret: ${SECRET} (set HOLDFAST_SECRET to choose it)
 Protocol and REST reference: docs/protocol.md. Ctrl+C stops everything.

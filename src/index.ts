@@ -40,7 +40,7 @@ export type {
   StreamHealth,
 } from './core/media/types';
 export type { ExceptionName, SessionEventMap, SessionEventName } from './core/session/events';
-export type { ReconnectPolicy, SessionOptions } from './core/session/options';
+export type { GetToken, ReconnectPolicy, SessionOptions, TokenContext } from './core/session/options';
 export type { Session, SignalOptions } from './core/session/session';
 export { createSession } from './core/session/session';
 export type { RecoveryCause, SessionState, SessionStatus } from './core/session/state';

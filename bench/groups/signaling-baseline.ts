@@ -95,7 +95,8 @@ export async function runBaselineTrials(
 ): Promise<DropTrial[]> {
   const proxy = await TcpProxy.start({ port: server.port });
   const results: DropTrial[] = [];
-  const { token } = await server.createToken(sessionId);
+  // The naive client re-joins with the same token after every drop: let it admit every trial.
+  const { token } = await server.createToken(sessionId, { identity: 'baseline', maxUses: 1000 });
   let { socket, app } = await connectBaseline(proxy, path, sessionId, token);
   try {
     for (let trial = 1; trial <= trials; trial += 1) {

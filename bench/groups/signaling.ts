@@ -31,7 +31,7 @@ async function runHoldfastTrials(server: ServerProcess, { trials, log }: GroupOp
     const a = await Participant.open(browser, {
       name: 'A',
       pageUrl: pages.url,
-      getToken: async (sessionId) => (await server.createToken(sessionId)).token,
+      getToken: async (sessionId, { identity }) => (await server.createToken(sessionId, { identity })).token,
     });
     await a.create({ serverUrl: proxy.url, sessionId: SESSION_ID });
     const connectionId = await a.joinOk();

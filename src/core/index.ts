@@ -12,7 +12,7 @@ export { CLIENT_ERROR_CODES, HoldfastError, isClientErrorCode } from './errors';
 export type { LocalStream, Participant, PublishOptions, RemoteStream, StreamHealth } from './media/types';
 export type { ExceptionName, SessionEventMap, SessionEventName } from './session/events';
 export type { SessionInternals } from './session/internals';
-export type { ReconnectPolicy, SessionOptions } from './session/options';
+export type { GetToken, ReconnectPolicy, SessionOptions, TokenContext } from './session/options';
 export type { Session, SignalOptions } from './session/session';
 export { createSession } from './session/session';
 export type { RecoveryCause, SessionState, SessionStatus } from './session/state';

@@ -62,6 +62,16 @@ export const MediaMessageSchema = v.object({
 
 export const LeaveMessageSchema = v.object({ kind: v.literal('leave') });
 
+/**
+ * Moderators only: ends the member `connectionId`, which gets `sessionDisconnected`
+ * `forceDisconnectByUser` (the others see it leave with that reason). Refused with `FORBIDDEN` for
+ * any other role.
+ */
+export const ForceDisconnectMessageSchema = v.object({
+  kind: v.literal('forceDisconnect'),
+  connectionId: IdSchema,
+});
+
 /** Every sequenced client → server message. */
 export const ClientMessageSchema = v.variant('kind', [
   SignalMessageSchema,
@@ -70,6 +80,7 @@ export const ClientMessageSchema = v.variant('kind', [
   StreamPropertyMessageSchema,
   MediaMessageSchema,
   LeaveMessageSchema,
+  ForceDisconnectMessageSchema,
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
 export type ClientMessageKind = ClientMessage['kind'];

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ConnectionInfoSchema, RoleSchema, SessionIdSchema, StreamInfoSchema } from './entities';
+import { ConnectionInfoSchema, IdSchema, RoleSchema, SessionIdSchema, StreamInfoSchema } from './entities';
 import { ProtocolErrorSchema } from './errors';
 import { LIMITS } from './version';
 
@@ -31,22 +31,36 @@ export const SessionDescriptionSchema = v.object({
 });
 export type SessionDescription = v.InferOutput<typeof SessionDescriptionSchema>;
 
+/** Most joins one token may admit (`maxUses`). */
+export const MAX_TOKEN_USES = 1000;
+
 export const CreateConnectionRequestSchema = v.object({
+  /**
+   * The participant's identity, bound into the token: a join must present exactly this identity. Pass
+   * the one the page uses (holdfast hands it to `getToken` as `{ identity }`). @default a new one
+   * the server assigns (read it from the answer and give it to the page)
+   */
+  identity: v.optional(IdSchema),
   /** Opaque app data every participant sees on this connection. */
   data: v.optional(v.pipe(v.string(), v.maxLength(LIMITS.maxConnectionDataChars))),
   /** @default 'publisher' */
   role: v.optional(RoleSchema),
   /** Token lifetime in seconds. @default 3600 */
   ttlSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(7 * 24 * 3600))),
+  /** How many joins the token admits (a resume never uses one). @default 1 */
+  maxUses: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_TOKEN_USES))),
 });
 export type CreateConnectionRequest = v.InferOutput<typeof CreateConnectionRequestSchema>;
 
 export const ConnectionTokenResponseSchema = v.object({
   sessionId: SessionIdSchema,
   token: v.string(),
+  /** The identity the token is bound to. */
+  identity: IdSchema,
   role: RoleSchema,
   data: v.string(),
   expiresAt: v.number(),
+  maxUses: v.number(),
 });
 export type ConnectionTokenResponse = v.InferOutput<typeof ConnectionTokenResponseSchema>;
 

@@ -1,7 +1,7 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import type { Clock } from '../core/clock';
 import type { PublishOptions } from '../core/media/types';
-import type { SessionOptions } from '../core/session/options';
+import type { GetToken, SessionOptions } from '../core/session/options';
 import { createSession as createCoreSession, type Session } from '../core/session/session';
 import { SessionContext } from './session-context';
 import { SessionController } from './session-controller';
@@ -30,8 +30,11 @@ export interface OwnedSessionProviderProps extends CommonProps {
   serverUrl: string;
   /** The session to join. */
   sessionId: string;
-  /** Fetches a token for `sessionId` from your backend; called on the first join and on every re-join. */
-  getToken: (sessionId: string) => Promise<string>;
+  /**
+   * Fetches a token for `sessionId`, bound to `{ identity }`, from your backend; called on the first
+   * join and on every re-join.
+   */
+  getToken: GetToken;
   /** More core options (identity, reconnect policy, ICE, …), read when the session is created. */
   options?: SessionProviderOptions;
   session?: undefined;
@@ -77,10 +80,10 @@ function ControllerScope(props: SessionProviderProps) {
                   ...props.options,
                   serverUrl: props.serverUrl,
                   sessionId: props.sessionId,
-                  getToken: (sessionId) => {
+                  getToken: (sessionId, context) => {
                     const getToken = latestGetToken.current;
                     if (!getToken) return Promise.reject(new Error('holdfast: no getToken'));
-                    return getToken(sessionId);
+                    return getToken(sessionId, context);
                   },
                 }),
             }),

@@ -21,6 +21,8 @@ const FLAGS = {
   'rate-limit-burst': { type: 'string' },
   'rate-limit-bytes-per-sec': { type: 'string' },
   'rate-limit-bytes-burst': { type: 'string' },
+  'max-session-members': { type: 'string' },
+  'empty-session-ttl-ms': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -45,6 +47,8 @@ Every option falls back to the environment variable HOLDFAST_<NAME> (e.g. HOLDFA
   --rate-limit-burst <n>      burst per socket                       (200)
   --rate-limit-bytes-per-sec <n>  bytes per second per socket        (262144)
   --rate-limit-bytes-burst <n>    byte burst per socket, >= 66560    (1048576)
+  --max-session-members <n>   members per session                    (16)
+  --empty-session-ttl-ms <n>  close a session empty this long       (300000)
   -h, --help                  this text
 `;
 
@@ -108,6 +112,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
       rateLimitBurst: int('rate-limit-burst', 1),
       rateLimitBytesPerSec: int('rate-limit-bytes-per-sec', 1),
       rateLimitBytesBurst: int('rate-limit-bytes-burst', LIMITS.maxPacketBytes),
+      maxSessionMembers: int('max-session-members', 1),
+      emptySessionTtlMs: int('empty-session-ttl-ms', 1),
     };
     return { kind: 'run', options: dropUndefined(options), dev };
   } catch (error) {

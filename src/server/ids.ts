@@ -10,6 +10,8 @@ export interface IdSource {
   resumeSecret(): string;
   /** A new token id (`jti`). */
   tokenId(): string;
+  /** A new participant identity, for a token the app backend asked for without one. */
+  identity(): string;
 }
 
 const random = (bytes: number): string => randomBytes(bytes).toString('base64url');
@@ -20,6 +22,7 @@ export const cryptoIds: IdSource = {
   connectionId: () => `c_${random(12)}`,
   resumeSecret: () => random(32),
   tokenId: () => randomUUID(),
+  identity: () => `p_${random(12)}`,
 };
 
 /** A new boot id: changes every time a server instance is created, so clients can tell a restart. */

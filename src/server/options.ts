@@ -72,6 +72,10 @@ export interface ServerOptions {
   joinTimeoutMs?: number;
   /** Lifetime of tokens when the request names none, in seconds. @default 3600 */
   tokenTtlSeconds?: number;
+  /** Members one session may have at once (a mesh grows as n²); a join beyond is refused `SESSION_FULL`. @default 16 */
+  maxSessionMembers?: number;
+  /** A session with no member for this long is closed (as if by `DELETE`). @default 300000 */
+  emptySessionTtlMs?: number;
   /** Where sessions are recorded. @default a new {@link MemorySessionRegistry} */
   registry?: SessionRegistry;
   /** Time and timers of the session logic. @default the system clock */
@@ -112,6 +116,8 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     evictedMemoryMax: options.evictedMemoryMax ?? 100_000,
     joinTimeoutMs: options.joinTimeoutMs ?? 10_000,
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+    maxSessionMembers: options.maxSessionMembers ?? 16,
+    emptySessionTtlMs: options.emptySessionTtlMs ?? 5 * 60_000,
     registry: options.registry,
     clock: options.clock ?? systemClock,
     ids: options.ids ?? cryptoIds,
@@ -143,6 +149,8 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     'evictedMemoryMax',
     'joinTimeoutMs',
     'tokenTtlSeconds',
+    'maxSessionMembers',
+    'emptySessionTtlMs',
   ] as const;
   for (const name of positive) {
     const value = o[name];

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import * as v from 'valibot';
-import { LIMITS, type Role, RoleSchema, SessionIdSchema } from '../protocol';
+import { IdSchema, LIMITS, MAX_TOKEN_USES, type Role, RoleSchema, SessionIdSchema } from '../protocol';
 import type { ServerClock } from './clock';
 import type { IdSource } from './ids';
 import { ProtocolFailure } from './protocol-failure';
@@ -9,36 +9,44 @@ import { ProtocolFailure } from './protocol-failure';
 const ISSUER = 'holdfast';
 const ALGORITHM = 'HS256';
 
-/** What a verified token grants. */
-export interface TokenGrant {
+/** What a token is issued for. */
+export interface TokenRequest {
   sessionId: string;
+  /** The incarnation of the session (see `SessionRecord.incarnation`): the token dies with it. */
+  incarnation: string;
+  /** The only identity a join with this token may present. */
+  identity: string;
   role: Role;
   data: string;
+  ttlSeconds: number;
+  /** How many joins the token admits. */
+  maxUses: number;
+}
+
+/** What a verified token grants. */
+export interface TokenGrant extends Omit<TokenRequest, 'ttlSeconds'> {
   tokenId: string;
   /** Expiry, epoch milliseconds. */
   expiresAt: number;
 }
 
-/** What a token is issued for. */
-export interface TokenRequest {
-  sessionId: string;
-  role: Role;
-  data: string;
-  ttlSeconds: number;
-}
-
 const ClaimsSchema = v.object({
   sid: SessionIdSchema,
+  inc: v.pipe(v.string(), v.minLength(1)),
+  idn: IdSchema,
   role: RoleSchema,
   data: v.pipe(v.string(), v.maxLength(LIMITS.maxConnectionDataChars)),
+  uses: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_TOKEN_USES)),
   jti: v.pipe(v.string(), v.minLength(1)),
   exp: v.number(),
 });
 
 /**
  * Connection tokens: JWT HS256 signed with a key derived from the server secret, with claims
- * `sid` (the session the token is bound to), `role`, `data`, `jti`, `iat`, `exp` and `iss: 'holdfast'`.
- * Expiry is checked against the injected clock.
+ * `sid` and `inc` (the session and the incarnation of it the token is bound to), `idn` (the identity
+ * it admits), `role`, `data`, `uses` (how many joins it admits), `jti`, `iat`, `exp` and
+ * `iss: 'holdfast'`. Expiry is checked against the injected clock; uses are counted by
+ * {@link TokenUses}.
  */
 export class TokenService {
   readonly #key: Uint8Array;
@@ -56,7 +64,15 @@ export class TokenService {
   async issue(request: TokenRequest): Promise<{ token: string; expiresAt: number }> {
     const issuedAt = Math.floor(this.#clock.now() / 1000);
     const expiresAtSeconds = issuedAt + request.ttlSeconds;
-    const token = await new SignJWT({ sid: request.sessionId, role: request.role, data: request.data })
+    const { sessionId, incarnation, identity, role, data, maxUses } = request;
+    const token = await new SignJWT({
+      sid: sessionId,
+      inc: incarnation,
+      idn: identity,
+      role,
+      data,
+      uses: maxUses,
+    })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setIssuer(ISSUER)
       .setJti(this.#ids.tokenId())
@@ -84,7 +100,16 @@ export class TokenService {
     }
     const claims = v.safeParse(ClaimsSchema, payload);
     if (!claims.success) throw new ProtocolFailure('TOKEN_INVALID', 'token claims are invalid');
-    const { sid, role, data, jti, exp } = claims.output;
-    return { sessionId: sid, role, data, tokenId: jti, expiresAt: exp * 1000 };
+    const { sid, inc, idn, role, data, uses, jti, exp } = claims.output;
+    return {
+      sessionId: sid,
+      incarnation: inc,
+      identity: idn,
+      role,
+      data,
+      maxUses: uses,
+      tokenId: jti,
+      expiresAt: exp * 1000,
+    };
   }
 }

@@ -41,7 +41,8 @@ describe('bad input: each refused with its error code while a healthy participan
   /** A raw client joined to `sessionId` with a valid token; resolves with it and its connection id. */
   async function joinedClient(sessionId = SESSION): Promise<[RawClient, string]> {
     const client = await rawClient();
-    const reply = await client.join({ sessionId, token: (await env.server.createToken(sessionId)).token });
+    const { token, identity } = await env.server.createToken(sessionId);
+    const reply = await client.join({ sessionId, token, identity });
     if (!reply.ok) throw new Error(`raw client could not join: ${JSON.stringify(reply)}`);
     return [client, reply.connectionId];
   }
@@ -122,9 +123,12 @@ describe('bad input: each refused with its error code while a healthy participan
     const other = await ServerProcess.start({ secret: env.server.secret, logLevel: 'warn' });
     try {
       await other.createSession('only-on-another-node');
-      const { token } = await other.createToken('only-on-another-node');
+      const { token, identity } = await other.createToken('only-on-another-node');
       const bad = await rawClient();
-      refusedWith(await bad.join({ sessionId: 'only-on-another-node', token }), 'SESSION_NOT_FOUND');
+      refusedWith(
+        await bad.join({ sessionId: 'only-on-another-node', token, identity }),
+        'SESSION_NOT_FOUND',
+      );
     } finally {
       await other.stop();
     }

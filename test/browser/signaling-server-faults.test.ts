@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { GetToken } from '../../src/core';
 import { CallEnv, type EnvParticipant } from '../support/call-env';
 import type { Participant } from '../support/participant';
 import { delay, waitFor } from '../support/wait';
@@ -30,10 +31,20 @@ describe('server process faults (real server, real Chromium)', () => {
     const started = await CallEnv.start({ graceMs: 12_000 });
     env = started;
     await started.server.createSession(SESSION);
-    const firstToken = (await started.server.createToken(SESSION)).token;
-    const secondToken = (await started.server.createToken(SESSION)).token;
-    const a = await started.join({ name: 'A', sessionId: SESSION, getToken: async () => firstToken });
-    const b = await started.join({ name: 'B', sessionId: SESSION, getToken: async () => secondToken });
+    const firstToken = (await started.server.createToken(SESSION, { identity: 'alice' })).token;
+    const secondToken = (await started.server.createToken(SESSION, { identity: 'bob' })).token;
+    const a = await started.join({
+      name: 'A',
+      sessionId: SESSION,
+      getToken: async () => firstToken,
+      options: { identity: 'alice' },
+    });
+    const b = await started.join({
+      name: 'B',
+      sessionId: SESSION,
+      getToken: async () => secondToken,
+      options: { identity: 'bob' },
+    });
     await a.participant.waitForEvent('connectionCreated', {
       where: (e) => e.data.connection.connectionId === b.connectionId,
     });
@@ -60,9 +71,9 @@ describe('server process faults (real server, real Chromium)', () => {
     const started = await CallEnv.start({ graceMs: 12_000 });
     env = started;
     // A backend that (idempotently) creates the session before each token, on whatever server runs now.
-    const getToken = async (sessionId: string) => {
+    const getToken: GetToken = async (sessionId, { identity }) => {
       await started.server.createSession(sessionId);
-      return (await started.server.createToken(sessionId)).token;
+      return (await started.server.createToken(sessionId, { identity })).token;
     };
     const a = await started.join({ name: 'A', sessionId: SESSION, getToken, options: { identity: 'alice' } });
     const b = await started.join({ name: 'B', sessionId: SESSION, getToken, options: { identity: 'bob' } });

@@ -101,7 +101,8 @@ describe('SessionProvider', () => {
       <SessionProvider serverUrl="http://127.0.0.1:1" sessionId="s1" getToken={second} connect={false} />,
     );
     await flushMicrotasks();
-    await expect(created[0]?.options.getToken('s1')).resolves.toBe('second');
+    await expect(created[0]?.options.getToken('s1', { identity: 'me' })).resolves.toBe('second');
+    expect(second).toHaveBeenCalledWith('s1', { identity: 'me' });
     expect(first).not.toHaveBeenCalled();
   });
 

@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+import type { GetToken } from '../../src/core';
 import type { DriverSessionOptions } from '../browser/fixture/driver-api';
 import { closeChromium, launchChromium } from './chromium';
 import { buildFixture } from './fixture-build';
@@ -22,8 +23,8 @@ export interface JoinOptions {
   sessionId: string;
   /** More session options for the page (identity, reconnect policy, ICE, …). */
   options?: Partial<DriverSessionOptions>;
-  /** Answers the page's `getToken`. @default a fresh token from the current server run */
-  getToken?: (sessionId: string) => Promise<string>;
+  /** Answers the page's `getToken`. @default a fresh token for the page's identity from the current server run */
+  getToken?: GetToken;
 }
 
 /**
@@ -72,7 +73,8 @@ export class CallEnv {
     const participant = await Participant.open(this.browser, {
       name,
       pageUrl: this.pages.url,
-      getToken: getToken ?? (async (id) => (await this.server.createToken(id)).token),
+      getToken:
+        getToken ?? (async (id, { identity }) => (await this.server.createToken(id, { identity })).token),
     });
     const entry = { participant, proxy, connectionId: '' };
     this.#joined.push(entry);

@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import type { SessionEventName, SessionState, SignalOptions } from '../../src/core';
+import type { GetToken, SessionEventName, SessionState, SignalOptions } from '../../src/core';
 import type {
   DriverLogLine,
   DriverSessionOptions,
@@ -17,8 +17,8 @@ export interface ParticipantOptions {
   name: string;
   /** URL of the built test page (see page-server.ts). */
   pageUrl: string;
-  /** Answers the page's `getToken(sessionId)`; called on first join and on every re-join. */
-  getToken: (sessionId: string) => Promise<string>;
+  /** Answers the page's `getToken(sessionId, { identity })`; called on first join and on every re-join. */
+  getToken: GetToken;
 }
 
 /** Options of {@link Participant.waitForEvent}. */

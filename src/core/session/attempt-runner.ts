@@ -29,7 +29,8 @@ export interface AttemptRunnerDeps {
 /**
  * Runs connect attempts one at a time: each gets a new epoch, and starting or aborting one makes
  * every older one stale, so a late result (a token, an answer) is dropped instead of acted on.
- * Keeps the join token for the retries of one join and fetches a fresh one for every new join.
+ * Keeps the join token for the retries of one join and fetches a fresh one for every new join, and
+ * for a retry after a join that reached the server unanswered (it may have used the token up).
  */
 export class AttemptRunner {
   readonly #deps: AttemptRunnerDeps;
@@ -92,6 +93,7 @@ export class AttemptRunner {
       this.#token = token;
     }
     const { outcome, link } = await channel.attempt(token, signal);
+    if ((outcome.kind === 'failed' || outcome.kind === 'aborted') && outcome.requestSent) this.#token = null;
     if (!current()) {
       link.close('stale attempt');
       return;

@@ -25,17 +25,35 @@ export interface ReconnectPolicy {
   giveUpAfterMs?: number;
 }
 
+/** What `getToken` is told besides the session id. */
+export interface TokenContext {
+  /**
+   * The identity this page joins with (the `identity` option, or the random one drawn for the page).
+   * The server refuses a token bound to any other identity (`TOKEN_IDENTITY_MISMATCH`): the backend
+   * creates the token with this identity, or the app passes the identity the backend chose as the
+   * `identity` option.
+   */
+  identity: string;
+}
+
+/**
+ * Fetches a fresh token for `sessionId` from the app backend, bound to `context.identity`; called
+ * on the first join and on every re-join (a token admits one join).
+ */
+export type GetToken = (sessionId: string, context: TokenContext) => Promise<string>;
+
 /** Options of {@link createSession}. */
 export interface SessionOptions {
   /** Base URL of the holdfast server, e.g. `http://localhost:4000`. */
   serverUrl: string;
   /** The session to join. */
   sessionId: string;
-  /** Fetches a fresh token for `sessionId` from the app backend; called on first join and on every re-join. */
-  getToken: (sessionId: string) => Promise<string>;
+  /** Fetches a fresh token for `sessionId` and the page's identity; see {@link GetToken}. */
+  getToken: GetToken;
   /**
    * This participant's stable identity for the life of the page. A re-join with the same identity
-   * replaces the old connection instead of adding a ghost. @default a random id
+   * replaces the old connection instead of adding a ghost. The server admits it only with a token
+   * bound to it (see {@link TokenContext}). @default a random id
    */
   identity?: string;
   /** Socket.io path of the server. @default '/holdfast' */

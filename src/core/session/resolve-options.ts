@@ -2,7 +2,7 @@ import { DEFAULT_SOCKET_PATH } from '../../protocol';
 import { type Clock, type Random, randomBase36, systemClock, systemRandom } from '../clock';
 import type { MediaSettings } from '../media/media-plane';
 import type { BackoffPolicy } from '../signaling/backoff';
-import type { ReconnectPolicy, SessionOptions } from './options';
+import type { GetToken, ReconnectPolicy, SessionOptions } from './options';
 
 /** The server's default eviction grace, used until a join reply tells the real one. */
 export const DEFAULT_GRACE_MS = 12_000;
@@ -27,7 +27,7 @@ export type Logger = NonNullable<SessionOptions['logger']>;
 export interface ResolvedSessionOptions {
   serverUrl: string;
   sessionId: string;
-  getToken: (sessionId: string) => Promise<string>;
+  getToken: GetToken;
   identity: string;
   path: string;
   reconnect: ResolvedReconnectPolicy;

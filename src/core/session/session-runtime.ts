@@ -64,7 +64,7 @@ export class SessionRuntime implements Session {
     this.#timers = new NamedTimers(options.clock);
     this.#attempts = new AttemptRunner({
       channel: () => this.#channel,
-      getToken: () => options.getToken(options.sessionId),
+      getToken: () => options.getToken(options.sessionId, { identity: options.identity }),
       now: () => this.#now(),
       random: options.random,
       graceMs: () => this.#graceMs(),
@@ -145,6 +145,10 @@ export class SessionRuntime implements Session {
       }
       throw error;
     });
+  }
+
+  forceDisconnect(connectionId: string): Promise<void> {
+    return this.#send({ kind: 'forceDisconnect', connectionId });
   }
 
   publish(options?: PublishOptions): Promise<LocalStream> {

@@ -54,6 +54,19 @@ export interface Session {
    * `reconnected`. Resolves when the server has accepted it; rejects with the server's error otherwise.
    */
   signal(options: SignalOptions): Promise<void>;
+  /**
+   * Moderators only (a token created with `role: 'moderator'`): removes the participant on connection
+   * `connectionId`, which gets `sessionDisconnected` with reason `forceDisconnectByUser` (everyone else
+   * sees its `connectionDestroyed` with that reason). Resolves once the server has done it; rejects
+   * with `FORBIDDEN` for any other role, `TARGET_NOT_IN_SESSION` when no such participant is there.
+   *
+   * @example
+   * ```ts
+   * const bob = session.participants.get('bob');
+   * if (bob) await session.forceDisconnect(bob.connectionId);
+   * ```
+   */
+  forceDisconnect(connectionId: string): Promise<void>;
   /** Publishes camera/microphone (or the given stream) to every other participant. */
   publish(options?: PublishOptions): Promise<LocalStream>;
   /** Stops publishing and stops the local tracks. */

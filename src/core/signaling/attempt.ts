@@ -9,10 +9,13 @@ export type AttemptOutcome =
   | { kind: 'resumed'; reply: ResumeSuccess }
   /** The server answered and said no. */
   | { kind: 'refused'; error: ProtocolError; node: NodeInfo | undefined }
-  /** No usable answer: transport error, timeout, or an answer that breaks the protocol. */
-  | { kind: 'failed'; message: string }
-  /** Abandoned by its owner (a newer attempt, leave). */
-  | { kind: 'aborted' };
+  /**
+   * No usable answer: transport error, timeout, or an answer that breaks the protocol. `requestSent`:
+   * the join or resume went out, so the server may have acted on it (and used the join's token).
+   */
+  | { kind: 'failed'; message: string; requestSent?: boolean }
+  /** Abandoned by its owner (a newer attempt, leave); `requestSent` as for `failed`. */
+  | { kind: 'aborted'; requestSent?: boolean };
 
 /** Which request an attempt sends on its fresh socket. */
 export type AttemptRequest =

@@ -115,18 +115,20 @@ export class SignalingChannel {
       this.#deps.attemptTimeoutMs,
     );
     const unwatch = listen(signal, 'abort', () => link.close('attempt aborted'));
+    let requestSent = false;
     try {
       if (signal.aborted) return { outcome: { kind: 'aborted' }, link };
       await link.open();
+      requestSent = true;
       const raw = await link.request(WIRE[request.kind], request.request);
       const outcome = this.#readReply(request.kind, raw);
       if (outcome.kind !== 'joined' && outcome.kind !== 'resumed') link.close(outcome.kind);
-      return { outcome: signal.aborted ? { kind: 'aborted' } : outcome, link };
+      return { outcome: signal.aborted ? { kind: 'aborted', requestSent } : outcome, link };
     } catch (error) {
       link.close('attempt failed');
-      if (signal.aborted) return { outcome: { kind: 'aborted' }, link };
+      if (signal.aborted) return { outcome: { kind: 'aborted', requestSent }, link };
       const message = error instanceof LinkClosedError ? error.message : String(error);
-      return { outcome: { kind: 'failed', message }, link };
+      return { outcome: { kind: 'failed', message, requestSent }, link };
     } finally {
       this.#deps.clock.clearTimeout(timer);
       unwatch();

@@ -11,6 +11,8 @@ export interface ConnectionDirectoryOptions {
   tombstoneMax: number;
   /** Called when a member's replay buffer overflows. */
   onOverflow: (connection: Connection) => void;
+  /** Called when the last member of a session is gone (not when the session is closed). */
+  onEmpty: (sessionId: string) => void;
 }
 
 /**
@@ -22,10 +24,12 @@ export class ConnectionDirectory {
   readonly #connections = new Map<string, Connection>();
   readonly #tombstones: Tombstones;
   readonly #onOverflow: (connection: Connection) => void;
+  readonly #onEmpty: (sessionId: string) => void;
 
   constructor(options: ConnectionDirectoryOptions) {
     this.#tombstones = new Tombstones(options.clock, options.tombstoneMs, options.tombstoneMax);
     this.#onOverflow = options.onOverflow;
+    this.#onEmpty = options.onEmpty;
   }
 
   /** Members on this node (live or in grace). */
@@ -58,7 +62,9 @@ export class ConnectionDirectory {
 
   /** Forgets `live` if nobody is left in it. */
   pruneSession(live: LiveSession): void {
-    if (live.size === 0 && this.#sessions.get(live.sessionId) === live) this.#sessions.delete(live.sessionId);
+    if (live.size !== 0 || this.#sessions.get(live.sessionId) !== live) return;
+    this.#sessions.delete(live.sessionId);
+    this.#onEmpty(live.sessionId);
   }
 
   /** Forgets `sessionId` at once (it was closed). */

@@ -13,7 +13,8 @@ export type EvictionCause = 'graceExpired' | 'replayOverflow';
  *   `duplicateIdentity` (the newer page, tab or device wins);
  * - evicted (grace ran out, or replay buffer overflow): `networkDisconnect` to the others;
  * - left: `disconnect` to the others;
- * - forced by the REST API: `forceDisconnectByServer` to it and the others;
+ * - forced by the REST API: `forceDisconnectByServer` to it and the others; by a moderator:
+ *   `forceDisconnectByUser`;
  * - session closed by the REST API: `sessionClosedByServer` to every member.
  */
 export class MembershipEndings {
@@ -53,13 +54,13 @@ export class MembershipEndings {
     return () => sink?.close();
   }
 
-  /** Ends one member with `forceDisconnectByServer`; false when it is not a member. */
-  forceDisconnect(sessionId: string, connectionId: string): boolean {
+  /** Ends one member with `reason`; false when it is not a member. */
+  forceDisconnect(sessionId: string, connectionId: string, reason: DisconnectReason): boolean {
     const connection = this.#dir.session(sessionId)?.member(connectionId);
     if (!connection) return false;
-    this.#removeMember(connection, 'forceDisconnectByServer', true);
-    this.#retire(connection, 'forceDisconnectByServer');
-    this.#event('force disconnect', connection);
+    this.#removeMember(connection, reason, true);
+    this.#retire(connection, reason);
+    this.#event('force disconnect', connection, { reason });
     return true;
   }
 

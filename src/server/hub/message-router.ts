@@ -135,4 +135,14 @@ const HANDLERS: { [K in ClientMessage['kind']]: Handler<K> } = {
   leave(hub, _live, from) {
     return { after: hub.leave(from) };
   },
+
+  forceDisconnect(hub, live, from, msg) {
+    if (from.info.role !== 'moderator')
+      return { error: protocolError('FORBIDDEN', 'only a moderator may force-disconnect') };
+    const target = recipients(live, [msg.connectionId]);
+    if (isError(target)) return { error: target };
+    if (target[0] === from) return { error: protocolError('FORBIDDEN', 'leave to end your own connection') };
+    hub.forceDisconnect(live.sessionId, msg.connectionId, 'forceDisconnectByUser');
+    return {};
+  },
 };

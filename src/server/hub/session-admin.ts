@@ -38,7 +38,10 @@ export class SessionAdmin {
     const { registry, options, hub } = this.#d;
     const sessionId = customSessionId ?? options.ids.sessionId();
     const { record, created } = await registry.create(sessionId, options.nodeId, hub.now());
-    if (created) logEvent(this.#d.logger, 'info', 'session created', { sessionId });
+    if (created) {
+      logEvent(this.#d.logger, 'info', 'session created', { sessionId });
+      hub.sessionOpened(sessionId);
+    }
     return this.#describe(record);
   }
 
@@ -56,14 +59,25 @@ export class SessionAdmin {
     this.#d.hub.endSession(sessionId);
   }
 
-  /** A signed token for `sessionId` (which must be open). */
+  /**
+   * A signed token for `sessionId` (which must be open), bound to its current incarnation and to
+   * `request.identity` (a new identity when none is given).
+   */
   async issueToken(sessionId: string, request: CreateConnectionRequest): Promise<ConnectionTokenResponse> {
-    await this.#open(sessionId);
-    const role = request.role ?? 'publisher';
-    const data = request.data ?? '';
-    const ttlSeconds = request.ttlSeconds ?? this.#d.options.tokenTtlSeconds;
-    const { token, expiresAt } = await this.#d.tokens.issue({ sessionId, role, data, ttlSeconds });
-    return { sessionId, token, role, data, expiresAt };
+    const { incarnation } = await this.#open(sessionId);
+    const { options } = this.#d;
+    const grant = {
+      sessionId,
+      incarnation,
+      identity: request.identity ?? options.ids.identity(),
+      role: request.role ?? 'publisher',
+      data: request.data ?? '',
+      maxUses: request.maxUses ?? 1,
+    };
+    const ttlSeconds = request.ttlSeconds ?? options.tokenTtlSeconds;
+    const { token, expiresAt } = await this.#d.tokens.issue({ ...grant, ttlSeconds });
+    const { identity, role, data, maxUses } = grant;
+    return { sessionId, token, identity, role, data, expiresAt, maxUses };
   }
 
   /** Dev mode: a token for `request.sessionId`, creating the session when it is missing or closed. */
@@ -73,7 +87,7 @@ export class SessionAdmin {
     return this.issueToken(sessionId, connection);
   }
 
-  /** Ends one member with `forceDisconnectByServer`. */
+  /** Ends one member with `forceDisconnectByServer` (REST). */
   async forceDisconnect(sessionId: string, connectionId: string): Promise<void> {
     await this.#open(sessionId);
     if (!this.#d.hub.forceDisconnect(sessionId, connectionId)) {

@@ -1,4 +1,5 @@
 import {
+  type DisconnectReason,
   type IceConfig,
   type JoinRequest,
   type JoinSuccess,
@@ -14,6 +15,8 @@ import { ProtocolFailure } from '../protocol-failure';
 import type { SessionRegistry } from '../registry/session-registry';
 import type { TokenGrant, TokenService } from '../tokens';
 import { ConnectionDirectory } from './connection-directory';
+import { EmptySessionExpiry } from './empty-session-expiry';
+import { JoinGate } from './join-gate';
 import type { LiveSession } from './live-session';
 import { MembershipEndings } from './membership-endings';
 
@@ -48,18 +51,16 @@ export class SessionHub {
   readonly timing: ServerTiming;
   readonly ice: IceConfig;
   readonly #o: ResolvedServerOptions;
-  readonly #registry: SessionRegistry;
-  readonly #tokens: TokenService;
   readonly #log: ServerLogger;
   readonly #dir: ConnectionDirectory;
   readonly #endings: MembershipEndings;
+  readonly #gate: JoinGate;
+  readonly #emptyExpiry: EmptySessionExpiry;
   #closing = false;
 
   constructor(deps: SessionHubDeps) {
     const o = deps.options;
     this.#o = o;
-    this.#registry = deps.registry;
-    this.#tokens = deps.tokens;
     this.#log = deps.logger;
     this.node = { nodeId: o.nodeId, bootId: deps.bootId };
     this.timing = { graceMs: o.graceMs, pingIntervalMs: o.pingIntervalMs, pingTimeoutMs: o.pingTimeoutMs };
@@ -72,6 +73,14 @@ export class SessionHub {
       tombstoneMs: o.evictedMemoryMs,
       tombstoneMax: o.evictedMemoryMax,
       onOverflow: (connection) => this.#endings.evict(connection, 'replayOverflow'),
+      onEmpty: (sessionId) => this.#emptyExpiry.arm(sessionId),
+    });
+    this.#gate = new JoinGate({ ...deps, clock: o.clock, maxSessionMembers: o.maxSessionMembers });
+    this.#emptyExpiry = new EmptySessionExpiry({
+      ...deps,
+      clock: o.clock,
+      afterMs: o.emptySessionTtlMs,
+      hasMembers: (sessionId) => this.#closing || this.#dir.session(sessionId) !== undefined,
     });
     this.#endings = new MembershipEndings(this.#dir, o.graceMs, deps.logger);
   }
@@ -97,17 +106,12 @@ export class SessionHub {
   }
 
   /**
-   * Checks a join: token (signature, expiry, session binding) and session (exists, open). Throws a
-   * {@link ProtocolFailure} on refusal. Call {@link admit} right after, in the same tick.
+   * Checks a join: token (signature, expiry, session incarnation and identity binding) and session
+   * (exists, open). Throws a {@link ProtocolFailure} on refusal. Call {@link admit} right after, in the
+   * same tick.
    */
   async authorize(request: JoinRequest): Promise<TokenGrant> {
-    const grant = await this.#tokens.verify(request.token);
-    if (grant.sessionId !== request.sessionId) {
-      throw new ProtocolFailure('TOKEN_SESSION_MISMATCH', 'token was issued for another session');
-    }
-    const record = await this.#registry.get(request.sessionId);
-    if (!record) throw new ProtocolFailure('SESSION_NOT_FOUND', `no session "${request.sessionId}"`);
-    if (record.closedAt !== undefined) throw new ProtocolFailure('SESSION_CLOSED', 'session was closed');
+    const grant = await this.#gate.check(request);
     if (this.#closing) throw new ProtocolFailure('INTERNAL', 'server is shutting down');
     return grant;
   }
@@ -115,12 +119,16 @@ export class SessionHub {
   /**
    * Makes the new member (replacing a connection with the same identity) and tells the others.
    * Send `reply` before anything else happens on the socket: events for the member follow it.
+   * Throws a {@link ProtocolFailure} when the session is full or the token has no use left.
    */
   admit(
     request: JoinRequest,
     grant: TokenGrant,
     sink: EventSink,
   ): { reply: JoinSuccess; connection: Connection } {
+    const existing = this.#dir.session(request.sessionId);
+    this.#gate.claim(grant, existing, existing?.memberWithIdentity(request.identity) !== undefined);
+    this.#emptyExpiry.disarm(request.sessionId);
     const live = this.#dir.sessionFor(request.sessionId);
     const replaced = live.memberWithIdentity(request.identity);
     if (replaced) this.#endings.replace(live, replaced);
@@ -223,19 +231,34 @@ export class SessionHub {
     return this.#endings.leave(connection);
   }
 
-  /** REST: ends `connectionId` with `forceDisconnectByServer`; false when it is not a member. */
-  forceDisconnect(sessionId: string, connectionId: string): boolean {
-    return this.#endings.forceDisconnect(sessionId, connectionId);
+  /**
+   * Ends `connectionId` with `reason` (`forceDisconnectByServer` from the REST API,
+   * `forceDisconnectByUser` from a moderator); false when it is not a member.
+   */
+  forceDisconnect(
+    sessionId: string,
+    connectionId: string,
+    reason: Extract<DisconnectReason, `forceDisconnect${string}`> = 'forceDisconnectByServer',
+  ): boolean {
+    return this.#endings.forceDisconnect(sessionId, connectionId, reason);
+  }
+
+  /** A session was created (REST): it expires unless someone joins in time. */
+  sessionOpened(sessionId: string): void {
+    if (!this.#dir.session(sessionId)) this.#emptyExpiry.arm(sessionId);
   }
 
   /** REST: every member gets `sessionDisconnected` `sessionClosedByServer`; returns how many. */
   endSession(sessionId: string): number {
+    this.#emptyExpiry.disarm(sessionId);
     return this.#endings.endSession(sessionId);
   }
 
   /** Stops every timer and drops every socket (server shutdown). */
   shutdown(): void {
     this.#closing = true;
+    this.#emptyExpiry.clear();
+    this.#gate.clear();
     for (const connection of this.#dir.connections()) {
       connection.cancelTimer();
       connection.detach()?.close();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { SessionRecord, SessionRegistry } from './session-registry';
 
 /** Options of {@link MemorySessionRegistry}. */
@@ -20,7 +21,7 @@ export class MemorySessionRegistry implements SessionRegistry {
     const existing = this.#open.get(sessionId);
     if (existing) return { record: { ...existing }, created: false };
     this.#closed.delete(sessionId);
-    const record: SessionRecord = { sessionId, createdAt: now, nodeId };
+    const record: SessionRecord = { sessionId, createdAt: now, nodeId, incarnation: randomUUID() };
     this.#open.set(sessionId, record);
     return { record: { ...record }, created: true };
   }

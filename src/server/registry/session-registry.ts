@@ -3,6 +3,11 @@ export interface SessionRecord {
   sessionId: string;
   /** Epoch milliseconds. */
   createdAt: number;
+  /**
+   * Unique to this creation of the session: a session closed and created again with the same id is a
+   * new incarnation, and tokens issued for the old one are refused.
+   */
+  incarnation: string;
   /** The node hosting the session's members. */
   nodeId: string;
   /** Set once the session was closed through the REST API (epoch milliseconds). */
@@ -17,7 +22,8 @@ export interface SessionRecord {
 export interface SessionRegistry {
   /**
    * Creates `sessionId` unless an open session with that id exists (idempotent); a closed one is
-   * replaced by a new session. `created` says whether a new record was made.
+   * replaced by a new session (with a new, unguessable `incarnation`). `created` says whether a new
+   * record was made.
    */
   create(
     sessionId: string,

@@ -125,9 +125,16 @@ export class SocketSession {
     const joining = this.#d.hub.authorize(request).then(
       (grant) => {
         if (!this.#socket.connected) return;
-        const { reply, connection } = this.#d.hub.admit(request, grant, this.#sink);
-        this.#joined(connection);
-        ack({ ...reply, ...this.#address() });
+        let admitted: ReturnType<SessionHub['admit']>;
+        try {
+          admitted = this.#d.hub.admit(request, grant, this.#sink);
+        } catch (error) {
+          this.#phase = 'fresh';
+          refuse(toProtocolError(error));
+          return;
+        }
+        this.#joined(admitted.connection);
+        ack({ ...admitted.reply, ...this.#address() });
       },
       (error: unknown) => {
         this.#phase = 'fresh';

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSession, type Session, type SessionEventMap } from '../../../src/core';
+import { createSession, type Session, type SessionEventMap, type TokenContext } from '../../../src/core';
 import { ioSocketFactory } from '../../../src/core/signaling/socket';
+import type { Role } from '../../../src/protocol';
 import { createServer, type HoldfastServer } from '../../../src/server';
 import { TcpProxy } from '../../support/tcp-proxy';
 import { fakeMediaPlaneFactory } from './support/fake-media-plane';
@@ -35,11 +36,11 @@ afterEach(async () => {
   await server.close();
 });
 
-async function devToken(sessionId: string): Promise<string> {
+async function devToken(sessionId: string, { identity }: TokenContext, role: Role): Promise<string> {
   const res = await fetch(`${url}/dev/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ sessionId }),
+    body: JSON.stringify({ sessionId, identity, role }),
   });
   if (!res.ok) throw new Error(`dev token: HTTP ${res.status}`);
   return ((await res.json()) as { token: string }).token;
@@ -47,14 +48,14 @@ async function devToken(sessionId: string): Promise<string> {
 
 type Log = Array<{ name: keyof SessionEventMap; payload: unknown; at: number }>;
 
-function participant(identity: string, serverUrl: string) {
+function participant(identity: string, serverUrl: string, role: Role = 'publisher') {
   const log: Log = [];
   const session: Session = createSession(
     {
       serverUrl,
       sessionId: 'standup',
       identity,
-      getToken: devToken,
+      getToken: (sessionId, context) => devToken(sessionId, context, role),
       reconnect: { attemptTimeoutMs: 1_000 },
     },
     { socketFactory: ioSocketFactory, mediaPlaneFactory: fakeMediaPlaneFactory().factory },
@@ -188,6 +189,43 @@ describe('client core against the real server', () => {
     });
     await a.session.signal({ type: 'fine' });
     expect(a.session.state.status).toBe('connected');
+  });
+
+  it('session.forceDisconnect(): a moderator removes bob, who ends with forceDisconnectByUser and stays out', async () => {
+    const mod = participant('mod', url, 'moderator');
+    const b = participant('bob', url);
+    const c = participant('carol', url);
+    for (const p of [mod, b, c]) await p.session.join();
+    const bobId = b.session.connectionId as string;
+    await until(() => mod.session.participants.has('bob'), 2_000, 'the moderator to see bob');
+
+    await mod.session.forceDisconnect(bobId);
+    await until(() => b.session.state.status === 'disconnected', 3_000, 'bob disconnected');
+    expect(b.log.find((e) => e.name === 'sessionDisconnected')?.payload).toEqual({
+      reason: 'forceDisconnectByUser',
+      error: null,
+    });
+    await until(() => !c.session.participants.has('bob'), 2_000, 'carol to see bob leave');
+    expect(c.log.find((e) => e.name === 'connectionDestroyed')?.payload).toMatchObject({
+      connection: { identity: 'bob', connectionId: bobId },
+      reason: 'forceDisconnectByUser',
+    });
+    await sleep(500);
+    expect(b.session.state.status).toBe('disconnected');
+    expect(b.names()).not.toContain('rejoining');
+  });
+
+  it('session.forceDisconnect() by a publisher is refused with FORBIDDEN and removes nobody', async () => {
+    const a = participant('alice', url);
+    const b = participant('bob', url);
+    await a.session.join();
+    await b.session.join();
+    await expect(a.session.forceDisconnect(b.session.connectionId as string)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await sleep(200);
+    expect(b.session.state.status).toBe('connected');
+    expect(a.names()).not.toContain('connectionDestroyed');
   });
 });
 

@@ -67,6 +67,28 @@ describe('session: first join', () => {
     expect(h.tokens).toHaveLength(1);
   });
 
+  it('asks getToken for a token for the page’s identity', async () => {
+    const h = sessionHarness({ identity: 'alice' });
+    await joined(h);
+    expect(h.tokenIdentities).toEqual(['alice']);
+  });
+
+  it('retries with a fresh token after a join that reached the server unanswered (it may have used the token)', async () => {
+    const h = sessionHarness({ identity: 'alice' });
+    // The server gets the join but answers after the attempt has timed out (3 s).
+    h.server.replyDelayMs = 10_000;
+    const join = h.session.join();
+    await h.clock.advance(100);
+    h.server.replyDelayMs = 0;
+    await h.clock.advance(8_000);
+    await join;
+    const sentTokens = h.server.sockets.flatMap((socket) =>
+      socket.sent.filter((e) => e.event === 'hf:join').map((e) => (e.payload as { token: string }).token),
+    );
+    expect(sentTokens).toEqual(['tok-room-1', 'tok-room-2']);
+    expect(h.session.state.status).toBe('connected');
+  });
+
   it('a random identity is drawn from the injected random when none is given', async () => {
     const { createSession } = await import('../../../src/core');
     const make = () =>

@@ -51,10 +51,12 @@ describe('bad input: each refused with its code while the healthy pair is still 
     const { t, expectServed } = await setup();
     await t.session('other');
     const bad = await t.client();
-    expect(await bad.join('room', await t.token('other'), 'x')).toEqual(refused('TOKEN_SESSION_MISMATCH'));
+    expect(await bad.join('room', await t.token('other', { identity: 'x' }), 'x')).toEqual(
+      refused('TOKEN_SESSION_MISMATCH'),
+    );
     const elsewhere = await TestServer.start();
     await elsewhere.session('ghost');
-    expect(await bad.join('ghost', await elsewhere.token('ghost'), 'x')).toEqual(
+    expect(await bad.join('ghost', await elsewhere.token('ghost', { identity: 'x' }), 'x')).toEqual(
       refused('SESSION_NOT_FOUND'),
     );
     await expectServed();
@@ -156,7 +158,12 @@ describe('bad input: each refused with its code while the healthy pair is still 
   it('a join without an acknowledgement callback is refused with hf:error', async () => {
     const { t, expectServed } = await setup();
     const bad = await t.client();
-    bad.socket.emit('hf:join', { v: 1, sessionId: 'room', token: await t.token('room'), identity: 'x' });
+    bad.socket.emit('hf:join', {
+      v: 1,
+      sessionId: 'room',
+      token: await t.token('room', { identity: 'x' }),
+      identity: 'x',
+    });
     await waitFor(() => bad.errors.some((e) => e.code === 'MESSAGE_MALFORMED'));
     await expectServed();
   });

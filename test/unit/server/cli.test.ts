@@ -123,4 +123,13 @@ describe('CLI options', () => {
       if (parsed.kind === 'error') expect(parsed.message).toContain(flag);
     }
   });
+
+  it('reads the member cap and the empty-session timeout', () => {
+    const env = { HOLDFAST_SECRET: 'env-secret-0123456789', HOLDFAST_EMPTY_SESSION_TTL_MS: '60000' };
+    expect(parseCli(['--max-session-members', '4'], env)).toMatchObject({
+      kind: 'run',
+      options: { maxSessionMembers: 4, emptySessionTtlMs: 60_000 },
+    });
+    expect(parseCli(['--max-session-members', '0'], env)).toMatchObject({ kind: 'error' });
+  });
 });

@@ -85,7 +85,7 @@ describe('grace, eviction and endings', () => {
     const evicted = await (await t.client()).resume(joinedA, 0);
     expect(evicted).toMatchObject({ ok: false, error: { code: 'CONNECTION_EVICTED' }, node: t.server.node });
 
-    const token = await t.token('room');
+    const token = await t.token('room', { identity: 'a' });
     // Same port, new process state: the connection is unknown and the bootId differs.
     const port = Number(new URL(t.url).port);
     await t.server.close();
@@ -172,7 +172,7 @@ describe('grace, eviction and endings', () => {
     const t = await TestServer.start();
     const a = await t.member('room', 'a');
     const b = await t.member('room', 'b');
-    const token = await t.token('room');
+    const token = await t.token('room', { identity: 'c' });
     expect((await t.rest('DELETE', '/api/sessions/room')).status).toBe(204);
     for (const member of [a, b]) {
       expect(await member.waitForEvent('sessionDisconnected')).toMatchObject({
@@ -187,7 +187,9 @@ describe('grace, eviction and endings', () => {
     expect(await t.rest('GET', '/api/sessions/room')).toMatchObject({ status: 410 });
     // The id can be used again for a new session.
     expect((await t.rest('POST', '/api/sessions', { customSessionId: 'room' })).status).toBe(200);
-    expect((await (await t.client()).join('room', await t.token('room'), 'c')).ok).toBe(true);
+    expect((await (await t.client()).join('room', await t.token('room', { identity: 'c' }), 'c')).ok).toBe(
+      true,
+    );
   });
 
   it('a REST signal reaches members with from: null; unknown targets are refused', async () => {

@@ -82,7 +82,7 @@ export class TestServer {
     if (answer.status !== 200) throw new Error(`create session → ${answer.status}`);
   }
 
-  /** A token for `sessionId`. */
+  /** A token for `sessionId` (bound to `request.identity`, or to one the server assigns). */
   async token(sessionId: string, request: CreateConnectionRequest = {}): Promise<string> {
     const answer = await this.rest<ConnectionTokenResponse>(
       'POST',
@@ -107,7 +107,11 @@ export class TestServer {
   ): Promise<TestClient> {
     await this.session(sessionId);
     const client = await this.client(via);
-    const reply = await client.join(sessionId, await this.token(sessionId, request), identity);
+    const reply = await client.join(
+      sessionId,
+      await this.token(sessionId, { identity, ...request }),
+      identity,
+    );
     if (!reply.ok) throw new Error(`join refused: ${JSON.stringify(reply.error)}`);
     return client;
   }

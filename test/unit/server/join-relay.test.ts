@@ -197,7 +197,7 @@ describe('join and relay', () => {
   it('refuses a second join or a resume on an already joined socket with ALREADY_JOINED', async () => {
     const t = await TestServer.start();
     const a = await t.member('room', 'a');
-    const again = await a.join('room', await t.token('room'), 'a-again');
+    const again = await a.join('room', await t.token('room', { identity: 'a-again' }), 'a-again');
     expect(again).toMatchObject({ ok: false, error: { code: 'ALREADY_JOINED' } });
     const resumed = await a.resume(a.joined ?? expect.fail(), 0);
     expect(resumed).toMatchObject({ ok: false, error: { code: 'ALREADY_JOINED' } });
@@ -211,7 +211,7 @@ describe('join and relay', () => {
     expect(reply).toMatchObject({ ok: false, error: { code: 'PROTOCOL_VERSION_UNSUPPORTED' } });
     const other = await TestServer.start();
     await other.session('only-there');
-    const foreignToken = await other.token('only-there');
+    const foreignToken = await other.token('only-there', { identity: 'i' });
     expect(await client.join('only-there', foreignToken, 'i')).toMatchObject({
       ok: false,
       error: { code: 'SESSION_NOT_FOUND' },

@@ -75,15 +75,16 @@ describe('REST API', () => {
     await t.session('room');
     await t.session('other');
     const issued = await t.rest<ConnectionTokenResponse>('POST', '/api/sessions/room/connections', {
+      identity: 'sam',
       role: 'subscriber',
       data: 'd',
       ttlSeconds: 60,
     });
     expect(issued.status).toBe(200);
-    expect(issued.body).toMatchObject({ sessionId: 'room', role: 'subscriber', data: 'd' });
+    expect(issued.body).toMatchObject({ sessionId: 'room', identity: 'sam', role: 'subscriber', data: 'd' });
     expect(issued.body.expiresAt).toBeGreaterThan(Date.now() + 55_000);
     const claims = JSON.parse(Buffer.from(issued.body.token.split('.')[1] ?? '', 'base64url').toString());
-    expect(claims).toMatchObject({ sid: 'room', role: 'subscriber', data: 'd', iss: 'holdfast' });
+    expect(claims).toMatchObject({ sid: 'room', idn: 'sam', role: 'subscriber', data: 'd', iss: 'holdfast' });
     expect(claims.jti).toEqual(expect.any(String));
 
     const joined = await (await t.client()).join('room', issued.body.token, 'sam');
@@ -120,7 +121,7 @@ describe('REST API', () => {
       body: { error: { code: 'SESSION_NOT_FOUND' } },
     });
     await t.session('room');
-    const token = await t.token('room');
+    const token = await t.token('room', { identity: 'late' });
     expect((await t.rest('DELETE', '/api/sessions/room')).status).toBe(204);
     expect(await t.rest('POST', '/api/sessions/room/connections', {})).toMatchObject({
       status: 410,
@@ -136,7 +137,12 @@ describe('REST API', () => {
     expect((await plain.rest('POST', '/dev/token', { sessionId: 'x' }, null)).status).toBe(404);
 
     const dev = await TestServer.start({ devTokens: true });
-    const answer = await dev.rest<ConnectionTokenResponse>('POST', '/dev/token', { sessionId: 'play' }, null);
+    const answer = await dev.rest<ConnectionTokenResponse>(
+      'POST',
+      '/dev/token',
+      { sessionId: 'play', identity: 'me' },
+      null,
+    );
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ sessionId: 'play', role: 'publisher', data: '' });
     const joined = await (await dev.client()).join('play', answer.body.token, 'me');

@@ -60,12 +60,12 @@ function canvasCamera() {
 
 const publish = source === 'canvas' ? { mediaStream: canvasCamera(), audio: false } : true;
 
-/** The app backend's token endpoint; here the dev server's `/dev/token`. */
-async function getToken(id) {
+/** The app backend's token endpoint; here the dev server's `/dev/token`, for this page's identity. */
+async function getToken(id, { identity: tokenIdentity }) {
   const response = await fetch(`${serverUrl}/dev/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ sessionId: id, data: name }),
+    body: JSON.stringify({ sessionId: id, identity: tokenIdentity, data: name }),
   });
   if (!response.ok) throw new Error(`token: HTTP ${response.status}`);
   return (await response.json()).token;

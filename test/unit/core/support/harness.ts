@@ -23,6 +23,8 @@ export function sessionHarness(
   const environment = new FakeEnvironment();
   const media = fakeMediaPlaneFactory();
   const tokens: string[] = [];
+  /** The identity each `getToken` call was asked for. */
+  const tokenIdentities: string[] = [];
   let tokenFailure: Error | null = null;
   let tokenGate: Promise<void> | null = null;
   const session: Session = createSession(
@@ -30,7 +32,8 @@ export function sessionHarness(
       serverUrl: 'http://holdfast.test',
       sessionId: 'room',
       identity: options.identity ?? 'alice',
-      getToken: async (sessionId) => {
+      getToken: async (sessionId, { identity }) => {
+        tokenIdentities.push(identity);
         if (tokenGate) await tokenGate;
         if (tokenFailure) throw tokenFailure;
         const token = `tok-${sessionId}-${tokens.length + 1}`;
@@ -68,6 +71,7 @@ export function sessionHarness(
     session,
     events,
     tokens,
+    tokenIdentities,
     media: () => media.plane(),
     failTokens(error: Error | null) {
       tokenFailure = error;
