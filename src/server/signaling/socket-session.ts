@@ -10,7 +10,7 @@ import type { ServerClock, ServerTimer } from '../clock';
 import type { Connection, EventSink } from '../connection/connection';
 import type { NodeInfo, SessionHub } from '../hub/session-hub';
 import { type LogContext, logEvent, type ServerLogger } from '../logger';
-import { protocolError, toProtocolError } from '../protocol-failure';
+import { ProtocolFailure, protocolError, toProtocolError } from '../protocol-failure';
 import type { FloodGuard } from './flood-guard';
 import {
   type AckFn,
@@ -129,8 +129,11 @@ export class SocketSession {
         try {
           admitted = this.#d.hub.admit(request, grant, this.#sink);
         } catch (error) {
+          // A refusal (the session is full, the token used meanwhile): answered, the socket stays.
+          // Anything else is a fault: the catch below answers INTERNAL and closes the socket.
+          if (!(error instanceof ProtocolFailure)) throw error;
           this.#phase = 'fresh';
-          refuse(toProtocolError(error));
+          refuse(error.toWire());
           return;
         }
         this.#joined(admitted.connection);

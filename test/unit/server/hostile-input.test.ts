@@ -31,7 +31,7 @@ async function setup(options: Parameters<typeof TestServer.start>[0] = {}) {
 /** A wire client joined to `room`. */
 async function wireMember(t: TestServer, identity: string): Promise<WireClient> {
   const wire = await WireClient.connect(t.url);
-  const token = await t.token('room');
+  const token = await t.token('room', { identity });
   const reply = await wire.request<{ ok: boolean }>(
     'hf:join',
     JSON.stringify({ v: 1, sessionId: 'room', token, identity }),
@@ -229,7 +229,9 @@ describe('a fault in one handler ends that message or that socket, never the pro
       throw new Error('simulated bug');
     });
     const bad = await t.client();
-    expect(await bad.join('room', await t.token('room'), 'bad')).toEqual(refused('INTERNAL'));
+    expect(await bad.join('room', await t.token('room', { identity: 'bad' }), 'bad')).toEqual(
+      refused('INTERNAL'),
+    );
     await bad.waitForDisconnect();
     await expectServed();
   });

@@ -23,7 +23,7 @@ describe('the real server process under hostile input (issue #18)', () => {
 
   const member = async (identity: string) => {
     const client = await RawClient.connect(server.url);
-    const { token } = await server.createToken(sessionId);
+    const { token } = await server.createToken(sessionId, { identity });
     const reply = await client.join({ sessionId, token, identity });
     if (!reply.ok) throw new Error(`join refused: ${JSON.stringify(reply.error)}`);
     return client;
@@ -33,7 +33,7 @@ describe('the real server process under hostile input (issue #18)', () => {
     const alice = await member('alice');
     const bob = await member('bob');
     const bad = await WireClient.connect(server.url);
-    const { token } = await server.createToken(sessionId);
+    const { token } = await server.createToken(sessionId, { identity: 'bad' });
     const joined = await bad.request<{ ok: boolean }>(
       'hf:join',
       JSON.stringify({ v: 1, sessionId, token, identity: 'bad' }),
