@@ -49,6 +49,14 @@ export interface ServerOptions {
   rateLimitPerSec?: number;
   /** Messages a socket may send at once (token bucket size). @default 200 */
   rateLimitBurst?: number;
+  /** Joins and resumes admitted per second, server-wide; beyond, `OVERLOADED` with `retryAfterMs`. @default 400 */
+  admissionPerSec?: number;
+  /** Joins and resumes admitted at once, server-wide. @default 400 */
+  admissionBurst?: number;
+  /** Event-loop lag (ms) from which the server counts as saturated (admits nothing, `/readyz` 503). @default 500 */
+  saturatedLagMs?: number;
+  /** How far a member's grace may be stretched for the server's own stalls and retry slots. @default 30000 */
+  maxGraceExtensionMs?: number;
   /** Refusals after which a socket that keeps flooding is disconnected. @default 500 */
   floodDisconnectAfter?: number;
   /** Unacknowledged events kept per connection; beyond, the connection is evicted. @default 10000 */
@@ -95,6 +103,10 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     logLevel: options.logLevel ?? 'info',
     rateLimitPerSec: options.rateLimitPerSec ?? 100,
     rateLimitBurst: options.rateLimitBurst ?? 200,
+    admissionPerSec: options.admissionPerSec ?? 400,
+    admissionBurst: options.admissionBurst ?? 400,
+    saturatedLagMs: options.saturatedLagMs ?? 500,
+    maxGraceExtensionMs: options.maxGraceExtensionMs ?? 30_000,
     floodDisconnectAfter: options.floodDisconnectAfter ?? 500,
     replayMaxEvents: options.replayMaxEvents ?? 10_000,
     replayMaxBytes: options.replayMaxBytes ?? 8 * 1024 * 1024,
@@ -125,6 +137,10 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     'rateLimitPerSec',
     'rateLimitBurst',
     'floodDisconnectAfter',
+    'admissionPerSec',
+    'admissionBurst',
+    'saturatedLagMs',
+    'maxGraceExtensionMs',
     'replayMaxEvents',
     'replayMaxBytes',
     'storedReplies',

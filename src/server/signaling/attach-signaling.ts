@@ -3,6 +3,7 @@ import { Server as SocketIoServer } from 'socket.io';
 import type { ServerToClientEvents } from '../../protocol';
 import type { SessionHub } from '../hub/session-hub';
 import type { ServerLogger } from '../logger';
+import type { ServerOps } from '../ops/server-ops';
 import type { ResolvedServerOptions } from '../options';
 import { FloodGuard } from './flood-guard';
 import { SocketSession } from './socket-session';
@@ -22,6 +23,7 @@ export function attachSignaling(
   hub: SessionHub,
   options: ResolvedServerOptions,
   logger: ServerLogger,
+  ops: ServerOps,
 ): HoldfastIo {
   const io: HoldfastIo = new SocketIoServer(httpServer, {
     path: options.path,
@@ -43,6 +45,7 @@ export function attachSignaling(
       logger,
       clock: options.clock,
       joinTimeoutMs: options.joinTimeoutMs,
+      ops,
     });
   });
   return io;
