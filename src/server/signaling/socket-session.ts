@@ -261,7 +261,7 @@ export class SocketSession {
       level,
       event,
       error.code,
-      this.#context({ reason: error.message, ...extra }),
+      this.#context({ reason: error.message, retryAfterMs: error.retryAfterMs, ...extra }),
     );
   }
 
