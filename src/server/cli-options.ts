@@ -19,6 +19,10 @@ const FLAGS = {
   'log-level': { type: 'string' },
   'rate-limit-per-sec': { type: 'string' },
   'rate-limit-burst': { type: 'string' },
+  'admission-per-sec': { type: 'string' },
+  'admission-burst': { type: 'string' },
+  'saturated-lag-ms': { type: 'string' },
+  'max-grace-extension-ms': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -41,6 +45,10 @@ Every option falls back to the environment variable HOLDFAST_<NAME> (e.g. HOLDFA
   --log-level <level>         ${LOG_LEVELS.join(' | ')}   (info)
   --rate-limit-per-sec <n>    messages per second per socket         (100)
   --rate-limit-burst <n>      burst per socket                       (200)
+  --admission-per-sec <n>     joins + resumes admitted per second    (400)
+  --admission-burst <n>       joins + resumes admitted at once       (400)
+  --saturated-lag-ms <n>      event-loop lag counted as saturated    (500)
+  --max-grace-extension-ms <n> grace stretch for the server's own stalls (30000)
   -h, --help                  this text
 `;
 
@@ -102,6 +110,10 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
       logLevel,
       rateLimitPerSec: int('rate-limit-per-sec', 1),
       rateLimitBurst: int('rate-limit-burst', 1),
+      admissionPerSec: int('admission-per-sec', 1),
+      admissionBurst: int('admission-burst', 1),
+      saturatedLagMs: int('saturated-lag-ms', 1),
+      maxGraceExtensionMs: int('max-grace-extension-ms', 1),
     };
     return { kind: 'run', options: dropUndefined(options), dev };
   } catch (error) {

@@ -48,21 +48,24 @@ function refused(code: ErrorCode, retryAfterMs?: number): MachineEvent {
   };
 }
 
+const STATES = { connecting, reconnecting, rejoining } as const;
+
 /** Default policy: attempt timeout 3000 ms, so the give-up moves to the slot + 6000 ms at least. */
 const ROOM_MS = 6_000;
 
 describe('session transitions: an overloaded server asking to retry later (retryAfterMs)', () => {
   it.each([
-    // state, retryAfterMs, expected next try, expected give-up
-    ['connecting', connecting, 800, NOW + 800, NOW + 21_990],
-    ['connecting', connecting, 30_000, NOW + 30_000, NOW + 30_000 + ROOM_MS],
-    ['reconnecting', reconnecting, 4_000, NOW + 4_000, NOW + 20_000],
-    ['reconnecting', reconnecting, 18_000, NOW + 18_000, NOW + 18_000 + ROOM_MS],
-    ['rejoining', rejoining, 2_500, NOW + 2_500, NOW + 19_000],
-    ['rejoining', rejoining, 25_000, NOW + 25_000, NOW + 25_000 + ROOM_MS],
+    // status, retryAfterMs, expected next try, expected give-up
+    ['connecting', 800, NOW + 800, NOW + 21_990],
+    ['connecting', 30_000, NOW + 30_000, NOW + 30_000 + ROOM_MS],
+    ['reconnecting', 4_000, NOW + 4_000, NOW + 20_000],
+    ['reconnecting', 18_000, NOW + 18_000, NOW + 18_000 + ROOM_MS],
+    ['rejoining', 2_500, NOW + 2_500, NOW + 19_000],
+    ['rejoining', 25_000, NOW + 25_000, NOW + 25_000 + ROOM_MS],
   ] as const)(
     '%s waits exactly the asked %i ms, and the give-up leaves room for the slot',
-    (_n, state, after, retryAt, giveUpAt) => {
+    (status, after, retryAt, giveUpAt) => {
+      const state = STATES[status];
       const { state: next, effects } = t(state, refused('OVERLOADED', after));
       expect(next).toMatchObject({ status: state.status, attempt: 2, nextRetryAt: retryAt, giveUpAt });
       expect(effects).toContainEqual({ type: 'scheduleRetry', at: retryAt });
