@@ -17,6 +17,8 @@ const SETTLE_MS = 5_000;
 /** A client not back within this long after a storm began counts as never back. */
 const STORM_BOUND_MS = 120_000;
 const RTT_ROUNDS = 300;
+/** Clients arrive at this many joins per second before a measurement (as people do, not at once). */
+const JOIN_RAMP_PER_SEC = 300;
 
 const METHOD =
   "A real server process (`src/server/cli.ts`, default options: grace 12 s, ping 1 s / 1.5 s, admission 400/s; log level warn) on this machine, and headless protocol clients (socket.io-client) in 4 worker processes on the same 2 cores, two clients per session, following the client core's policy (its backoff; `retryAfterMs` honoured; give-up 22 s after the loss, moved past each retry slot; re-join with a REST token after a node restart).";
@@ -51,7 +53,10 @@ function tally(results: (Recovery | null)[]): string {
   for (const r of results)
     counts.set(r?.outcome ?? 'notLost', (counts.get(r?.outcome ?? 'notLost') ?? 0) + 1);
   const overloaded = results.reduce((sum, r) => sum + (r?.overloaded ?? 0), 0);
-  return `${[...counts].map(([k, v]) => `${k} ${v}`).join(', ')}; OVERLOADED answers ${overloaded}`;
+  const why = new Map<string, number>();
+  for (const r of results) if (r?.lastFailure) why.set(r.lastFailure, (why.get(r.lastFailure) ?? 0) + 1);
+  const failures = [...why].map(([k, v]) => `${k} × ${v}`).join('; ');
+  return `${[...counts].map(([k, v]) => `${k} ${v}`).join(', ')}; OVERLOADED answers ${overloaded}${failures ? `; last failures: ${failures}` : ''}`;
 }
 
 async function freshFleet(
@@ -65,7 +70,7 @@ async function freshFleet(
   await server.restart();
   const target = { url: server.url, secret: server.secret };
   const t0 = Date.now();
-  const joined = await fleet.join(target, count, tag);
+  const joined = await fleet.join(target, count, tag, JOIN_RAMP_PER_SEC);
   log(`${count} joined in ${Date.now() - t0} ms (${tally(joined)})`);
   await delay(SETTLE_MS);
   return target;

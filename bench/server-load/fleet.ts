@@ -31,13 +31,22 @@ export class Fleet {
     return new Fleet(children);
   }
 
-  /** Joins `count` clients (sessions of two, ids prefixed with `tag`), spread over the workers. */
-  async join(target: LoadTarget, count: number, tag: string): Promise<Recovery[]> {
+  /**
+   * Joins `count` clients (sessions of two, ids prefixed with `tag`), spread over the workers and
+   * started at `perSec` joins per second in all.
+   */
+  async join(target: LoadTarget, count: number, tag: string, perSec: number): Promise<Recovery[]> {
     const shares = this.#workers.map(() => [] as [string, string][]);
     for (let i = 0; i < count; i += 1) {
       shares[i % shares.length]?.push([`${tag}-${Math.floor(i / 2)}`, `${tag}-p${i}`]);
     }
-    return (await this.#all((w) => ({ cmd: 'join', target, clients: shares[w] ?? [] }))) as Recovery[];
+    const share = perSec / this.#workers.length;
+    return (await this.#all((w) => ({
+      cmd: 'join',
+      target,
+      clients: shares[w] ?? [],
+      perSec: share,
+    }))) as Recovery[];
   }
 
   /** Every client cuts its transport at once and recovers. */

@@ -24,19 +24,23 @@ export interface Recovery {
   at: number;
   /** `OVERLOADED` answers on the way. */
   overloaded: number;
+  /** Why the last failed attempt failed, if one did. */
+  lastFailure?: string;
 }
 
 /** The client core's defaults: backoff, attempt timeout, give-up at grace + 10 s. */
 const POLICY = resolveReconnectPolicy();
 const GRACE_MS = 12_000;
 const GIVE_UP_AFTER_MS = GRACE_MS + 10_000;
+/** How long the app backend's token route may take (the core itself puts no bound on `getToken`). */
+const TOKEN_TIMEOUT_MS = 10_000;
 /** Attempts of one recovery, whatever happens (a bound, far above what the policy reaches). */
 const MAX_ATTEMPTS = 400;
 
 type Answer =
   | { kind: 'ok'; reply: JoinSuccess | (ResumeReply & { ok: true }) }
   | { kind: 'refused'; error: ProtocolError; bootId: string | undefined }
-  | { kind: 'failed' };
+  | { kind: 'failed'; why: string };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
@@ -109,14 +113,16 @@ export class LoadClient {
     let mode: 'join' | 'resume' | 'rejoin' = first;
     let giveUpAt = lostAt + GIVE_UP_AFTER_MS;
     let overloaded = 0;
+    let lastFailure: string | undefined;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
-      if (Date.now() >= giveUpAt) return { outcome: 'gaveUp', at: Date.now(), overloaded };
+      if (Date.now() >= giveUpAt) return { outcome: 'gaveUp', at: Date.now(), overloaded, lastFailure };
       const startedAt = Date.now();
       const answer = mode === 'resume' ? await this.#resume() : await this.#join();
       if (answer.kind === 'ok') {
         const outcome = mode === 'join' ? 'joined' : mode === 'resume' ? 'resumed' : 'rejoined';
         return { outcome, at: Date.now(), overloaded };
       }
+      if (answer.kind === 'failed') lastFailure = answer.why;
       const inGrace = mode !== 'resume' || Date.now() < lostAt + GRACE_MS;
       let waitUntil = startedAt + retryDelay(attempt, inGrace, POLICY, Math.random());
       if (answer.kind === 'refused') {
@@ -139,7 +145,7 @@ export class LoadClient {
       }
       await sleep(Math.min(waitUntil, giveUpAt) - Date.now());
     }
-    return { outcome: 'gaveUp', at: Date.now(), overloaded };
+    return { outcome: 'gaveUp', at: Date.now(), overloaded, lastFailure };
   }
 
   async #join(): Promise<Answer> {
@@ -148,8 +154,8 @@ export class LoadClient {
       await this.#rest('/api/sessions', { customSessionId: this.sessionId });
       token = ((await this.#rest(`/api/sessions/${this.sessionId}/connections`, {})) as { token: string })
         .token;
-    } catch {
-      return { kind: 'failed' };
+    } catch (error) {
+      return { kind: 'failed', why: `rest: ${String(error)}` };
     }
     const request = { v: PROTOCOL_VERSION, sessionId: this.sessionId, token, identity: this.identity };
     const answer = await this.#request<JoinReply>(WIRE.join, request);
@@ -162,7 +168,7 @@ export class LoadClient {
 
   #resume(): Promise<Answer> {
     const joined = this.#joined;
-    if (!joined) return Promise.resolve({ kind: 'failed' });
+    if (!joined) return Promise.resolve({ kind: 'failed', why: 'never joined' });
     return this.#request<ResumeReply>(WIRE.resume, {
       v: PROTOCOL_VERSION,
       sessionId: joined.sessionId,
@@ -197,9 +203,9 @@ export class LoadClient {
       }
       socket.disconnect();
       return { kind: 'refused', error: reply.error, bootId: reply.node?.bootId };
-    } catch {
+    } catch (error) {
       socket.disconnect();
-      return { kind: 'failed' };
+      return { kind: 'failed', why: String(error) };
     }
   }
 
@@ -208,7 +214,7 @@ export class LoadClient {
       method: 'POST',
       headers: { authorization: `Bearer ${this.#target.secret}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(POLICY.attemptTimeoutMs),
+      signal: AbortSignal.timeout(TOKEN_TIMEOUT_MS),
     });
     if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
     return response.json();

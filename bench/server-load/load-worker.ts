@@ -8,10 +8,17 @@ import { measureRelayRtt, type RelayRttOptions } from './relay-rtt';
 
 /** What the parent asks. */
 export type WorkerCommand =
-  | { cmd: 'join'; target: LoadTarget; clients: [sessionId: string, identity: string][] }
+  | {
+      cmd: 'join';
+      target: LoadTarget;
+      clients: [sessionId: string, identity: string][];
+      /** Joins this worker starts per second (people arrive over time, not in one instant). */
+      perSec: number;
+    }
   | { cmd: 'drop' }
   | { cmd: 'watch'; boundMs: number }
   | { cmd: 'rtt'; target: LoadTarget; options: RelayRttOptions }
+  /** Closes every client; the worker stays up for the next command. */
   | { cmd: 'close' };
 
 /** What the worker answers, one per command. */
@@ -29,7 +36,15 @@ async function handle(command: WorkerCommand): Promise<WorkerAnswer> {
       clients = command.clients.map(
         ([sessionId, identity]) => new LoadClient(command.target, sessionId, identity),
       );
-      return { cmd: 'join', results: await Promise.all(clients.map((c) => c.join())) };
+      return {
+        cmd: 'join',
+        results: await Promise.all(
+          clients.map(async (c, i) => {
+            await new Promise((resolve) => setTimeout(resolve, (i * 1000) / command.perSec));
+            return c.join();
+          }),
+        ),
+      };
     case 'drop':
       return { cmd: 'drop', results: await Promise.all(clients.map((c) => c.dropAndRecover())) };
     case 'watch':
@@ -48,10 +63,7 @@ async function handle(command: WorkerCommand): Promise<WorkerAnswer> {
 
 process.on('message', (command: WorkerCommand) => {
   handle(command).then(
-    (answer) => {
-      process.send?.(answer);
-      if (command.cmd === 'close') setTimeout(() => process.exit(0), 200);
-    },
+    (answer) => process.send?.(answer),
     (error: unknown) => process.send?.({ cmd: 'error', message: String(error) }),
   );
 });
