@@ -18,7 +18,7 @@ const SETTLE_MS = 5_000;
 const STORM_BOUND_MS = 120_000;
 const RTT_ROUNDS = 300;
 /** Clients arrive at this many joins per second before a measurement (as people do, not at once). */
-const JOIN_RAMP_PER_SEC = 300;
+const JOIN_RAMP_PER_SEC = 100;
 
 const METHOD =
   "A real server process (`src/server/cli.ts`, default options: grace 12 s, ping 1 s / 1.5 s, admission 400/s; log level warn) on this machine, and headless protocol clients (socket.io-client) in 4 worker processes on the same 2 cores, two clients per session, following the client core's policy (its backoff; `retryAfterMs` honoured; give-up 22 s after the loss, moved past each retry slot; re-join with a REST token after a node restart).";

@@ -45,7 +45,7 @@ async function resumeUntilBack(
 
 describe('storm control', () => {
   it('a resume storm under induced event-loop lag converges: every member resumes, none is evicted', async () => {
-    const graceMs = 1_500;
+    const graceMs = 4_000;
     const t = await TestServer.start({ graceMs, admissionPerSec: 200, admissionBurst: 40 });
     const clients: TestClient[] = [];
     const count = 200;
@@ -57,12 +57,12 @@ describe('storm control', () => {
     // Every transport is lost at once: the server starts every grace.
     for (const client of clients) client.drop();
     await delay(200);
-    // The server cannot run anything for twice the grace: no heartbeat, no resume could be processed.
-    stallLoop(2 * graceMs);
+    // The server cannot run anything for longer than the grace: no heartbeat, no resume processed.
+    stallLoop(1.5 * graceMs);
     const deadline = Date.now() + 20_000;
     const results = await Promise.all(joined.map((from) => resumeUntilBack(t, from, deadline)));
 
-    const refused = results.filter((r) => !r.reply.ok).map((r) => r.reply);
+    const refused = results.flatMap((r) => (r.reply.ok ? [] : [r.reply.error.code]));
     expect(refused).toEqual([]);
     // The storm was paced: some resumes were told to come back later, and came back.
     expect(results.reduce((sum, r) => sum + r.overloaded, 0)).toBeGreaterThan(0);
@@ -70,7 +70,7 @@ describe('storm control', () => {
     expect(series(metrics, 'holdfast_evictions_total')).toBe(0);
     expect(series(metrics, 'holdfast_resumes_total')).toBe(count);
     expect(series(metrics, 'holdfast_connections')).toBe(count);
-  }, 40_000);
+  }, 60_000);
 
   it('joins over the admission rate are refused OVERLOADED with retry slots spread at the admission pace', async () => {
     const t = await TestServer.start({ admissionPerSec: 10, admissionBurst: 5 });
