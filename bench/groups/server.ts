@@ -73,7 +73,7 @@ async function freshFleet(
   const joined = await fleet.join(target, count, tag, JOIN_RAMP_PER_SEC);
   log(`${count} joined in ${Date.now() - t0} ms (${tally(joined)})`);
   await delay(SETTLE_MS);
-  return target;
+  return { target, joined: joined.filter((r) => r.outcome === 'joined').length };
 }
 
 async function run({ trials, log }: GroupOptions): Promise<MetricResult[]> {
@@ -83,7 +83,8 @@ async function run({ trials, log }: GroupOptions): Promise<MetricResult[]> {
   const stormTrials = Math.min(trials, 2);
   try {
     for (const count of HELD) {
-      await freshFleet(server, fleet, count, `held${count}`, log);
+      const { joined } = await freshFleet(server, fleet, count, `held${count}`, log);
+      const held = `${joined} of ${count} clients joined (the rest gave up joining)`;
       const cpu = await cpuPercent(server.pid, 10_000);
       const rss = rssMb(server.pid);
       log(`held ${count}: server RSS ${rss} MB, CPU ${cpu}% of a core`);
@@ -92,19 +93,19 @@ async function run({ trials, log }: GroupOptions): Promise<MetricResult[]> {
         metric(
           `server: ${k} connections held, RSS`,
           'MB',
-          `Server resident memory with ${count} joined clients idle (heartbeats only).`,
+          `Server resident memory with clients idle (heartbeats only): ${held}.`,
           { value: rss },
         ),
         metric(
           `server: ${k} connections held, CPU`,
           '% of a core',
-          `Server CPU over 10 s with ${count} joined clients idle (heartbeats only).`,
+          `Server CPU over 10 s with clients idle (heartbeats only): ${held}.`,
           { value: cpu },
         ),
       );
     }
 
-    const rttTarget = await freshFleet(server, fleet, 0, 'rtt', log);
+    const { target: rttTarget } = await freshFleet(server, fleet, 0, 'rtt', log);
     const rtt = await fleet.rtt(rttTarget, { rounds: RTT_ROUNDS, senders: 3, roundBoundMs: 5_000 });
     const rttSummary = summarize(rtt);
     log(`relay RTT p50 ${rttSummary.p50} ms, p99 ${rttSummary.p99} ms (${rttSummary.never} never)`);
