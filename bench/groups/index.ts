@@ -9,4 +9,5 @@ export const GROUPS: Record<string, () => Promise<BenchGroup>> = {
   bundle: async () => (await import('../bundle')).bundleGroup,
   media: async () => (await import('../media')).mediaGroup,
   flows: async () => (await import('../flows')).flowsGroup,
+  server: async () => (await import('./server')).serverGroup,
 };

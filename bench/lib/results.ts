@@ -5,7 +5,7 @@ import type { Summary } from './stats';
 
 /** A metric's target: the statistic that must stay at or under `max`. */
 export interface Target {
-  stat: 'p50' | 'p95' | 'value';
+  stat: 'p50' | 'p95' | 'p99' | 'value';
   max: number;
 }
 
@@ -17,7 +17,7 @@ export interface MetricResult {
   metric: string;
   /** The bench group that measured it (see bench/groups). */
   group: string;
-  unit: 'ms' | 'bytes' | 'peer connections';
+  unit: 'ms' | 'bytes' | 'peer connections' | 'MB' | '% of a core' | 'clients';
   description: string;
   target?: Target;
   /** Figures by subject: `holdfast` first, then baselines. */
@@ -82,8 +82,8 @@ export function renderMarkdown(file: ResultsFile): string {
     '',
     `Updated ${file.updatedAt} · Node ${file.machine.node} · ${file.machine.cpus} × ${file.machine.cpuModel} · ${file.machine.platform}`,
     '',
-    '| metric | subject | p50 | p95 | value | trials (never) | target | meets |',
-    '|---|---|---:|---:|---:|---:|---|:---:|',
+    '| metric | subject | p50 | p95 | p99 | value | trials (never) | target | meets |',
+    '|---|---|---:|---:|---:|---:|---:|---|:---:|',
   ];
   const metrics = Object.values(file.metrics).sort((a, b) => a.group.localeCompare(b.group));
   for (const m of metrics) {
@@ -93,8 +93,8 @@ export function renderMarkdown(file: ResultsFile): string {
       const mark = met === null || subject !== 'holdfast' ? '' : met ? 'yes' : 'NO';
       lines.push(
         'value' in r
-          ? `| ${m.metric} | ${subject} | | | ${cell(r.value, m.unit)} | | ${target} | ${mark} |`
-          : `| ${m.metric} | ${subject} | ${cell(r.p50, m.unit)} | ${cell(r.p95, m.unit)} | | ${r.trials} (${r.never}) | ${target} | ${mark} |`,
+          ? `| ${m.metric} | ${subject} | | | | ${cell(r.value, m.unit)} | | ${target} | ${mark} |`
+          : `| ${m.metric} | ${subject} | ${cell(r.p50, m.unit)} | ${cell(r.p95, m.unit)} | ${cell(r.p99, m.unit)} | | ${r.trials} (${r.never}) | ${target} | ${mark} |`,
       );
     }
   }

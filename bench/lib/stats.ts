@@ -9,6 +9,8 @@ export interface Summary {
   /** Nearest-rank percentiles (rounded to 0.1 ms); `'never'` when the rank falls on a never. */
   p50: number | 'never';
   p95: number | 'never';
+  /** Nearest-rank p99 (with fewer than 100 trials, the slowest but one or the slowest). */
+  p99?: number | 'never';
   min: number | null;
   max: number | 'never' | null;
   samples: Sample[];
@@ -24,7 +26,7 @@ export function percentile(sorted: readonly number[], p: number): number {
 const round = (n: number) => Math.round(n * 10) / 10;
 const orNever = (n: number) => (Number.isFinite(n) ? round(n) : ('never' as const));
 
-/** Summarizes trial samples: p50, p95, min, max, count of nevers. */
+/** Summarizes trial samples: p50, p95, p99, min, max, count of nevers. */
 export function summarize(samples: readonly Sample[]): Summary {
   const sorted = samples.map((s) => s ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b);
   const finite = sorted.filter(Number.isFinite);
@@ -33,6 +35,7 @@ export function summarize(samples: readonly Sample[]): Summary {
     never: samples.length - finite.length,
     p50: orNever(percentile(sorted, 50)),
     p95: orNever(percentile(sorted, 95)),
+    p99: orNever(percentile(sorted, 99)),
     min: finite.length ? round(finite[0] as number) : null,
     max: sorted.length ? orNever(sorted[sorted.length - 1] as number) : null,
     samples: [...samples],

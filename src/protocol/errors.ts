@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'MESSAGE_UNKNOWN',
   'TARGET_NOT_IN_SESSION',
   'RATE_LIMITED',
+  'OVERLOADED',
   'FORBIDDEN',
   'UNAUTHORIZED',
   'NOT_FOUND',
@@ -33,9 +34,17 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export const ErrorCodeSchema = v.picklist(ERROR_CODES);
 
+/** Longest retry delay a server may ask for (10 minutes). */
+export const MAX_RETRY_AFTER_MS = 600_000;
+
 export const ProtocolErrorSchema = v.object({
   code: ErrorCodeSchema,
   message: v.string(),
+  /**
+   * Set on a refusal the client should retry, and not before this many milliseconds (`OVERLOADED`: the
+   * server admits joins and resumes at a pace it can serve and gives each refused one its own slot).
+   */
+  retryAfterMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_RETRY_AFTER_MS))),
 });
 
 /** An error as it travels on the wire. */

@@ -23,6 +23,10 @@ const FLAGS = {
   'rate-limit-bytes-burst': { type: 'string' },
   'max-session-members': { type: 'string' },
   'empty-session-ttl-ms': { type: 'string' },
+  'admission-per-sec': { type: 'string' },
+  'admission-burst': { type: 'string' },
+  'saturated-lag-ms': { type: 'string' },
+  'max-grace-extension-ms': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -49,6 +53,10 @@ Every option falls back to the environment variable HOLDFAST_<NAME> (e.g. HOLDFA
   --rate-limit-bytes-burst <n>    byte burst per socket, >= 66560    (1048576)
   --max-session-members <n>   members per session                    (16)
   --empty-session-ttl-ms <n>  close a session empty this long       (300000)
+  --admission-per-sec <n>     joins + resumes admitted per second    (400)
+  --admission-burst <n>       joins + resumes admitted at once       (400)
+  --saturated-lag-ms <n>      event-loop lag counted as saturated    (500)
+  --max-grace-extension-ms <n> grace stretch for the server's own stalls (30000)
   -h, --help                  this text
 `;
 
@@ -114,6 +122,10 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
       rateLimitBytesBurst: int('rate-limit-bytes-burst', LIMITS.maxPacketBytes),
       maxSessionMembers: int('max-session-members', 1),
       emptySessionTtlMs: int('empty-session-ttl-ms', 1),
+      admissionPerSec: int('admission-per-sec', 1),
+      admissionBurst: int('admission-burst', 1),
+      saturatedLagMs: int('saturated-lag-ms', 1),
+      maxGraceExtensionMs: int('max-grace-extension-ms', 1),
     };
     return { kind: 'run', options: dropUndefined(options), dev };
   } catch (error) {

@@ -6,6 +6,8 @@ import { SessionAdmin } from './hub/session-admin';
 import { type NodeInfo, SessionHub } from './hub/session-hub';
 import { newBootId } from './ids';
 import { createLogger, logEvent, type ServerLogger } from './logger';
+import { mountOpsRoutes } from './ops/ops-routes';
+import { createServerOps, stretchPingTimeout } from './ops/server-ops';
 import { resolveServerOptions, type ServerOptions } from './options';
 import { MemorySessionRegistry } from './registry/memory-session-registry';
 import { createRestApp } from './rest/rest-app';
@@ -67,12 +69,34 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
     : createLogger(o.logLevel, o.nodeId);
   const registry = o.registry ?? new MemorySessionRegistry();
   const tokens = new TokenService(secret, o.clock, o.ids);
-  const hub = new SessionHub({ options: o, registry, tokens, logger, bootId });
+  let closing: Promise<void> | null = null;
+  const ops = createServerOps(o, logger, {
+    sockets: () => io.engine.clientsCount,
+    members: () => hub.memberCount,
+    sessions: () => registry.countOpen(),
+  });
+  const hub = new SessionHub({
+    options: o,
+    registry,
+    tokens,
+    logger,
+    bootId,
+    stalledMs: () => ops.monitor.stalledMs(),
+    onEvict: (cause) => ops.metrics.evicted(cause),
+  });
   const admin = new SessionAdmin({ hub, registry, tokens, options: o, logger });
   const rest = createRestApp({ admin, secret, devTokens: o.devTokens, logger });
+  mountOpsRoutes(rest, {
+    metrics: ops.metrics,
+    draining: () => closing !== null,
+    saturated: () => ops.monitor.saturated,
+    lagMs: () => ops.monitor.lagMs,
+  });
   const httpServer = createHttpServer(getRequestListener(rest.fetch));
-  const io = attachSignaling(httpServer, hub, o, logger);
-  let closing: Promise<void> | null = null;
+  const io = attachSignaling(httpServer, hub, o, logger, ops);
+  // engine.io reads its pingTimeout option each time it sends a ping.
+  const engineOptions = io.engine.opts as { pingTimeout: number };
+  const unstretch = stretchPingTimeout(engineOptions, ops.monitor, o.pingTimeoutMs, o.graceMs);
 
   return {
     httpServer,
@@ -94,6 +118,8 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
       closing ??= (async () => {
         logEvent(logger, 'info', 'closing', { members: hub.memberCount });
         hub.shutdown();
+        unstretch();
+        ops.dispose();
         const httpClosed = new Promise<void>((resolve) => {
           if (!httpServer.listening) return resolve();
           httpServer.once('close', () => resolve());

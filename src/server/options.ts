@@ -56,6 +56,14 @@ export interface ServerOptions {
   rateLimitBytesPerSec?: number;
   /** Bytes a socket may send at once (byte bucket size; at least `LIMITS.maxPacketBytes`). @default 1048576 (1 MiB) */
   rateLimitBytesBurst?: number;
+  /** Joins and resumes admitted per second, server-wide; beyond, `OVERLOADED` with `retryAfterMs`. @default 400 */
+  admissionPerSec?: number;
+  /** Joins and resumes admitted at once, server-wide. @default 400 */
+  admissionBurst?: number;
+  /** Event-loop lag (ms) from which the server counts as saturated (admits nothing, `/readyz` 503). @default 500 */
+  saturatedLagMs?: number;
+  /** How far a member's grace may be stretched for the server's own stalls and retry slots. @default 30000 */
+  maxGraceExtensionMs?: number;
   /** Refusals after which a socket that keeps flooding is disconnected. @default 500 */
   floodDisconnectAfter?: number;
   /** Unacknowledged events kept per connection; beyond, the connection is evicted. @default 10000 */
@@ -108,6 +116,10 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     rateLimitBurst: options.rateLimitBurst ?? 200,
     rateLimitBytesPerSec: options.rateLimitBytesPerSec ?? 256 * 1024,
     rateLimitBytesBurst: options.rateLimitBytesBurst ?? 1024 * 1024,
+    admissionPerSec: options.admissionPerSec ?? 400,
+    admissionBurst: options.admissionBurst ?? 400,
+    saturatedLagMs: options.saturatedLagMs ?? 500,
+    maxGraceExtensionMs: options.maxGraceExtensionMs ?? 30_000,
     floodDisconnectAfter: options.floodDisconnectAfter ?? 500,
     replayMaxEvents: options.replayMaxEvents ?? 10_000,
     replayMaxBytes: options.replayMaxBytes ?? 8 * 1024 * 1024,
@@ -142,6 +154,10 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     'rateLimitBytesPerSec',
     'rateLimitBytesBurst',
     'floodDisconnectAfter',
+    'admissionPerSec',
+    'admissionBurst',
+    'saturatedLagMs',
+    'maxGraceExtensionMs',
     'replayMaxEvents',
     'replayMaxBytes',
     'storedReplies',

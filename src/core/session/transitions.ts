@@ -24,7 +24,10 @@ const SESSION_ENDED: HoldfastErrorData = { code: 'SESSION_ENDED', message: 'the 
 const STOP_RECOVERY: Effect[] = [{ type: 'abortAttempt' }, { type: 'cancelRetry' }, { type: 'cancelGiveUp' }];
 
 /** Refusals worth another try (the server is overloaded or hiccuped), not a verdict on the connection. */
-const TRANSIENT_REFUSALS: readonly ErrorCode[] = ['RATE_LIMITED', 'INTERNAL'];
+const TRANSIENT_REFUSALS: readonly ErrorCode[] = ['RATE_LIMITED', 'OVERLOADED', 'INTERNAL'];
+
+/** A refusal that names when to come back (`retryAfterMs`): the server is alive and asks for patience. */
+const asksToWait = (error: ProtocolError): boolean => error.retryAfterMs !== undefined;
 
 /**
  * How the client reads a refused resume (docs: "Client reading of a rejected resume").
@@ -117,10 +120,15 @@ function modeOf(state: Recovering): AttemptMode {
 /**
  * The attempt failed: try again once the backoff delay has passed since the START of the failed
  * attempt (an attempt that hung until its timeout already waited; the next one starts at once).
+ *
+ * A refusal with `retryAfterMs` (an overloaded server giving this client its slot) is never retried
+ * before that delay, and moves the give-up deadline so that the slot and one more attempt fit before
+ * it: a server that answers is alive, and giving up on it while it asks for patience would turn its
+ * load into lost sessions.
  */
 function backOff<S extends Recovering>(
   state: S,
-  event: { now: number; random: number; startedAt: number },
+  event: { now: number; random: number; startedAt: number; error?: ProtocolError },
   policy: ResolvedReconnectPolicy,
   extra: Effect[] = [],
 ): Transition {
@@ -128,10 +136,22 @@ function backOff<S extends Recovering>(
   const inGrace =
     state.status !== 'reconnecting' || state.graceEndsAt === undefined || event.now < state.graceEndsAt;
   const delay = retryDelay(state.attempt, inGrace, policy, event.random);
-  const at = Math.max(event.now, Math.min(event.startedAt, event.now) + delay);
+  const backoffAt = Math.max(event.now, Math.min(event.startedAt, event.now) + delay);
+  const retryAfterMs = event.error?.retryAfterMs;
+  if (retryAfterMs === undefined) {
+    return {
+      state: { ...state, attempt: state.attempt + 1, nextRetryAt: backoffAt },
+      effects: [...extra, { type: 'scheduleRetry', at: backoffAt }],
+    };
+  }
+  const at = Math.max(backoffAt, event.now + retryAfterMs);
+  const roomAt = at + 2 * policy.attemptTimeoutMs;
+  const giveUpAt = state.giveUpAt === undefined ? undefined : Math.max(state.giveUpAt, roomAt);
+  const moved: Effect[] =
+    giveUpAt !== undefined && giveUpAt !== state.giveUpAt ? [{ type: 'scheduleGiveUp', at: giveUpAt }] : [];
   return {
-    state: { ...state, attempt: state.attempt + 1, nextRetryAt: at },
-    effects: [...extra, { type: 'scheduleRetry', at }],
+    state: { ...state, attempt: state.attempt + 1, nextRetryAt: at, giveUpAt },
+    effects: [...extra, { type: 'scheduleRetry', at }, ...moved],
   };
 }
 
@@ -220,7 +240,8 @@ const table = {
         { type: 'settleJoin', error: null },
       ],
     }),
-    refused: (_state, event) => failJoin(event.error),
+    refused: (state, event, policy) =>
+      asksToWait(event.error) ? backOff(state, event, policy) : failJoin(event.error),
     attemptFailed: backOff,
     tokenFailed: (_state, event) =>
       failJoin({ code: 'TOKEN_FETCH_FAILED', message: event.message }, [tokenException(event)]),

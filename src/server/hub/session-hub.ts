@@ -17,8 +17,9 @@ import type { TokenGrant, TokenService } from '../tokens';
 import { ConnectionDirectory } from './connection-directory';
 import { EmptySessionExpiry } from './empty-session-expiry';
 import { JoinGate } from './join-gate';
+import { GraceTimer } from './grace-timer';
 import type { LiveSession } from './live-session';
-import { MembershipEndings } from './membership-endings';
+import { type EvictionCause, MembershipEndings } from './membership-endings';
 
 /** Who answered: this node and this boot of it. */
 export type NodeInfo = JoinSuccess['node'];
@@ -32,6 +33,10 @@ export interface SessionHubDeps {
   tokens: TokenService;
   logger: ServerLogger;
   bootId: string;
+  /** Milliseconds this process's event loop has been stalled so far (given back to graces). @default none */
+  stalledMs?: () => number;
+  /** Told of every eviction (metrics). */
+  onEvict?: (cause: EvictionCause) => void;
 }
 
 /** A successful resume: send `reply` first, then call `replay`. */
@@ -56,6 +61,8 @@ export class SessionHub {
   readonly #endings: MembershipEndings;
   readonly #gate: JoinGate;
   readonly #emptyExpiry: EmptySessionExpiry;
+  readonly #grace: GraceTimer;
+  readonly #onEvict: (cause: EvictionCause) => void;
   #closing = false;
 
   constructor(deps: SessionHubDeps) {
@@ -72,7 +79,7 @@ export class SessionHub {
       clock: o.clock,
       tombstoneMs: o.evictedMemoryMs,
       tombstoneMax: o.evictedMemoryMax,
-      onOverflow: (connection) => this.#endings.evict(connection, 'replayOverflow'),
+      onOverflow: (connection) => this.#evict(connection, 'replayOverflow'),
       onEmpty: (sessionId) => this.#emptyExpiry.arm(sessionId),
     });
     this.#gate = new JoinGate({ ...deps, clock: o.clock, maxSessionMembers: o.maxSessionMembers });
@@ -83,6 +90,13 @@ export class SessionHub {
       hasMembers: (sessionId) => this.#closing || this.#dir.session(sessionId) !== undefined,
     });
     this.#endings = new MembershipEndings(this.#dir, o.graceMs, deps.logger);
+    this.#onEvict = deps.onEvict ?? (() => {});
+    this.#grace = new GraceTimer({
+      clock: o.clock,
+      graceMs: o.graceMs,
+      maxExtensionMs: o.maxGraceExtensionMs,
+      stalledMs: deps.stalledMs ?? (() => 0),
+    });
   }
 
   /** Epoch milliseconds on the hub's clock. */
@@ -189,6 +203,7 @@ export class SessionHub {
     }
     const previous = connection.detach();
     if (connection.status === 'grace') {
+      this.#grace.clear(connection);
       connection.cancelTimer();
       connection.status = 'live';
     }
@@ -222,8 +237,19 @@ export class SessionHub {
     connection.detach();
     if (connection.status !== 'live' || this.#closing) return;
     connection.status = 'grace';
-    connection.schedule(this.#o.graceMs, () => this.#endings.evict(connection, 'graceExpired'));
+    this.#grace.start(connection, () => this.#evict(connection, 'graceExpired'));
     this.#event('grace start', connection, { socketId: sink.id, reason, graceMs: this.#o.graceMs });
+  }
+
+  /**
+   * A resume the server could not admit now and told to come back at `until` (epoch ms): the member,
+   * if in its grace and the secret matches, keeps its place until then (within the extension cap).
+   */
+  holdForRetry(request: ResumeRequest, until: number): void {
+    const connection = this.#dir.connection(request.connectionId);
+    if (!connection || connection.sessionId !== request.sessionId) return;
+    if (!connection.resumeSecretMatches(request.resumeSecret)) return;
+    this.#grace.hold(connection, until);
   }
 
   /** Leaves on purpose (see {@link MembershipEndings.leave}). */
@@ -264,6 +290,12 @@ export class SessionHub {
       connection.detach()?.close();
     }
     this.#dir.clear();
+  }
+
+  #evict(connection: Connection, cause: EvictionCause): void {
+    if (connection.status === 'ended') return;
+    this.#endings.evict(connection, cause);
+    this.#onEvict(cause);
   }
 
   #event(event: string, connection: Connection, extra: LogContext): void {

@@ -12,6 +12,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   TARGET_NOT_IN_SESSION: 400,
   MESSAGE_TOO_LARGE: 413,
   RATE_LIMITED: 429,
+  OVERLOADED: 503,
   INTERNAL: 500,
 };
 

@@ -3,6 +3,7 @@ import { Server as SocketIoServer } from 'socket.io';
 import { LIMITS, type ServerToClientEvents } from '../../protocol';
 import type { SessionHub } from '../hub/session-hub';
 import type { ServerLogger } from '../logger';
+import type { ServerOps } from '../ops/server-ops';
 import type { ResolvedServerOptions } from '../options';
 import { FloodGuard } from './flood-guard';
 import { SocketSession } from './socket-session';
@@ -26,6 +27,7 @@ export function attachSignaling(
   hub: SessionHub,
   options: ResolvedServerOptions,
   logger: ServerLogger,
+  ops: ServerOps,
 ): HoldfastIo {
   const io: HoldfastIo = new SocketIoServer(httpServer, {
     path: options.path,
@@ -52,6 +54,7 @@ export function attachSignaling(
       logger,
       clock: options.clock,
       joinTimeoutMs: options.joinTimeoutMs,
+      ops,
     });
   });
   return io;

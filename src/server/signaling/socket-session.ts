@@ -10,6 +10,7 @@ import type { ServerClock, ServerTimer } from '../clock';
 import type { Connection, EventSink } from '../connection/connection';
 import type { NodeInfo, SessionHub } from '../hub/session-hub';
 import { type LogContext, logEvent, type ServerLogger } from '../logger';
+import type { ServerOps } from '../ops/server-ops';
 import { ProtocolFailure, protocolError, toProtocolError } from '../protocol-failure';
 import type { FloodGuard } from './flood-guard';
 import {
@@ -30,7 +31,12 @@ export interface SocketSessionDeps {
   logger: ServerLogger;
   clock: ServerClock;
   joinTimeoutMs: number;
+  /** Admission pacing, sampled refusal logs and metrics. */
+  ops: Pick<ServerOps, 'admission' | 'refusals' | 'metrics'>;
 }
+
+/** How long past its retry slot a refused resume keeps its place (time for the attempt itself). */
+const RETRY_HOLD_MARGIN_MS = 5_000;
 
 /**
  * One socket's side of the protocol: rate limiting, validation of every packet, join or resume (once),
@@ -121,6 +127,11 @@ export class SocketSession {
       refuse(request);
       return;
     }
+    const admission = this.#d.ops.admission.admit();
+    if (!admission.ok) {
+      refuse(overloaded(admission.retryAfterMs));
+      return;
+    }
     this.#phase = 'pending';
     const joining = this.#d.hub.authorize(request).then(
       (grant) => {
@@ -137,6 +148,7 @@ export class SocketSession {
           return;
         }
         this.#joined(admitted.connection);
+        this.#d.ops.metrics.joined();
         ack({ ...admitted.reply, ...this.#address() });
       },
       (error: unknown) => {
@@ -171,6 +183,12 @@ export class SocketSession {
       refuse(request);
       return;
     }
+    const admission = this.#d.ops.admission.admit();
+    if (!admission.ok) {
+      this.#d.hub.holdForRetry(request, this.#d.clock.now() + admission.retryAfterMs + RETRY_HOLD_MARGIN_MS);
+      refuse(overloaded(admission.retryAfterMs));
+      return;
+    }
     let outcome: ReturnType<SessionHub['resume']>;
     try {
       outcome = this.#d.hub.resume(request, this.#sink);
@@ -179,11 +197,13 @@ export class SocketSession {
       return;
     }
     this.#joined(outcome.connection);
+    this.#d.ops.metrics.resumed();
     ack({ ...outcome.reply, ...this.#address() });
     outcome.replay();
   }
 
   #onMessage(args: unknown[]): void {
+    const arrivedAt = performance.now();
     const { payload, ack } = splitArgs(args);
     const admission = this.#d.guard.admit();
     if (admission === 'disconnect') {
@@ -197,6 +217,7 @@ export class SocketSession {
     if (ack) ack(reply);
     else if (!reply.ok) this.#socket.emit(WIRE.error, reply.error);
     after?.();
+    if (reply.ok) this.#d.ops.metrics.relayed((performance.now() - arrivedAt) / 1000);
   }
 
   #onAck(args: unknown[]): void {
@@ -266,7 +287,8 @@ export class SocketSession {
 
   #floodDisconnect(): void {
     if (!this.#socket.connected) return;
-    logEvent(this.#d.logger, 'warn', 'flood disconnect', this.#context({ refusals: this.#d.guard.refusals }));
+    const context = this.#context({ refusals: this.#d.guard.refusals });
+    this.#d.ops.refusals.refused('warn', 'flood disconnect', 'RATE_LIMITED', context);
     this.#socket.emit(WIRE.error, protocolError('RATE_LIMITED', 'too many messages: disconnecting'));
     this.#socket.disconnect(true);
   }
@@ -278,12 +300,13 @@ export class SocketSession {
   }
 
   #refused(event: string, error: ProtocolError, extra: LogContext = {}): void {
-    const level = error.code === 'RATE_LIMITED' ? 'debug' : 'warn';
-    logEvent(
-      this.#d.logger,
+    const level = error.code === 'RATE_LIMITED' || error.code === 'OVERLOADED' ? 'debug' : 'warn';
+    this.#d.ops.metrics.refused(error.code);
+    this.#d.ops.refusals.refused(
       level,
       event,
-      this.#context({ code: error.code, reason: error.message, ...extra }),
+      error.code,
+      this.#context({ reason: error.message, retryAfterMs: error.retryAfterMs, ...extra }),
     );
   }
 
@@ -293,3 +316,12 @@ export class SocketSession {
     return { ...ids, socketId: this.#socket.id, ...extra };
   }
 }
+
+
+const overloaded = (retryAfterMs: number): ProtocolError => ({
+  ...protocolError(
+    'OVERLOADED',
+    `server is admitting joins and resumes at its pace; retry in ${retryAfterMs} ms`,
+  ),
+  retryAfterMs,
+});

@@ -1,0 +1,193 @@
+import { ServerProcess } from '../../test/support/server-process';
+import { delay } from '../../test/support/wait';
+import type { BenchGroup, GroupOptions } from '../lib/group';
+import type { MetricResult, SubjectResult, Target } from '../lib/results';
+import { type Sample, summarize } from '../lib/stats';
+import { Fleet } from '../server-load/fleet';
+import type { Recovery } from '../server-load/load-client';
+import { cpuPercent, rssMb, scrapeCounter } from '../server-load/server-probe';
+
+/** Worker processes driving the clients (this machine has 2 cores; more would only contend). */
+const WORKERS = 4;
+const HELD = [1_000, 5_000, 10_000];
+const RESUME_STORMS = [5_000, 10_000];
+const RESTART_STORM = 5_000;
+/** How long clients settle after joining before a measurement or a storm. */
+const SETTLE_MS = 5_000;
+/** A client not back within this long after a storm began counts as never back. */
+const STORM_BOUND_MS = 120_000;
+const RTT_ROUNDS = 300;
+/** Clients arrive at this many joins per second before a measurement (as people do, not at once). */
+const JOIN_RAMP_PER_SEC = 100;
+
+const METHOD =
+  "A real server process (`src/server/cli.ts`, default options: grace 12 s, ping 1 s / 1.5 s, admission 400/s; log level warn) on this machine, and headless protocol clients (socket.io-client) in 4 worker processes on the same 2 cores, two clients per session, following the client core's policy (its backoff; `retryAfterMs` honoured; give-up 22 s after the loss, moved past each retry slot; re-join with a REST token after a node restart).";
+
+function metric(
+  name: string,
+  unit: MetricResult['unit'],
+  description: string,
+  result: SubjectResult,
+  target?: Target,
+): MetricResult {
+  return {
+    metric: name,
+    group: 'server',
+    unit,
+    description,
+    ...(target ? { target } : {}),
+    subjects: { holdfast: result },
+    method: METHOD,
+    measuredAt: new Date().toISOString(),
+  };
+}
+
+/** Time from `t0` until the last client was back, or null when one did not come back as `ok`. */
+function allBack(results: (Recovery | null)[], t0: number, ok: Recovery['outcome'][]): Sample {
+  if (results.some((r) => r === null || !ok.includes(r.outcome))) return null;
+  return Math.max(...results.map((r) => (r as Recovery).at)) - t0;
+}
+
+function tally(results: (Recovery | null)[]): string {
+  const counts = new Map<string, number>();
+  for (const r of results)
+    counts.set(r?.outcome ?? 'notLost', (counts.get(r?.outcome ?? 'notLost') ?? 0) + 1);
+  const overloaded = results.reduce((sum, r) => sum + (r?.overloaded ?? 0), 0);
+  const why = new Map<string, number>();
+  for (const r of results) if (r?.lastFailure) why.set(r.lastFailure, (why.get(r.lastFailure) ?? 0) + 1);
+  const failures = [...why].map(([k, v]) => `${k} × ${v}`).join('; ');
+  return `${[...counts].map(([k, v]) => `${k} ${v}`).join(', ')}; OVERLOADED answers ${overloaded}${failures ? `; last failures: ${failures}` : ''}`;
+}
+
+async function freshFleet(
+  server: ServerProcess,
+  fleet: Fleet,
+  count: number,
+  tag: string,
+  log: GroupOptions['log'],
+) {
+  await fleet.closeClients();
+  await server.restart();
+  const target = { url: server.url, secret: server.secret };
+  const t0 = Date.now();
+  const joined = await fleet.join(target, count, tag, JOIN_RAMP_PER_SEC);
+  log(`${count} joined in ${Date.now() - t0} ms (${tally(joined)})`);
+  await delay(SETTLE_MS);
+  return { target, joined: joined.filter((r) => r.outcome === 'joined').length };
+}
+
+async function run({ trials, log }: GroupOptions): Promise<MetricResult[]> {
+  const out: MetricResult[] = [];
+  const server = await ServerProcess.start({ logLevel: 'warn' });
+  const fleet = Fleet.start(WORKERS);
+  const stormTrials = Math.min(trials, 2);
+  try {
+    for (const count of HELD) {
+      const { joined } = await freshFleet(server, fleet, count, `held${count}`, log);
+      const held = `${joined} of ${count} clients joined (the rest gave up joining)`;
+      const cpu = await cpuPercent(server.pid, 10_000);
+      const rss = rssMb(server.pid);
+      log(`held ${count}: server RSS ${rss} MB, CPU ${cpu}% of a core`);
+      const k = `${count / 1000}k`;
+      out.push(
+        metric(
+          `server: ${k} connections held, RSS`,
+          'MB',
+          `Server resident memory with clients idle (heartbeats only): ${held}.`,
+          { value: rss },
+        ),
+        metric(
+          `server: ${k} connections held, CPU`,
+          '% of a core',
+          `Server CPU over 10 s with clients idle (heartbeats only): ${held}.`,
+          { value: cpu },
+        ),
+      );
+    }
+
+    const { target: rttTarget } = await freshFleet(server, fleet, 0, 'rtt', log);
+    const rtt = await fleet.rtt(rttTarget, { rounds: RTT_ROUNDS, senders: 3, roundBoundMs: 5_000 });
+    const rttSummary = summarize(rtt);
+    log(`relay RTT p50 ${rttSummary.p50} ms, p99 ${rttSummary.p99} ms (${rttSummary.never} never)`);
+    out.push(
+      metric(
+        'server: relay round trip beside 3 max-size senders',
+        'ms',
+        `App-signal round trip of a healthy pair (A → server → B → server → A), ${RTT_ROUNDS} rounds 20 ms apart, while 3 clients each keep 8 max-size (64 KB) signals in flight to a fourth.`,
+        rttSummary,
+        { stat: 'p99', max: 20 },
+      ),
+    );
+
+    for (const count of RESUME_STORMS) {
+      const samples: Sample[] = [];
+      let evictions = 0;
+      for (let trial = 1; trial <= stormTrials; trial += 1) {
+        await freshFleet(server, fleet, count, `storm${count}t${trial}`, log);
+        const before = await scrapeCounter(server, 'holdfast_evictions_total');
+        const t0 = Date.now();
+        const results = await fleet.drop();
+        const back = allBack(results, t0, ['resumed']);
+        samples.push(back !== null && back <= STORM_BOUND_MS ? back : null);
+        const evicted = (await scrapeCounter(server, 'holdfast_evictions_total')) - before;
+        evictions = Math.max(evictions, evicted);
+        log(
+          `resume storm ${count} trial ${trial}: all back ${back ?? 'never'} ms, evictions ${evicted} (${tally(results)})`,
+        );
+      }
+      const k = `${count / 1000}k`;
+      out.push(
+        metric(
+          `server: resume storm ${k}, all back`,
+          'ms',
+          `${count} clients cut their transport at once and resume: time until the last one is back (never: one was evicted or gave up).`,
+          summarize(samples),
+          count === 10_000 ? { stat: 'p95', max: 20_000 } : undefined,
+        ),
+        metric(
+          `server: resume storm ${k}, evictions`,
+          'clients',
+          `Evictions the server counted during the ${count}-client resume storm (most in any trial).`,
+          { value: evictions },
+          { stat: 'value', max: 0 },
+        ),
+      );
+    }
+
+    const samples: Sample[] = [];
+    for (let trial = 1; trial <= stormTrials; trial += 1) {
+      await freshFleet(server, fleet, RESTART_STORM, `restart${trial}`, log);
+      const watching = fleet.watch(30_000);
+      const t0 = Date.now();
+      await server.kill('SIGKILL');
+      await server.restart();
+      log(`server restarted in ${Date.now() - t0} ms`);
+      const results = await watching;
+      const back = allBack(results, t0, ['rejoined']);
+      samples.push(back !== null && back <= STORM_BOUND_MS ? back : null);
+      log(
+        `restart storm ${RESTART_STORM} trial ${trial}: all back ${back ?? 'never'} ms (${tally(results)})`,
+      );
+    }
+    out.push(
+      metric(
+        'server: restart storm 5k, all rejoined',
+        'ms',
+        `${RESTART_STORM} clients; the server is SIGKILLed and restarted on the same port: time from the kill until the last client re-joined (REST token, then join).`,
+        summarize(samples),
+        { stat: 'p95', max: 15_000 },
+      ),
+    );
+  } finally {
+    fleet.stop();
+    await server.stop();
+  }
+  return out;
+}
+
+/** The server under load: connections held, relay latency beside heavy senders, resume and restart storms. */
+export const serverGroup: BenchGroup = {
+  name: 'server',
+  description: 'signaling server under load: 1k/5k/10k connections, relay RTT, resume and restart storms',
+  run,
+};

@@ -1,0 +1,87 @@
+import type { ServerClock } from '../clock';
+import type { Connection } from '../connection/connection';
+
+/** What a {@link GraceTimer} is built from. */
+export interface GraceTimerDeps {
+  clock: ServerClock;
+  graceMs: number;
+  /** How far past `graceMs` a grace may be stretched, in total. */
+  maxExtensionMs: number;
+  /** Milliseconds the server's own event loop has been stalled so far (a growing counter). */
+  stalledMs: () => number;
+}
+
+interface GraceRecord {
+  /** When the grace would end, had nothing stretched it. */
+  endsAt: number;
+  /** The stall counter when the grace started. */
+  stalledAtStart: number;
+  /** Stall time already given back. */
+  credited: number;
+  /** The server asked the client to come back at a later slot: keep the place until then. */
+  holdUntil: number;
+  expire: () => void;
+}
+
+/**
+ * The eviction grace of members whose socket was lost, judged fairly under load: when it runs out,
+ * the time the server's own loop was stalled meanwhile is given back (a heartbeat or a resume the
+ * server could not process is not the client's fault), and a member the server told to retry later
+ * (`retryAfterMs`) keeps its place until that slot. Both stretch a grace by at most `maxExtensionMs`.
+ */
+export class GraceTimer {
+  readonly #d: GraceTimerDeps;
+  readonly #records = new WeakMap<Connection, GraceRecord>();
+
+  constructor(deps: GraceTimerDeps) {
+    this.#d = deps;
+  }
+
+  /** Starts `connection`'s grace; `expire` runs once it is really over. */
+  start(connection: Connection, expire: () => void): void {
+    const record: GraceRecord = {
+      endsAt: this.#d.clock.now() + this.#d.graceMs,
+      stalledAtStart: this.#d.stalledMs(),
+      credited: 0,
+      holdUntil: 0,
+      expire,
+    };
+    this.#records.set(connection, record);
+    connection.schedule(this.#d.graceMs, () => this.#judge(connection, record));
+  }
+
+  /**
+   * Keeps `connection` (in its grace) until at least `until` (epoch ms), within the extension cap.
+   * Returns the time it is kept until, or null when it is not in a grace.
+   */
+  hold(connection: Connection, until: number): number | null {
+    const record = this.#records.get(connection);
+    if (!record || connection.status !== 'grace') return null;
+    record.holdUntil = Math.max(record.holdUntil, Math.min(until, this.#latest(record)));
+    return Math.max(record.endsAt, record.holdUntil);
+  }
+
+  /** Forgets `connection`'s grace (it resumed or ended). */
+  clear(connection: Connection): void {
+    this.#records.delete(connection);
+  }
+
+  #latest(record: GraceRecord): number {
+    return record.endsAt + this.#d.maxExtensionMs;
+  }
+
+  #judge(connection: Connection, record: GraceRecord): void {
+    if (this.#records.get(connection) !== record || connection.status !== 'grace') return;
+    const now = this.#d.clock.now();
+    const room = this.#latest(record) - now;
+    const lost = this.#d.stalledMs() - record.stalledAtStart - record.credited;
+    const wait = Math.min(room, Math.max(lost, record.holdUntil - now));
+    if (wait > 0) {
+      record.credited += Math.max(0, lost);
+      connection.schedule(wait, () => this.#judge(connection, record));
+      return;
+    }
+    this.#records.delete(connection);
+    record.expire();
+  }
+}

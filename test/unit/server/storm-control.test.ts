@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import type { JoinReply, JoinSuccess, ResumeReply } from '../../../src/protocol';
+import { delay, waitFor } from '../../support/wait';
+import { type TestClient, TestServer } from './harness';
+
+/** Blocks this process's event loop (the in-process server's too) for `ms`: induced lag. */
+function stallLoop(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // spin: nothing else in the process can run meanwhile
+  }
+}
+
+/** `holdfast_<name>` from a Prometheus text, summed over the series that match `labels`. */
+function series(text: string, name: string, labels = ''): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith(`${name}${labels}`) && / [0-9.e+-]+$/.test(line)) {
+      const rest = line.slice(name.length);
+      if (labels === '' && !(rest.startsWith(' ') || rest.startsWith('{'))) continue;
+      sum += Number(line.split(' ').at(-1));
+    }
+  }
+  return sum;
+}
+
+/** A protocol client's resume loop: a fresh socket per attempt, honouring `retryAfterMs`; bounded. */
+async function resumeUntilBack(
+  t: TestServer,
+  from: JoinSuccess,
+  deadline: number,
+): Promise<{ reply: ResumeReply; overloaded: number; client: TestClient | null }> {
+  let overloaded = 0;
+  for (let attempt = 0; attempt < 50 && Date.now() < deadline; attempt += 1) {
+    const client = await t.client();
+    const reply = await client.resume(from, 0);
+    if (reply.ok || reply.error.code !== 'OVERLOADED') return { reply, overloaded, client };
+    overloaded += 1;
+    client.drop();
+    expect(reply.error.retryAfterMs).toBeGreaterThan(0);
+    await delay(reply.error.retryAfterMs ?? 0);
+  }
+  throw new Error('resume loop ran out of attempts or time');
+}
+
+describe('storm control', () => {
+  it('a resume storm under induced event-loop lag converges: every member resumes, none is evicted', async () => {
+    const graceMs = 4_000;
+    const t = await TestServer.start({ graceMs, admissionPerSec: 200, admissionBurst: 40 });
+    const clients: TestClient[] = [];
+    const count = 200;
+    for (let pair = 0; pair < count / 2; pair += 1) {
+      const sessionId = `storm-${pair}`;
+      clients.push(await t.member(sessionId, `a${pair}`), await t.member(sessionId, `b${pair}`));
+    }
+    const joined = clients.map((c) => c.joined as JoinSuccess);
+    // Every transport is lost at once: the server starts every grace.
+    for (const client of clients) client.drop();
+    await delay(200);
+    // The server cannot run anything for longer than the grace: no heartbeat, no resume processed.
+    stallLoop(1.5 * graceMs);
+    const deadline = Date.now() + 20_000;
+    const results = await Promise.all(joined.map((from) => resumeUntilBack(t, from, deadline)));
+
+    const refused = results.flatMap((r) => (r.reply.ok ? [] : [r.reply.error.code]));
+    expect(refused).toEqual([]);
+    // The storm was paced: some resumes were told to come back later, and came back.
+    expect(results.reduce((sum, r) => sum + r.overloaded, 0)).toBeGreaterThan(0);
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(series(metrics, 'holdfast_evictions_total')).toBe(0);
+    expect(series(metrics, 'holdfast_resumes_total')).toBe(count);
+    expect(series(metrics, 'holdfast_connections')).toBe(count);
+  }, 60_000);
+
+  it('joins over the admission rate are refused OVERLOADED with retry slots spread at the admission pace', async () => {
+    // Room for all 20 in the one session (the default cap is 16).
+    const t = await TestServer.start({ admissionPerSec: 10, admissionBurst: 5, maxSessionMembers: 20 });
+    await t.session('busy');
+    const tokens = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => t.token('busy', { identity: `p${i}` })),
+    );
+    const clients = await Promise.all(tokens.map(() => t.client()));
+    const burstAt = Date.now();
+    const replies: JoinReply[] = await Promise.all(
+      clients.map((client, i) => client.join('busy', tokens[i] as string, `p${i}`)),
+    );
+    const burstMs = Date.now() - burstAt;
+    const ok = replies.filter((r) => r.ok);
+    const delays = replies.flatMap((r) => (r.ok ? [] : [r.error.retryAfterMs ?? -1])).sort((a, b) => a - b);
+    expect(ok.length).toBeGreaterThanOrEqual(5);
+    expect(ok.length).toBeLessThanOrEqual(6);
+    expect(replies.every((r) => r.ok || r.error.code === 'OVERLOADED')).toBe(true);
+    expect(delays.length).toBe(20 - ok.length);
+    // One slot every 100 ms (10 per second), none sooner than 250 ms: the slots span the refused
+    // count at that pace (less the time the burst itself took to arrive).
+    expect(delays[0]).toBeGreaterThanOrEqual(250);
+    expect(new Set(delays).size).toBe(delays.length);
+    const span = (delays.at(-1) as number) - (delays[0] as number);
+    expect(span).toBeGreaterThanOrEqual((delays.length - 1) * 100 - burstMs - 5);
+    // Coming back at its slot, each refused client gets in.
+    const refusedAt = Date.now();
+    const retried = await Promise.all(
+      replies.map(async (reply, i) => {
+        if (reply.ok) return reply;
+        await delay((reply.error.retryAfterMs ?? 0) - (Date.now() - refusedAt));
+        const again = await t.client();
+        return again.join('busy', tokens[i] as string, `p${i}`);
+      }),
+    );
+    const stillRefused = retried.filter((r) => !r.ok);
+    expect(stillRefused.length).toBeLessThanOrEqual(2);
+  }, 20_000);
+
+  it('keeps the place of a member told to come back later, past the end of its grace', async () => {
+    const graceMs = 600;
+    const t = await TestServer.start({ graceMs, admissionPerSec: 1, admissionBurst: 1 });
+    const member = await t.member('held', 'alice');
+    const from = member.joined as JoinSuccess;
+    member.drop();
+    // The burst token is gone (the join took it): the resume is refused with a slot.
+    const first = await (await t.client()).resume(from, 0);
+    expect(first).toMatchObject({ ok: false, error: { code: 'OVERLOADED' } });
+    await waitFor(
+      async () => {
+        const reply = await (await t.client()).resume(from, 0);
+        if (reply.ok) return reply;
+        expect(reply.error.code).toBe('OVERLOADED');
+        await delay(reply.error.retryAfterMs ?? 0);
+        return null;
+      },
+      { timeoutMs: 8_000, what: 'the held member to resume' },
+    );
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(series(metrics, 'holdfast_evictions_total')).toBe(0);
+  }, 15_000);
+});
