@@ -152,8 +152,11 @@ export class LoadClient {
     let token: string;
     try {
       await this.#rest('/api/sessions', { customSessionId: this.sessionId });
-      token = ((await this.#rest(`/api/sessions/${this.sessionId}/connections`, { identity: this.identity })) as { token: string })
-        .token;
+      token = (
+        (await this.#rest(`/api/sessions/${this.sessionId}/connections`, { identity: this.identity })) as {
+          token: string;
+        }
+      ).token;
     } catch (error) {
       return { kind: 'failed', why: `rest: ${String(error)}` };
     }

@@ -16,8 +16,8 @@ import type { SessionRegistry } from '../registry/session-registry';
 import type { TokenGrant, TokenService } from '../tokens';
 import { ConnectionDirectory } from './connection-directory';
 import { EmptySessionExpiry } from './empty-session-expiry';
-import { JoinGate } from './join-gate';
 import { GraceTimer } from './grace-timer';
+import { JoinGate } from './join-gate';
 import type { LiveSession } from './live-session';
 import { type EvictionCause, MembershipEndings } from './membership-endings';
 

@@ -317,7 +317,6 @@ export class SocketSession {
   }
 }
 
-
 const overloaded = (retryAfterMs: number): ProtocolError => ({
   ...protocolError(
     'OVERLOADED',
