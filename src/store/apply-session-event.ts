@@ -129,6 +129,23 @@ function applyEvent(state: SessionStoreState, event: SessionEventRecord, now: nu
       const { phase, since } = state.reconnect;
       if (!healed || phase !== 'recoveringMedia' || since === null) return state;
       if ([...state.streams.values()].some(isTroubled)) return state;
+      // Streams held `recovering` through a re-join (node crash, rotation) heal after it: that is the
+      // end of the same incident, still reported as the re-join, with the time until video was back.
+      const known = state.lastRecovery;
+      if (
+        known &&
+        (known.reason === 'nodeCrashed' || known.reason === 'serverRotation') &&
+        Math.abs(known.at - since) < 1000
+      ) {
+        return {
+          ...state,
+          lastRecovery: {
+            ...known,
+            at: now,
+            downtimeMs: (known.downtimeMs ?? 0) + Math.max(0, now - known.at),
+          },
+        };
+      }
       return {
         ...state,
         lastRecovery: {

@@ -115,6 +115,25 @@ describe('session store', () => {
     });
   });
 
+  it('a re-join whose held streams heal after it is still reported as the re-join, until video is back', async () => {
+    const { clock, session, store } = setup();
+    await session.join();
+    session.addStream('alice');
+    session.startRejoin('nodeCrashed', { attempt: 1 });
+    // The stream is held through the re-join, `recovering` (its publisher re-joins too).
+    session.setHealth('stream-alice', 'recovering');
+    clock.advance(2000);
+    session.finishRejoin();
+    expect(store.getState().reconnect).toMatchObject({ phase: 'recoveringMedia' });
+    clock.advance(1500);
+    session.setHealth('stream-alice', 'live');
+    expect(store.getState().reconnect).toMatchObject({
+      phase: 'recovered',
+      reason: 'nodeCrashed',
+      downtimeMs: 3500,
+    });
+  });
+
   it('keeps a rotation notice pending until the migration is done', async () => {
     const { clock, session, store } = setup();
     await session.join();
