@@ -4,36 +4,9 @@ import { resolveReconnectPolicy } from '../../../src/core/session/resolve-option
 import type { SessionState } from '../../../src/core/session/state';
 import { createTransition } from '../../../src/core/session/transitions';
 import type { ErrorCode } from '../../../src/protocol';
+import { connecting, NOW, reconnecting, rejoining } from './support/machine-states';
 
-const NOW = 100_000;
 const t = createTransition(resolveReconnectPolicy({ jitter: 0 }));
-
-const connecting: SessionState = {
-  status: 'connecting',
-  attempt: 1,
-  since: NOW - 10,
-  nextRetryAt: null,
-  giveUpAt: NOW + 21_990,
-};
-const reconnecting: SessionState = {
-  status: 'reconnecting',
-  connectionId: 'c1',
-  cause: 'networkDisconnect',
-  attempt: 1,
-  since: NOW - 2_000,
-  nextRetryAt: null,
-  graceEndsAt: NOW + 10_000,
-  giveUpAt: NOW + 20_000,
-};
-const rejoining: SessionState = {
-  status: 'rejoining',
-  previousConnectionId: 'c1',
-  cause: 'nodeCrashed',
-  attempt: 1,
-  since: NOW - 3_000,
-  nextRetryAt: null,
-  giveUpAt: NOW + 19_000,
-};
 
 function refused(code: ErrorCode, retryAfterMs?: number): MachineEvent {
   const error = retryAfterMs === undefined ? { code, message: code } : { code, message: code, retryAfterMs };

@@ -3,38 +3,12 @@ import type { Effect, MachineEvent } from '../../../src/core/session/machine';
 import { resolveReconnectPolicy } from '../../../src/core/session/resolve-options';
 import type { SessionState } from '../../../src/core/session/state';
 import { createTransition, readResumeRefusal } from '../../../src/core/session/transitions';
+import { connecting, NOW, reconnecting, rejoining } from './support/machine-states';
 
-const NOW = 100_000;
 const t = createTransition(resolveReconnectPolicy({ jitter: 0 }));
 
 const idle: SessionState = { status: 'idle' };
-const connecting: SessionState = {
-  status: 'connecting',
-  attempt: 1,
-  since: NOW - 10,
-  nextRetryAt: null,
-  giveUpAt: NOW + 21_990,
-};
 const connected: SessionState = { status: 'connected', connectionId: 'c1', since: NOW - 50_000 };
-const reconnecting: SessionState = {
-  status: 'reconnecting',
-  connectionId: 'c1',
-  cause: 'networkDisconnect',
-  attempt: 1,
-  since: NOW - 2_000,
-  nextRetryAt: null,
-  graceEndsAt: NOW + 10_000,
-  giveUpAt: NOW + 20_000,
-};
-const rejoining: SessionState = {
-  status: 'rejoining',
-  previousConnectionId: 'c1',
-  cause: 'nodeCrashed',
-  attempt: 1,
-  since: NOW - 3_000,
-  nextRetryAt: null,
-  giveUpAt: NOW + 19_000,
-};
 const disconnected: SessionState = {
   status: 'disconnected',
   reason: 'networkDisconnect',
