@@ -1,5 +1,4 @@
 import type { Clock } from '../clock';
-import { gatherUntil } from './throwaway-gathering';
 
 /**
  * Whether this browser's ICE agent now shows a local address outside `known` (host candidates of a
@@ -67,12 +66,30 @@ export function localCandidateAddresses(report: RTCStatsReport): string[] {
  * answers at the first new address (Chromium may hold the end of such a gathering for a second while
  * it takes in a network change, and show the new address during it).
  */
-export const browserLocalAddresses: LocalAddressProbe = async (known) => {
-  if (typeof RTCPeerConnection === 'undefined') return null;
-  return gatherUntil(
-    { iceServers: [] },
-    ({ address }) => !!address && !known.has(address),
-    AbortSignal.timeout(PROBE_TIMEOUT_MS),
-    'holdfast-address-probe',
-  );
-};
+export const browserLocalAddresses: LocalAddressProbe = (known) =>
+  new Promise((resolve) => {
+    if (typeof RTCPeerConnection === 'undefined') {
+      resolve(null);
+      return;
+    }
+    const pc = new RTCPeerConnection({ iceServers: [] });
+    let done = false;
+    const finish = (found: boolean) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      pc.onicecandidate = null;
+      pc.close();
+      resolve(found);
+    };
+    const timer = setTimeout(() => finish(false), PROBE_TIMEOUT_MS);
+    pc.onicecandidate = (event) => {
+      const address = event.candidate?.address;
+      if (!event.candidate) finish(false);
+      else if (address && !known.has(address)) finish(true);
+    };
+    pc.createDataChannel('holdfast-address-probe');
+    pc.createOffer()
+      .then((offer) => pc.setLocalDescription(offer))
+      .catch(() => finish(false));
+  });

@@ -1,6 +1,5 @@
 import { type Clock, clearTimer, type TimerHandle } from '../clock';
 import { listen } from '../listen';
-import { gatherUntil } from './throwaway-gathering';
 
 /** Tries once to reach the media relay (TURN) the way links do; resolves true when it answered. */
 export type PathProbe = (signal: AbortSignal) => Promise<boolean>;
@@ -215,19 +214,40 @@ export class PathMonitor {
  * Closed as soon as it has answered or is aborted.
  */
 export function browserPathProbe(configuration: () => RTCConfiguration): PathProbe {
-  return async (signal) => {
-    if (signal.aborted) return false;
-    const config = configuration();
-    // `urls` is one URL or a list of them: flatMap takes either.
-    const urls = (config.iceServers ?? []).flatMap((server) => server.urls);
-    const wantsRelay = urls.some((u) => u.startsWith('turn'));
-    if (urls.length === 0 || typeof RTCPeerConnection === 'undefined') return true;
-    // Gathering that ends without such a candidate (e.g. the relay's port refused us) fails at once.
-    return gatherUntil(
-      { ...config, iceTransportPolicy: wantsRelay ? 'relay' : 'all' },
-      ({ type }) => type === 'relay' || (!wantsRelay && type === 'srflx'),
-      signal,
-      'holdfast-path-probe',
-    );
-  };
+  return (signal) =>
+    new Promise<boolean>((resolve) => {
+      if (signal.aborted) {
+        resolve(false);
+        return;
+      }
+      const config = configuration();
+      // `urls` is one URL or a list of them: flatMap takes either.
+      const urls = (config.iceServers ?? []).flatMap((server) => server.urls);
+      const wantsRelay = urls.some((u) => u.startsWith('turn'));
+      if (urls.length === 0 || typeof RTCPeerConnection === 'undefined') {
+        resolve(true);
+        return;
+      }
+      const pc = new RTCPeerConnection({ ...config, iceTransportPolicy: wantsRelay ? 'relay' : 'all' });
+      let settled = false;
+      const finish = (ok: boolean) => {
+        if (settled) return;
+        settled = true;
+        pc.onicecandidate = null;
+        unwatch();
+        pc.close();
+        resolve(ok);
+      };
+      const unwatch = listen(signal, 'abort', () => finish(false));
+      pc.onicecandidate = (event) => {
+        const type = event.candidate?.type;
+        if (type === 'relay' || (!wantsRelay && type === 'srflx')) finish(true);
+        // Gathering ended without such a candidate (e.g. the relay's port refused us): failed, now.
+        else if (event.candidate === null) finish(false);
+      };
+      pc.createDataChannel('holdfast-path-probe');
+      pc.createOffer()
+        .then((offer) => pc.setLocalDescription(offer))
+        .catch(() => finish(false));
+    });
 }
