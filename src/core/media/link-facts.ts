@@ -198,11 +198,6 @@ export function flowsSince(facts: LinkFacts, since: number): boolean {
   return facts.transport === 'connected' && (!facts.expectsMedia || facts.lastRiseFromAt >= since);
 }
 
-/** The transport received bytes within the last two stats intervals (else it is silent). */
-export function transportMoved(facts: LinkFacts): boolean {
-  return facts.now - facts.transportMovedAt <= 2 * facts.statsIntervalMs;
-}
-
 /** The link is broken, its media frozen, or it is silent: this page's own path is worth watching. */
 export function watchesPath(facts: LinkFacts): boolean {
   return isDown(facts.transport) || isTroubled(facts) || facts.memory.silentSince !== null;

@@ -8,7 +8,6 @@ import {
   type LinkMemory,
   type LinkObservation,
   type LinkObservationType,
-  transportMoved,
   watchesPath,
 } from './link-facts';
 
@@ -146,7 +145,8 @@ function judgeMediaSample(facts: LinkFacts, observation: ObservationOf<'mediaSam
     // Frames stopped but the path still carries traffic: ICE will not notice, so repair now (or, soon
     // after the link healed by itself, once the sender had one more frozen period to catch up). A silent
     // path is the ICE watchdog's to judge (it may heal by itself).
-    if (facts.transport !== 'connected' || !transportMoved(facts)) actions.push({ type: 'suspect' });
+    const pathAlive = now - facts.transportMovedAt <= 2 * facts.statsIntervalMs;
+    if (facts.transport !== 'connected' || !pathAlive) actions.push({ type: 'suspect' });
     else if (now - memory.healedAt < HEALED_SETTLE_MS) {
       frozenRepairAt = now + facts.frozenAfterMs;
       note = 'frozen after healing: wait';
@@ -227,7 +227,8 @@ const RULES = {
    * another way) is left alone.
    */
   localAddressAppeared: (facts) => {
-    return facts.transport === 'connected' && transportMoved(facts) && !facts.repairing
+    const flowing = facts.now - facts.transportMovedAt <= 2 * facts.statsIntervalMs;
+    return facts.transport === 'connected' && flowing && !facts.repairing
       ? NOTHING
       : { actions: [RENEW], note: 'new local address after the repair began' };
   },
@@ -311,7 +312,7 @@ const RULES = {
       facts.everConnected &&
       facts.transportMovedAt >= facts.peerBuiltAt &&
       facts.expectsTraffic &&
-      !transportMoved(facts);
+      now - facts.transportMovedAt > 2 * facts.statsIntervalMs;
     if (!silent) return memory.silentSince === null ? NOTHING : { remember: { silentSince: null } };
     if (memory.silentSince !== null) return NOTHING;
     return { remember: { silentSince: now }, actions: [{ type: 'checkPath', since: now }] };
