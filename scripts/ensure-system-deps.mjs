@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * Makes sure the system programs the real-browser tests and the benchmark need are installed:
- * Debian's `chromium` (driven by playwright-core through `executablePath`) and `coturn` (`turnserver`,
- * the local TURN relay of the media fault tests).
+ * Debian's `chromium` (driven by playwright-core through `executablePath`), `coturn` (`turnserver`,
+ * the local TURN relay of the media fault tests) and `redis-server` (the cluster registry of the
+ * multi-node tests; each test starts and stops its own).
  *
  * A fast no-op when both are present. When one is missing and we run as root, installs the missing
  * packages with apt-get (non-interactive); otherwise exits 1 with the command to run.
@@ -14,6 +15,7 @@ import { accessSync, constants } from 'node:fs';
 const REQUIRED = [
   { pkg: 'chromium', bins: ['/usr/lib/chromium/chromium', '/usr/bin/chromium'] },
   { pkg: 'coturn', bins: ['/usr/bin/turnserver'] },
+  { pkg: 'redis-server', bins: ['/usr/bin/redis-server'] },
 ];
 
 const isExecutable = (path) => {
@@ -35,11 +37,11 @@ const hasApt = isExecutable('/usr/bin/apt-get');
 if (!isRoot || !hasApt) {
   console.error(
     `[holdfast] missing system packages: ${missing.join(', ')}.\n` +
-      `The real-browser tests and the benchmark need Debian's chromium and coturn.\n` +
+      `The real-browser tests and the benchmark need Debian's chromium, coturn and redis-server.\n` +
       (hasApt
         ? `Install them as root:\n  sudo sh -c '${command}'`
         : `Install the equivalents of Debian's "${missing.join('" and "')}" with your system's package manager ` +
-          `(chromium must be at /usr/bin/chromium and turnserver at /usr/bin/turnserver).`),
+          `(chromium must be at /usr/bin/chromium, turnserver at /usr/bin/turnserver and redis-server at /usr/bin/redis-server).`),
   );
   process.exit(1);
 }
