@@ -10,7 +10,7 @@
  * crash (SIGKILL, then restart empty on the same port) or freeze (SIGSTOP/SIGCONT) the server.
  * `HOLDFAST_PLAYGROUND=0` runs the server alone.
  *
- * Every child process is started here, listed in `children`, and stopped (SIGTERM by pid, then SIGKILL)
+ * Every child process is started here, listed in `children`, and stopped (SIGINT by pid, then SIGKILL)
  * when this script is stopped (Ctrl+C / SIGTERM) or when any child exits. More children (Storybook)
  * are added with another `startChild(...)` call.
  */
@@ -53,7 +53,7 @@ function startChild(name, args, { env = process.env, onLine, ipc = false, onExit
   return child;
 }
 
-/** Stops every child (SIGTERM, then SIGKILL after a grace) and exits with `exitCode`. */
+/** Stops every child (SIGINT, then SIGKILL after a grace) and exits with `exitCode`. */
 async function stopAll(exitCode) {
   if (stopping) return;
   stopping = true;
@@ -67,8 +67,9 @@ async function stopAll(exitCode) {
             clearTimeout(kill);
             done();
           });
-          child.kill('SIGCONT'); // a frozen (SIGSTOPped) server must wake up to handle SIGTERM
-          child.kill('SIGTERM');
+          child.kill('SIGCONT'); // a frozen (SIGSTOPped) server must wake up to handle the signal
+          // SIGINT: stop now (to the holdfast server, SIGTERM means "drain for a rotation").
+          child.kill('SIGINT');
         }),
     ),
   );

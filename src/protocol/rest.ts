@@ -71,6 +71,27 @@ export const RestSignalRequestSchema = v.object({
 });
 export type RestSignalRequest = v.InferOutput<typeof RestSignalRequestSchema>;
 
+/** Longest rotation deadline a drain may give (1 hour). */
+export const MAX_DRAIN_MS = 3_600_000;
+
+/**
+ * `POST /api/drain`: starts a planned rotation of the node that answers (R1). Members get
+ * `sessionNotification` `serverRotation` with the deadline and end with `serverRotation` at it.
+ */
+export const DrainRequestSchema = v.object({
+  /** How long members have to move. @default the server's `drainMs` */
+  withinMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_DRAIN_MS))),
+});
+export type DrainRequest = v.InferOutput<typeof DrainRequestSchema>;
+
+/** Answer to `POST /api/drain`. */
+export const DrainResponseSchema = v.object({
+  nodeId: v.string(),
+  /** Epoch milliseconds; the first deadline when the node was already draining. */
+  deadline: v.number(),
+});
+export type DrainResponse = v.InferOutput<typeof DrainResponseSchema>;
+
 export const HealthResponseSchema = v.object({
   ok: v.boolean(),
   nodeId: v.string(),

@@ -23,6 +23,7 @@ const FLAGS = {
   'rate-limit-bytes-burst': { type: 'string' },
   'max-session-members': { type: 'string' },
   'empty-session-ttl-ms': { type: 'string' },
+  'drain-ms': { type: 'string' },
   'admission-per-sec': { type: 'string' },
   'admission-burst': { type: 'string' },
   'saturated-lag-ms': { type: 'string' },
@@ -53,6 +54,7 @@ Every option falls back to the environment variable HOLDFAST_<NAME> (e.g. HOLDFA
   --rate-limit-bytes-burst <n>    byte burst per socket, >= 66560    (1048576)
   --max-session-members <n>   members per session                    (16)
   --empty-session-ttl-ms <n>  close a session empty this long       (300000)
+  --drain-ms <n>              rotation deadline on SIGTERM or drain  (30000)
   --admission-per-sec <n>     joins + resumes admitted per second    (400)
   --admission-burst <n>       joins + resumes admitted at once       (400)
   --saturated-lag-ms <n>      event-loop lag counted as saturated    (500)
@@ -122,6 +124,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
       rateLimitBytesBurst: int('rate-limit-bytes-burst', LIMITS.maxPacketBytes),
       maxSessionMembers: int('max-session-members', 1),
       emptySessionTtlMs: int('empty-session-ttl-ms', 1),
+      drainMs: int('drain-ms', 1),
       admissionPerSec: int('admission-per-sec', 1),
       admissionBurst: int('admission-burst', 1),
       saturatedLagMs: int('saturated-lag-ms', 1),

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
  * `holdfast-server`: runs the holdfast signaling server. Logs are pino JSON lines on stdout; once
- * listening it prints one line with `"msg":"listening"`, `port` and `url`. SIGTERM / SIGINT stop it
- * gracefully (exit 0). See `--help` and docs/protocol.md.
+ * listening it prints one line with `"msg":"listening"`, `port` and `url`. SIGINT stops it at once
+ * (exit 0). SIGTERM is a planned rotation: the node drains (members are told `serverRotation` with a
+ * `--drain-ms` deadline and move or re-join elsewhere) and stops once no member is left or at the
+ * deadline; a second SIGTERM stops it at once. See `--help` and docs/protocol.md.
  * @packageDocumentation
  */
 import { randomBytes } from 'node:crypto';
@@ -14,6 +16,8 @@ import { defaultNodeId } from './options';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
+/** After a rotation's deadline, how long the last `serverRotation` events get to reach their sockets. */
+const DEADLINE_FLUSH_MS = 500;
 
 async function main(): Promise<void> {
   const request = parseCli(process.argv.slice(2), process.env);
@@ -49,6 +53,7 @@ async function main(): Promise<void> {
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    process.off('SIGTERM', rotate);
     logEvent(logger, 'info', 'shutdown', { signal });
     const timer = setTimeout(() => {
       logEvent(logger, 'error', 'shutdown timed out');
@@ -63,7 +68,20 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', stop);
+  // SIGTERM (an orchestrator replacing this node): drain, then stop when empty or at the deadline.
+  let rotating = false;
+  const rotate = () => {
+    if (rotating) return stop('SIGTERM');
+    rotating = true;
+    const { deadline } = server.drain();
+    const check = setInterval(() => {
+      if (server.memberCount === 0 || Date.now() >= deadline + DEADLINE_FLUSH_MS) {
+        clearInterval(check);
+        stop('SIGTERM');
+      }
+    }, 200);
+  };
+  process.on('SIGTERM', rotate);
   process.once('SIGINT', stop);
 }
 

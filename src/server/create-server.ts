@@ -31,8 +31,17 @@ export interface HoldfastServer {
   readonly node: NodeInfo;
   /** The REST secret in use (generated when dev tokens are on and none was given). */
   readonly secret: string;
+  /** Members (live or in their grace) on this node. */
+  readonly memberCount: number;
   /** The server's logger. */
   readonly logger: ServerLogger;
+  /**
+   * Starts a planned rotation of this node (R1): `/readyz` answers 503, no new session is created here,
+   * members get `sessionNotification` `{ reason: 'serverRotation', deadline }` and, at the deadline,
+   * whoever is left ends with `serverRotation` (clients re-join by themselves). Resolves with the
+   * deadline (the first one when already draining). @param withinMs @default the `drainMs` option
+   */
+  drain(withinMs?: number): { nodeId: string; deadline: number };
   /** Starts listening on the configured host and port. */
   listen(): Promise<ListenInfo>;
   /**
@@ -88,7 +97,7 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
   const rest = createRestApp({ admin, secret, devTokens: o.devTokens, logger });
   mountOpsRoutes(rest, {
     metrics: ops.metrics,
-    draining: () => closing !== null,
+    draining: () => closing !== null || hub.drain.draining,
     saturated: () => ops.monitor.saturated,
     lagMs: () => ops.monitor.lagMs,
   });
@@ -104,6 +113,10 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
     node: hub.node,
     secret,
     logger,
+    get memberCount() {
+      return hub.memberCount;
+    },
+    drain: (withinMs) => admin.drain(withinMs),
     listen: () =>
       new Promise<ListenInfo>((resolve, reject) => {
         httpServer.once('error', reject);

@@ -84,6 +84,11 @@ export interface ServerOptions {
   maxSessionMembers?: number;
   /** A session with no member for this long is closed (as if by `DELETE`). @default 300000 */
   emptySessionTtlMs?: number;
+  /**
+   * A planned rotation's default deadline: how long members have to move once the node drains
+   * (`server.drain()`, `POST /api/drain`, SIGTERM to the CLI). @default 30000
+   */
+  drainMs?: number;
   /** Where sessions are recorded. @default a new {@link MemorySessionRegistry} */
   registry?: SessionRegistry;
   /** Time and timers of the session logic. @default the system clock */
@@ -130,6 +135,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
     maxSessionMembers: options.maxSessionMembers ?? 16,
     emptySessionTtlMs: options.emptySessionTtlMs ?? 5 * 60_000,
+    drainMs: options.drainMs ?? 30_000,
     registry: options.registry,
     clock: options.clock ?? systemClock,
     ids: options.ids ?? cryptoIds,
@@ -167,6 +173,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     'tokenTtlSeconds',
     'maxSessionMembers',
     'emptySessionTtlMs',
+    'drainMs',
   ] as const;
   for (const name of positive) {
     const value = o[name];

@@ -44,10 +44,14 @@ export async function waitForExit(
 }
 
 /**
- * Stops a child by its pid: SIGCONT (a stopped process cannot handle SIGTERM), SIGTERM, then SIGKILL
- * if it has not exited after `graceMs`.
+ * Stops a child by its pid: SIGCONT (a stopped process cannot handle `signal`), `signal` (SIGTERM by
+ * default), then SIGKILL if it has not exited after `graceMs`.
  */
-export async function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
+export async function stopChild(
+  child: ChildProcess,
+  graceMs = 5_000,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<void> {
   if (!isRunning(child) || child.pid === undefined) return;
   const pid = child.pid;
   const send = (signal: NodeJS.Signals) => {
@@ -58,7 +62,7 @@ export async function stopChild(child: ChildProcess, graceMs = 5_000): Promise<v
     }
   };
   send('SIGCONT');
-  send('SIGTERM');
+  send(signal);
   try {
     await waitForExit(child, graceMs);
   } catch {

@@ -143,9 +143,26 @@ export class ServerProcess {
     return text === '' ? null : JSON.parse(text);
   }
 
-  /** Graceful stop: SIGTERM by pid, SIGKILL if it has not exited within 5 s. */
+  /**
+   * Stops the server now: SIGINT by pid (SIGTERM would start a drain for a rotation), SIGKILL if it has
+   * not exited within 5 s.
+   */
   async stop(): Promise<void> {
-    if (this.#child) await stopChild(this.#child);
+    if (this.#child) await stopChild(this.#child, 5_000, 'SIGINT');
+  }
+
+  /** SIGTERM: a planned rotation (the node drains, then stops when empty or at the deadline). */
+  rotate(): void {
+    process.kill(this.pid, 'SIGTERM');
+  }
+
+  /** Waits for the current run to exit by itself; resolves with its code and signal. */
+  async exited(timeoutMs = 10_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (!this.#child) throw new Error('server was never started');
+    if (!isRunning(this.#child)) {
+      return { code: this.#child.exitCode, signal: this.#child.signalCode };
+    }
+    return waitForExit(this.#child, timeoutMs);
   }
 
   /** Sends `signal` (default SIGKILL: a crash, no cleanup) and waits for the exit. */

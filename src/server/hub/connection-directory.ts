@@ -68,6 +68,11 @@ export class ConnectionDirectory {
   }
 
   /** Forgets `sessionId` at once (it was closed). */
+  /** Ids of the sessions with members on this node. */
+  sessionIds(): string[] {
+    return [...this.#sessions.keys()];
+  }
+
   dropSession(sessionId: string): void {
     this.#sessions.delete(sessionId);
   }

@@ -15,7 +15,8 @@ export type EvictionCause = 'graceExpired' | 'replayOverflow';
  * - left: `disconnect` to the others;
  * - forced by the REST API: `forceDisconnectByServer` to it and the others; by a moderator:
  *   `forceDisconnectByUser`;
- * - session closed by the REST API: `sessionClosedByServer` to every member.
+ * - session closed by the REST API: `sessionClosedByServer` to every member; by a drain's deadline:
+ *   `serverRotation`.
  */
 export class MembershipEndings {
   readonly #dir: ConnectionDirectory;
@@ -64,17 +65,20 @@ export class MembershipEndings {
     return true;
   }
 
-  /** Ends every member with `sessionClosedByServer`; returns how many. */
-  endSession(sessionId: string): number {
+  /**
+   * Ends every member with `reason` (`sessionClosedByServer` when the REST API closed the session,
+   * `serverRotation` at a drain's deadline); returns how many.
+   */
+  endSession(sessionId: string, reason: DisconnectReason = 'sessionClosedByServer'): number {
     const live = this.#dir.session(sessionId);
     if (!live) return 0;
     this.#dir.dropSession(sessionId);
     const members = live.members();
     for (const connection of members) {
       live.remove(connection);
-      this.#retire(connection, 'sessionClosedByServer');
+      this.#retire(connection, reason);
     }
-    logEvent(this.#log, 'info', 'session closed', { sessionId, members: members.length });
+    logEvent(this.#log, 'info', 'session closed', { sessionId, members: members.length, reason });
     return members.length;
   }
 

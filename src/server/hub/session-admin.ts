@@ -2,6 +2,7 @@ import type {
   ConnectionTokenResponse,
   CreateConnectionRequest,
   DevTokenRequest,
+  DrainResponse,
   HealthResponse,
   RestSignalRequest,
   SessionDescription,
@@ -37,12 +38,32 @@ export class SessionAdmin {
   async createSession(customSessionId?: string): Promise<SessionDescription> {
     const { registry, options, hub } = this.#d;
     const sessionId = customSessionId ?? options.ids.sessionId();
+    if (hub.drain.draining) {
+      // A draining node hosts no new session (an open one may still be asked for, idempotently).
+      const known = await registry.get(sessionId);
+      if (!known || known.closedAt !== undefined) {
+        throw new ProtocolFailure(
+          'NODE_DRAINING',
+          'this node is draining for a rotation and takes no new session',
+        );
+      }
+    }
     const { record, created } = await registry.create(sessionId, options.nodeId, hub.now());
     if (created) {
       logEvent(this.#d.logger, 'info', 'session created', { sessionId });
       hub.sessionOpened(sessionId);
     }
     return this.#describe(record);
+  }
+
+  /**
+   * Starts draining this node for a planned rotation (R1): members get `sessionNotification`
+   * `serverRotation` with a deadline `withinMs` from now and end with `serverRotation` at it. Returns
+   * the deadline (the first one when already draining).
+   */
+  drain(withinMs: number = this.#d.options.drainMs): DrainResponse {
+    const { hub } = this.#d;
+    return { nodeId: hub.node.nodeId, deadline: hub.drain.start(withinMs) };
   }
 
   /** The open session `sessionId` with its members and streams. */

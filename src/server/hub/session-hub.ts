@@ -20,6 +20,7 @@ import { GraceTimer } from './grace-timer';
 import { JoinGate } from './join-gate';
 import type { LiveSession } from './live-session';
 import { type EvictionCause, MembershipEndings } from './membership-endings';
+import { type DrainNotice, NodeDrain } from './node-drain';
 
 /** Who answered: this node and this boot of it. */
 export type NodeInfo = JoinSuccess['node'];
@@ -37,6 +38,8 @@ export interface SessionHubDeps {
   stalledMs?: () => number;
   /** Told of every eviction (metrics). */
   onEvict?: (cause: EvictionCause) => void;
+  /** Told once when a drain starts (the `sessionNotification` webhook). */
+  onDrainNotice?: (notice: DrainNotice) => void;
 }
 
 /** A successful resume: send `reply` first, then call `replay`. */
@@ -63,6 +66,8 @@ export class SessionHub {
   readonly #emptyExpiry: EmptySessionExpiry;
   readonly #grace: GraceTimer;
   readonly #onEvict: (cause: EvictionCause) => void;
+  /** Planned rotation of this node (R1). */
+  readonly drain: NodeDrain;
   #closing = false;
 
   constructor(deps: SessionHubDeps) {
@@ -91,6 +96,16 @@ export class SessionHub {
     });
     this.#endings = new MembershipEndings(this.#dir, o.graceMs, deps.logger);
     this.#onEvict = deps.onEvict ?? (() => {});
+    this.drain = new NodeDrain({
+      clock: o.clock,
+      logger: deps.logger,
+      target: {
+        sessionIds: () => this.#dir.sessionIds(),
+        notify: (sessionId, evt) => this.#dir.session(sessionId)?.broadcast(evt),
+        endForRotation: (sessionId) => this.#endings.endSession(sessionId, 'serverRotation'),
+      },
+      ...(deps.onDrainNotice ? { onNotice: deps.onDrainNotice } : {}),
+    });
     this.#grace = new GraceTimer({
       clock: o.clock,
       graceMs: o.graceMs,
@@ -189,6 +204,15 @@ export class SessionHub {
     return { reply, connection };
   }
 
+  /**
+   * Call right after the join answer was sent: queues what a member joining now must hear first (the
+   * rotation notice while this node drains).
+   */
+  welcome(connection: Connection): void {
+    const notice = this.drain.notice();
+    if (notice) this.#dir.sessionOf(connection)?.deliver([connection], notice);
+  }
+
   /** Re-attaches a connection to a new socket. Throws a {@link ProtocolFailure} on refusal. */
   resume(request: ResumeRequest, sink: EventSink): ResumeOutcome {
     const connection = this.#dir.connection(request.connectionId);
@@ -283,6 +307,7 @@ export class SessionHub {
   /** Stops every timer and drops every socket (server shutdown). */
   shutdown(): void {
     this.#closing = true;
+    this.drain.clear();
     this.#emptyExpiry.clear();
     this.#gate.clear();
     for (const connection of this.#dir.connections()) {

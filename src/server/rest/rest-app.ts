@@ -8,6 +8,7 @@ import {
   CreateConnectionRequestSchema,
   CreateSessionRequestSchema,
   DevTokenRequestSchema,
+  DrainRequestSchema,
   jsonShapeProblem,
   LIMITS,
   RestSignalRequestSchema,
@@ -75,6 +76,11 @@ export function createRestApp(deps: RestAppDeps): Hono {
   app.post('/api/sessions/:sessionId/signal', async (c) => {
     await admin.signal(c.req.param('sessionId'), await readBody(c.req.raw, RestSignalRequestSchema, false));
     return c.body(null, 204);
+  });
+
+  app.post('/api/drain', async (c) => {
+    const body = await readBody(c.req.raw, DrainRequestSchema, true);
+    return c.json(admin.drain(body.withinMs), 202);
   });
 
   if (deps.devTokens) {

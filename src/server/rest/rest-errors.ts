@@ -13,6 +13,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   MESSAGE_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   OVERLOADED: 503,
+  NODE_DRAINING: 503,
   INTERNAL: 500,
 };
 

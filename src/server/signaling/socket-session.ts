@@ -150,6 +150,7 @@ export class SocketSession {
         this.#joined(admitted.connection);
         this.#d.ops.metrics.joined();
         ack({ ...admitted.reply, ...this.#address() });
+        this.#d.hub.welcome(admitted.connection);
       },
       (error: unknown) => {
         this.#phase = 'fresh';
