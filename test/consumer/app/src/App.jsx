@@ -60,15 +60,31 @@ function canvasCamera() {
 
 const publish = source === 'canvas' ? { mediaStream: canvasCamera(), audio: false } : true;
 
-/** The app backend's token endpoint; here the dev server's `/dev/token`, for this page's identity. */
+/**
+ * Where the app backend gets tokens: the dev servers' `/dev/token`. `?tokens=url1,url2` lists several
+ * nodes of a cluster (a backend behind a load balancer): the first that answers gives the token, and
+ * the token names the node to connect to.
+ */
+const tokenServers = (params.get('tokens') ?? serverUrl).split(',').filter(Boolean);
+
+/** The app backend's token endpoint, for this page's identity. */
 async function getToken(id, { identity: tokenIdentity }) {
-  const response = await fetch(`${serverUrl}/dev/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ sessionId: id, identity: tokenIdentity, data: name }),
-  });
-  if (!response.ok) throw new Error(`token: HTTP ${response.status}`);
-  return (await response.json()).token;
+  let failure = new Error('token: no server');
+  for (const base of tokenServers) {
+    try {
+      const response = await fetch(`${base}/dev/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sessionId: id, identity: tokenIdentity, data: name }),
+        signal: AbortSignal.timeout(3000),
+      });
+      if (response.ok) return (await response.json()).token;
+      failure = new Error(`token: HTTP ${response.status} from ${base}`);
+    } catch (error) {
+      failure = error;
+    }
+  }
+  throw failure;
 }
 
 function Remotes() {
