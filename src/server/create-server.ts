@@ -13,6 +13,7 @@ import { MemorySessionRegistry } from './registry/memory-session-registry';
 import { createRestApp } from './rest/rest-app';
 import { attachSignaling, type HoldfastIo } from './signaling/attach-signaling';
 import { TokenService } from './tokens';
+import { createServerWebhooks, type ServerWebhooks } from './webhooks/server-webhooks';
 
 /** Where a listening server can be reached. */
 export interface ListenInfo {
@@ -33,6 +34,11 @@ export interface HoldfastServer {
   readonly secret: string;
   /** The server's logger. */
   readonly logger: ServerLogger;
+  /**
+   * This node's webhooks: `emitNodeCrashed`, `emitSessionNotification` and `claimOrphaned` for the
+   * cluster and drain code (no-ops when the `webhooks` option is not given).
+   */
+  readonly webhooks: ServerWebhooks;
   /** Starts listening on the configured host and port. */
   listen(): Promise<ListenInfo>;
   /**
@@ -75,6 +81,13 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
     members: () => hub.memberCount,
     sessions: () => registry.countOpen(),
   });
+  const webhooks = createServerWebhooks(o.webhooks, {
+    nodeId: o.nodeId,
+    clock: o.clock,
+    logger,
+    metrics: ops.metrics.webhooks,
+    liveSessionIds: () => hub.liveSessionIds(),
+  });
   const hub = new SessionHub({
     options: o,
     registry,
@@ -83,6 +96,7 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
     bootId,
     stalledMs: () => ops.monitor.stalledMs(),
     onEvict: (cause) => ops.metrics.evicted(cause),
+    webhooks,
   });
   const admin = new SessionAdmin({ hub, registry, tokens, options: o, logger });
   const rest = createRestApp({ admin, secret, devTokens: o.devTokens, logger });
@@ -104,6 +118,7 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
     node: hub.node,
     secret,
     logger,
+    webhooks,
     listen: () =>
       new Promise<ListenInfo>((resolve, reject) => {
         httpServer.once('error', reject);
@@ -130,6 +145,7 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
         cut.unref();
         await httpClosed;
         clearTimeout(cut);
+        await webhooks.close();
         await registry.dispose();
         logEvent(logger, 'info', 'closed');
       })();

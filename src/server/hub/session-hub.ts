@@ -14,6 +14,7 @@ import type { ResolvedServerOptions } from '../options';
 import { ProtocolFailure } from '../protocol-failure';
 import type { SessionRegistry } from '../registry/session-registry';
 import type { TokenGrant, TokenService } from '../tokens';
+import { noWebhooks, type SessionEndReason, type WebhookEmitter } from '../webhooks/webhook-events';
 import { ConnectionDirectory } from './connection-directory';
 import { EmptySessionExpiry } from './empty-session-expiry';
 import { GraceTimer } from './grace-timer';
@@ -37,6 +38,8 @@ export interface SessionHubDeps {
   stalledMs?: () => number;
   /** Told of every eviction (metrics). */
   onEvict?: (cause: EvictionCause) => void;
+  /** Where membership and session events go as webhooks. @default none */
+  webhooks?: WebhookEmitter;
 }
 
 /** A successful resume: send `reply` first, then call `replay`. */
@@ -63,11 +66,13 @@ export class SessionHub {
   readonly #emptyExpiry: EmptySessionExpiry;
   readonly #grace: GraceTimer;
   readonly #onEvict: (cause: EvictionCause) => void;
+  readonly #webhooks: WebhookEmitter;
   #closing = false;
 
   constructor(deps: SessionHubDeps) {
     const o = deps.options;
     this.#o = o;
+    this.#webhooks = deps.webhooks ?? noWebhooks;
     this.#log = deps.logger;
     this.node = { nodeId: o.nodeId, bootId: deps.bootId };
     this.timing = { graceMs: o.graceMs, pingIntervalMs: o.pingIntervalMs, pingTimeoutMs: o.pingTimeoutMs };
@@ -88,8 +93,20 @@ export class SessionHub {
       clock: o.clock,
       afterMs: o.emptySessionTtlMs,
       hasMembers: (sessionId) => this.#closing || this.#dir.session(sessionId) !== undefined,
+      onExpired: (sessionId) => this.sessionDestroyed(sessionId, 'emptySessionExpired'),
     });
-    this.#endings = new MembershipEndings(this.#dir, o.graceMs, deps.logger);
+    this.#endings = new MembershipEndings(this.#dir, o.graceMs, deps.logger, (connection, reason) =>
+      this.#webhooks.emit({
+        type: 'participantLeft',
+        data: {
+          sessionId: connection.sessionId,
+          nodeId: o.nodeId,
+          connectionId: connection.id,
+          identity: connection.identity,
+          reason,
+        },
+      }),
+    );
     this.#onEvict = deps.onEvict ?? (() => {});
     this.#grace = new GraceTimer({
       clock: o.clock,
@@ -186,6 +203,12 @@ export class SessionHub {
     if (replaced) created.replaces = replaced.id;
     live.broadcast(created, connection);
     this.#event('join', connection, { socketId: sink.id, role: grant.role, replaced: replaced?.id });
+    const { connectionId, identity, role, data } = connection.info;
+    const joined = { sessionId: request.sessionId, nodeId: o.nodeId, connectionId, identity, role, data };
+    this.#webhooks.emit({
+      type: 'participantJoined',
+      data: replaced ? { ...joined, replaces: replaced.id } : joined,
+    });
     return { reply, connection };
   }
 
@@ -272,6 +295,21 @@ export class SessionHub {
   /** A session was created (REST): it expires unless someone joins in time. */
   sessionOpened(sessionId: string): void {
     if (!this.#dir.session(sessionId)) this.#emptyExpiry.arm(sessionId);
+  }
+
+  /** Sessions with members on this node. */
+  liveSessionIds(): string[] {
+    return this.#dir.sessionIds();
+  }
+
+  /** A session was created in the registry by this node (webhook). */
+  sessionCreated(sessionId: string): void {
+    this.#webhooks.emit({ type: 'sessionCreated', data: { sessionId, nodeId: this.#o.nodeId } });
+  }
+
+  /** A session was closed in the registry by this node, after its members' endings (webhook). */
+  sessionDestroyed(sessionId: string, reason: SessionEndReason): void {
+    this.#webhooks.emit({ type: 'sessionDestroyed', data: { sessionId, nodeId: this.#o.nodeId, reason } });
   }
 
   /** REST: every member gets `sessionDisconnected` `sessionClosedByServer`; returns how many. */
