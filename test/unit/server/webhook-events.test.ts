@@ -66,7 +66,7 @@ describe('webhook events of every membership ending', { timeout: 20_000 }, () =>
     expect(new Set(receiver.requests.map((r) => r.headers['webhook-id'])).size).toBe(events.length);
   });
 
-  it('without the webhooks option, the cluster's entry points are harmless no-ops', async () => {
+  it("without the webhooks option, the cluster's entry points are harmless no-ops", async () => {
     const t = await TestServer.start();
     expect(t.server.webhooks.enabled).toBe(false);
     expect(await t.server.webhooks.claimOrphaned('elsewhere')).toBe(0);
