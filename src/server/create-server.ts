@@ -51,6 +51,9 @@ export interface HoldfastServer {
 /** How long {@link HoldfastServer.close} lets HTTP requests in flight finish before cutting them. */
 const CLOSE_GRACE_MS = 3000;
 
+/** How long {@link HoldfastServer.close} lets queued webhooks go out before stopping their delivery. */
+const WEBHOOK_FLUSH_MS = 2000;
+
 /**
  * Creates a holdfast signaling server (not yet listening).
  *
@@ -145,7 +148,7 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
         cut.unref();
         await httpClosed;
         clearTimeout(cut);
-        await webhooks.close();
+        await webhooks.close(WEBHOOK_FLUSH_MS);
         await registry.dispose();
         logEvent(logger, 'info', 'closed');
       })();

@@ -38,8 +38,11 @@ export interface ServerWebhooks extends WebhookEmitter {
    * Returns how many moved.
    */
   claimOrphaned(deadNodeId: string): Promise<number>;
-  /** Stops delivering (undelivered messages stay in the outbox). */
-  close(): Promise<void>;
+  /**
+   * Stops delivering, after up to `flushMs` for what is queued to go out; undelivered messages stay
+   * in the outbox.
+   */
+  close(flushMs?: number): Promise<void>;
 }
 
 /** What {@link createServerWebhooks} needs from the server. */
@@ -113,6 +116,6 @@ export function createServerWebhooks(
       }
       return moved;
     },
-    close: () => dispatcher.close(),
+    close: (flushMs) => dispatcher.close(flushMs),
   };
 }

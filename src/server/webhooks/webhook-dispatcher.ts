@@ -66,10 +66,19 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Stops: the attempt in flight is aborted and nothing more is sent. Messages not yet delivered stay
-   * in the outbox (in Redis, for a survivor to claim).
+   * Stops, after letting the queue empty for up to `flushMs` (a graceful shutdown sends what it can):
+   * then the attempt in flight is aborted and nothing more is sent. Messages not yet delivered stay in
+   * the outbox (in Redis, for a survivor or the next run of this node).
    */
-  async close(): Promise<void> {
+  async close(flushMs = 0): Promise<void> {
+    if (flushMs > 0 && this.#pumping && !this.#abort.signal.aborted) {
+      let timer: NodeJS.Timeout | undefined;
+      const flushed = (async () => {
+        while (this.#pumping) await this.#pumping;
+      })();
+      await Promise.race([flushed, new Promise((resolve) => (timer = setTimeout(resolve, flushMs)))]);
+      clearTimeout(timer);
+    }
     this.#abort.abort();
     this.#wake();
     await this.#pumping;

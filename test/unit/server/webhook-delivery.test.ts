@@ -111,6 +111,23 @@ describe('webhook delivery (Standard Webhooks)', () => {
     expect(counts).toEqual({ delivered: 1, failed: 1, retried: 2 });
   });
 
+  it('a graceful close first lets what is queued go out (within its flush time), then sends nothing more', async () => {
+    const { receiver, webhooks } = await setUp((index) => (index === 0 ? 500 : 204), {
+      retryDelaysMs: [100],
+    });
+    webhooks.emit({ type: 'sessionCreated', data: { sessionId: 'last words', nodeId: 'node-a' } });
+    webhooks.emit({
+      type: 'sessionDestroyed',
+      data: { sessionId: 'last words', nodeId: 'node-a', reason: 'sessionClosedByServer' },
+    });
+    await waitFor(() => receiver.requests.length === 1, { what: 'the first attempt' });
+    await webhooks.close(2000);
+    expect(receiver.verified(SECRET).map((m) => m.type)).toEqual(['sessionCreated', 'sessionDestroyed']);
+    webhooks.emit({ type: 'sessionCreated', data: { sessionId: 'too late', nodeId: 'node-a' } });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(receiver.requests).toHaveLength(3);
+  });
+
   it('refuses a secret that is not whsec_ + base64 and a URL that is not http(s), naming the option', () => {
     expect(() => resolveWebhookOptions({ url: 'http://127.0.0.1/x', secret: 'plain' })).toThrow(
       /webhooks\.secret/,
