@@ -57,15 +57,18 @@ describe('webhooks of a SIGKILLed node (real Redis outbox)', { timeout: 60_000 }
       });
       expect(response.status).toBe(200);
     }
-    await waitFor(() => receiver.requests.length === 1, { what: "node A's refused first attempt" });
-    process.kill(child.pid ?? 0, 'SIGKILL');
-    await waitForExit(child);
-    accepting = true;
-
     const client = createClient({ url: redis.url });
     await client.connect();
     cleanups.push(() => client.close());
     const outbox = new RedisWebhookOutbox({ client });
+    // Emitting does not wait for Redis (signaling never blocks on webhooks): wait until A's three
+    // events are in its queue and its first attempt was refused, then kill it.
+    await waitFor(async () => receiver.requests.length === 1 && (await outbox.size('node-a')) === 3, {
+      what: "node A's three queued events and its refused first attempt",
+    });
+    process.kill(child.pid ?? 0, 'SIGKILL');
+    await waitForExit(child);
+    accepting = true;
     expect(await outbox.size('node-a')).toBe(3);
     const survivor = await TestServer.start({
       nodeId: 'node-b',

@@ -15,7 +15,10 @@ describe('webhook events of every membership ending', { timeout: 20_000 }, () =>
     const receiver = await WebhookReceiver.start();
     receivers.push(receiver);
     const t = await TestServer.start({
-      graceMs: 300,
+      // Heartbeats and grace roomy enough that only the dropped client is evicted on a loaded machine.
+      pingIntervalMs: 500,
+      pingTimeoutMs: 2000,
+      graceMs: 1000,
       emptySessionTtlMs: 400,
       webhooks: { url: receiver.url, secret: SECRET, retryDelaysMs: [50] },
     });
