@@ -7,9 +7,23 @@ import type { WebhookOutbox } from './webhook-outbox';
  */
 export class MemoryWebhookOutbox implements WebhookOutbox {
   readonly #queues = new Map<string, WebhookMessage[]>();
+  readonly #maxPerNode: number;
+
+  /**
+   * @param options.maxPerNode Messages one node's queue may hold; beyond, `enqueue` rejects (the
+   *   event is logged and dropped) so an endpoint that is down for long cannot exhaust memory.
+   *   @default 100000
+   */
+  constructor(options: { maxPerNode?: number } = {}) {
+    this.#maxPerNode = options.maxPerNode ?? 100_000;
+  }
 
   async enqueue(nodeId: string, message: WebhookMessage): Promise<void> {
-    this.#queue(nodeId).push(message);
+    const queue = this.#queue(nodeId);
+    if (queue.length >= this.#maxPerNode) {
+      throw new Error(`webhook outbox of "${nodeId}" is full (${this.#maxPerNode} messages)`);
+    }
+    queue.push(message);
   }
 
   async peek(nodeId: string): Promise<WebhookMessage | undefined> {

@@ -129,3 +129,21 @@ describe.each(kinds)('the %s webhook outbox', (_, makeFactory) => {
     expect(await outbox.size('X')).toBe(1);
   });
 });
+
+describe('the memory webhook outbox', () => {
+  it('refuses messages beyond its per-node cap, so a long outage cannot exhaust memory', async () => {
+    const outbox = new MemoryWebhookOutbox({ maxPerNode: 2 });
+    const message = (id: string) =>
+      ({
+        id,
+        type: 'sessionCreated',
+        timestamp: '2026-01-01T00:00:00.000Z',
+        data: { sessionId: id, nodeId: 'X' },
+      }) as const;
+    await outbox.enqueue('X', message('m1'));
+    await outbox.enqueue('X', message('m2'));
+    await expect(outbox.enqueue('X', message('m3'))).rejects.toThrow(/full/);
+    await outbox.enqueue('Y', message('m3'));
+    expect(await outbox.size('X')).toBe(2);
+  });
+});
