@@ -72,7 +72,7 @@ const kinds: Array<[string, () => Promise<() => WebhookOutbox>]> = [
   ],
 ];
 
-describe.each(kinds)('the %s webhook outbox', (_, makeFactory) => {
+describe.each(kinds)('the %s webhook outbox', { timeout: 30_000 }, (_, makeFactory) => {
   it("delivers once, from node B after claimOrphaned('A'), the events node A queued and never delivered", async () => {
     const outboxFor = await makeFactory();
     let accepting = false;

@@ -12,7 +12,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-describe('webhooks from the real server process', () => {
+describe('webhooks from the real server process', { timeout: 60_000 }, () => {
   it('a session created, joined, left and deleted reaches the receiver in order, each signature valid, none twice, the failed first attempt retried once', async () => {
     const receiver = await WebhookReceiver.start((_, index) => (index === 0 ? 500 : 204));
     cleanups.push(() => receiver.close());
