@@ -28,6 +28,10 @@ const FLAGS = {
   'admission-burst': { type: 'string' },
   'saturated-lag-ms': { type: 'string' },
   'max-grace-extension-ms': { type: 'string' },
+  'webhook-url': { type: 'string' },
+  'webhook-secret': { type: 'string' },
+  'webhook-timeout-ms': { type: 'string' },
+  'webhook-retry-delays-ms': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -59,6 +63,11 @@ Every option falls back to the environment variable HOLDFAST_<NAME> (e.g. HOLDFA
   --admission-burst <n>       joins + resumes admitted at once       (400)
   --saturated-lag-ms <n>      event-loop lag counted as saturated    (500)
   --max-grace-extension-ms <n> grace stretch for the server's own stalls (30000)
+  --webhook-url <url>         POST signed webhooks here (Standard Webhooks)          (none)
+  --webhook-secret <whsec_…>  their signing secret; required with --webhook-url
+  --webhook-timeout-ms <n>    one attempt's timeout                  (10000)
+  --webhook-retry-delays-ms <list>  delays before each retry, comma-separated
+                              (5000,30000,120000,600000,1800000)
   -h, --help                  this text
 `;
 
@@ -129,11 +138,40 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
       admissionBurst: int('admission-burst', 1),
       saturatedLagMs: int('saturated-lag-ms', 1),
       maxGraceExtensionMs: int('max-grace-extension-ms', 1),
+      webhooks: parseWebhooks(read, int),
     };
     return { kind: 'run', options: dropUndefined(options), dev };
   } catch (error) {
     return { kind: 'error', message: (error as Error).message };
   }
+}
+
+function parseWebhooks(
+  read: (name: FlagName) => string | undefined,
+  int: (name: FlagName, min: number) => number | undefined,
+): ServerOptions['webhooks'] {
+  const url = read('webhook-url');
+  const secret = read('webhook-secret');
+  const timeoutMs = int('webhook-timeout-ms', 1);
+  const delays = read('webhook-retry-delays-ms');
+  if (url === undefined) {
+    if (secret !== undefined || timeoutMs !== undefined || delays !== undefined) {
+      throw new Error(
+        '--webhook-secret, --webhook-timeout-ms and --webhook-retry-delays-ms need --webhook-url',
+      );
+    }
+    return undefined;
+  }
+  if (secret === undefined)
+    throw new Error('--webhook-secret (or HOLDFAST_WEBHOOK_SECRET) is required with --webhook-url');
+  let retryDelaysMs: number[] | undefined;
+  if (delays !== undefined) {
+    retryDelaysMs = delays === '' ? [] : delays.split(',').map(Number);
+    if (retryDelaysMs.some((ms) => !Number.isInteger(ms) || ms < 0)) {
+      throw new Error(`--webhook-retry-delays-ms must be integers >= 0 separated by commas, got "${delays}"`);
+    }
+  }
+  return dropUndefined({ url, secret, timeoutMs, retryDelaysMs });
 }
 
 function parseIceServers(raw: string | undefined): ServerOptions['iceServers'] {

@@ -13,6 +13,7 @@ import { MemorySessionRegistry } from './registry/memory-session-registry';
 import { createRestApp } from './rest/rest-app';
 import { attachSignaling, type HoldfastIo } from './signaling/attach-signaling';
 import { TokenService } from './tokens';
+import { createServerWebhooks, type ServerWebhooks } from './webhooks/server-webhooks';
 
 /** Where a listening server can be reached. */
 export interface ListenInfo {
@@ -42,6 +43,11 @@ export interface HoldfastServer {
    * deadline (the first one when already draining). @param withinMs @default the `drainMs` option
    */
   drain(withinMs?: number): { nodeId: string; deadline: number };
+  /**
+   * This node's webhooks: `emitNodeCrashed`, `emitSessionNotification` and `claimOrphaned` for the
+   * cluster and drain code (no-ops when the `webhooks` option is not given).
+   */
+  readonly webhooks: ServerWebhooks;
   /** Starts listening on the configured host and port. */
   listen(): Promise<ListenInfo>;
   /**
@@ -53,6 +59,9 @@ export interface HoldfastServer {
 
 /** How long {@link HoldfastServer.close} lets HTTP requests in flight finish before cutting them. */
 const CLOSE_GRACE_MS = 3000;
+
+/** How long {@link HoldfastServer.close} lets queued webhooks go out before stopping their delivery. */
+const WEBHOOK_FLUSH_MS = 2000;
 
 /**
  * Creates a holdfast signaling server (not yet listening).
@@ -84,6 +93,13 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
     members: () => hub.memberCount,
     sessions: () => registry.countOpen(),
   });
+  const webhooks = createServerWebhooks(o.webhooks, {
+    nodeId: o.nodeId,
+    clock: o.clock,
+    logger,
+    metrics: ops.metrics.webhooks,
+    liveSessionIds: () => hub.liveSessionIds(),
+  });
   const hub = new SessionHub({
     options: o,
     registry,
@@ -92,6 +108,9 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
     bootId,
     stalledMs: () => ops.monitor.stalledMs(),
     onEvict: (cause) => ops.metrics.evicted(cause),
+    onDrainNotice: ({ reason, deadline, sessionIds }) =>
+      webhooks.emitSessionNotification({ reason, deadline, sessionIds }),
+    webhooks,
   });
   const admin = new SessionAdmin({ hub, registry, tokens, options: o, logger });
   const rest = createRestApp({ admin, secret, devTokens: o.devTokens, logger });
@@ -117,6 +136,7 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
       return hub.memberCount;
     },
     drain: (withinMs) => admin.drain(withinMs),
+    webhooks,
     listen: () =>
       new Promise<ListenInfo>((resolve, reject) => {
         httpServer.once('error', reject);
@@ -143,6 +163,7 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
         cut.unref();
         await httpClosed;
         clearTimeout(cut);
+        await webhooks.close(WEBHOOK_FLUSH_MS);
         await registry.dispose();
         logEvent(logger, 'info', 'closed');
       })();

@@ -17,3 +17,20 @@ export {
   type MemorySessionRegistryOptions,
 } from './registry/memory-session-registry';
 export type { SessionRecord, SessionRegistry } from './registry/session-registry';
+export { MemoryWebhookOutbox } from './webhooks/memory-webhook-outbox';
+export {
+  type OutboxRedisClient,
+  RedisWebhookOutbox,
+  type RedisWebhookOutboxOptions,
+} from './webhooks/redis-webhook-outbox';
+export type { ServerWebhooks } from './webhooks/server-webhooks';
+export {
+  type SessionEndReason,
+  WEBHOOK_EVENT_TYPES,
+  type WebhookEvent,
+  type WebhookEventMap,
+  type WebhookEventType,
+  type WebhookMessage,
+} from './webhooks/webhook-events';
+export { DEFAULT_RETRY_DELAYS_MS, type WebhookOptions } from './webhooks/webhook-options';
+export type { WebhookOutbox } from './webhooks/webhook-outbox';

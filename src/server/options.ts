@@ -4,6 +4,11 @@ import { DEFAULT_SOCKET_PATH, type IceConfig, type IceServer, LIMITS } from '../
 import { type ServerClock, systemClock } from './clock';
 import { cryptoIds, type IdSource } from './ids';
 import type { SessionRegistry } from './registry/session-registry';
+import {
+  type ResolvedWebhookOptions,
+  resolveWebhookOptions,
+  type WebhookOptions,
+} from './webhooks/webhook-options';
 
 /** Log levels the server accepts. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -89,6 +94,11 @@ export interface ServerOptions {
    * (`server.drain()`, `POST /api/drain`, SIGTERM to the CLI). @default 30000
    */
   drainMs?: number;
+  /**
+   * Send signed webhooks (Standard Webhooks) of sessions, participants, node crashes and rotation
+   * notices to `url`. See docs/webhooks.md. @default none (no webhooks)
+   */
+  webhooks?: WebhookOptions;
   /** Where sessions are recorded. @default a new {@link MemorySessionRegistry} */
   registry?: SessionRegistry;
   /** Time and timers of the session logic. @default the system clock */
@@ -98,8 +108,13 @@ export interface ServerOptions {
 }
 
 /** {@link ServerOptions} with every default applied (`registry` and `logger` are built later). */
-export type ResolvedServerOptions = Required<Omit<ServerOptions, 'logger' | 'registry' | 'secret'>> &
-  Pick<ServerOptions, 'logger' | 'registry'> & { secret: string | undefined };
+export type ResolvedServerOptions = Required<
+  Omit<ServerOptions, 'logger' | 'registry' | 'secret' | 'webhooks'>
+> &
+  Pick<ServerOptions, 'logger' | 'registry'> & {
+    secret: string | undefined;
+    webhooks: ResolvedWebhookOptions | undefined;
+  };
 
 /** Applies defaults and checks every option; throws a `TypeError` naming the first bad one. */
 export function resolveServerOptions(options: ServerOptions): ResolvedServerOptions {
@@ -136,6 +151,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     maxSessionMembers: options.maxSessionMembers ?? 16,
     emptySessionTtlMs: options.emptySessionTtlMs ?? 5 * 60_000,
     drainMs: options.drainMs ?? 30_000,
+    webhooks: options.webhooks === undefined ? undefined : resolveWebhookOptions(options.webhooks),
     registry: options.registry,
     clock: options.clock ?? systemClock,
     ids: options.ids ?? cryptoIds,

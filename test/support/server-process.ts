@@ -41,6 +41,14 @@ export interface ServerProcessOptions {
   nodeId?: string;
   /** `--log-level`. @default 'info' */
   logLevel?: string;
+  /** `--webhook-url`. @default none */
+  webhookUrl?: string;
+  /** `--webhook-secret` (`whsec_…`). @default none */
+  webhookSecret?: string;
+  /** `--webhook-timeout-ms`. @default the server's (10000) */
+  webhookTimeoutMs?: number;
+  /** `--webhook-retry-delays-ms` (joined with commas). @default the server's */
+  webhookRetryDelaysMs?: number[];
   /** More CLI arguments, appended as given. */
   extraArgs?: string[];
   /** How long to wait for the `listening` line. @default 30000 */
@@ -206,6 +214,10 @@ export class ServerProcess {
     flag('rate-limit-burst', o.rateLimitBurst);
     flag('node-id', o.nodeId);
     flag('log-level', o.logLevel ?? 'info');
+    flag('webhook-url', o.webhookUrl);
+    flag('webhook-secret', o.webhookSecret);
+    flag('webhook-timeout-ms', o.webhookTimeoutMs);
+    flag('webhook-retry-delays-ms', o.webhookRetryDelaysMs?.join(','));
     args.push(...(o.extraArgs ?? []));
 
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

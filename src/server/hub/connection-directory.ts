@@ -44,6 +44,11 @@ export class ConnectionDirectory {
     return this.#sessions.get(sessionId);
   }
 
+  /** Ids of the sessions with members here. */
+  sessionIds(): string[] {
+    return [...this.#sessions.keys()];
+  }
+
   /** The live session `sessionId`, created when missing. */
   sessionFor(sessionId: string): LiveSession {
     let live = this.#sessions.get(sessionId);
@@ -68,11 +73,6 @@ export class ConnectionDirectory {
   }
 
   /** Forgets `sessionId` at once (it was closed). */
-  /** Ids of the sessions with members on this node. */
-  sessionIds(): string[] {
-    return [...this.#sessions.keys()];
-  }
-
   dropSession(sessionId: string): void {
     this.#sessions.delete(sessionId);
   }

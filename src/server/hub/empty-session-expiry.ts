@@ -11,6 +11,8 @@ export interface EmptySessionExpiryDeps {
   afterMs: number;
   /** Whether `sessionId` has members on this node (then it does not expire). */
   hasMembers: (sessionId: string) => boolean;
+  /** Told of each session this closed. */
+  onExpired?: (sessionId: string) => void;
 }
 
 /**
@@ -60,7 +62,9 @@ export class EmptySessionExpiry {
     if (this.#d.hasMembers(sessionId)) return;
     try {
       const closed = await registry.close(sessionId, clock.now());
-      if (closed) logEvent(logger, 'info', 'session expired', { sessionId });
+      if (!closed) return;
+      logEvent(logger, 'info', 'session expired', { sessionId });
+      this.#d.onExpired?.(sessionId);
     } catch (error) {
       logEvent(logger, 'error', 'session expiry failed', { sessionId, err: error });
     }

@@ -4,6 +4,9 @@ import { type LogContext, logEvent, type ServerLogger } from '../logger';
 import type { ConnectionDirectory } from './connection-directory';
 import { eventBytes, type LiveSession } from './live-session';
 
+/** Told of every membership that ends, with the reason its peers (or it) were given. */
+export type MemberLeft = (connection: Connection, reason: DisconnectReason) => void;
+
 /** Why a member was evicted. */
 export type EvictionCause = 'graceExpired' | 'replayOverflow';
 
@@ -22,11 +25,18 @@ export class MembershipEndings {
   readonly #dir: ConnectionDirectory;
   readonly #graceMs: number;
   readonly #log: ServerLogger;
+  readonly #onLeft: MemberLeft;
 
-  constructor(dir: ConnectionDirectory, graceMs: number, logger: ServerLogger) {
+  constructor(
+    dir: ConnectionDirectory,
+    graceMs: number,
+    logger: ServerLogger,
+    onLeft: MemberLeft = () => {},
+  ) {
     this.#dir = dir;
     this.#graceMs = graceMs;
     this.#log = logger;
+    this.#onLeft = onLeft;
   }
 
   /**
@@ -37,6 +47,7 @@ export class MembershipEndings {
     live.expel(old, 'networkDisconnect', false);
     this.#retire(old, 'duplicateIdentity');
     this.#event('replace', old);
+    this.#onLeft(old, 'duplicateIdentity');
   }
 
   evict(connection: Connection, cause: EvictionCause): void {
@@ -44,6 +55,7 @@ export class MembershipEndings {
     this.#removeMember(connection, 'networkDisconnect', true);
     this.bury(connection);
     this.#event('evict', connection, { cause, reason: 'networkDisconnect' });
+    this.#onLeft(connection, 'networkDisconnect');
   }
 
   /** Leaves on purpose; returns what closes the socket, to be called once the reply is sent. */
@@ -52,6 +64,7 @@ export class MembershipEndings {
     const sink = connection.detach();
     this.bury(connection);
     this.#event('leave', connection);
+    this.#onLeft(connection, 'disconnect');
     return () => sink?.close();
   }
 
@@ -62,6 +75,7 @@ export class MembershipEndings {
     this.#removeMember(connection, reason, true);
     this.#retire(connection, reason);
     this.#event('force disconnect', connection, { reason });
+    this.#onLeft(connection, reason);
     return true;
   }
 
@@ -77,6 +91,7 @@ export class MembershipEndings {
     for (const connection of members) {
       live.remove(connection);
       this.#retire(connection, reason);
+      this.#onLeft(connection, reason);
     }
     logEvent(this.#log, 'info', 'session closed', { sessionId, members: members.length, reason });
     return members.length;

@@ -52,6 +52,7 @@ export class SessionAdmin {
     if (created) {
       logEvent(this.#d.logger, 'info', 'session created', { sessionId });
       hub.sessionOpened(sessionId);
+      hub.sessionCreated(sessionId);
     }
     return this.#describe(record);
   }
@@ -76,8 +77,9 @@ export class SessionAdmin {
     const record = await this.#d.registry.get(sessionId);
     if (!record) throw new ProtocolFailure('SESSION_NOT_FOUND', `no session "${sessionId}"`);
     if (record.closedAt !== undefined) return;
-    await this.#d.registry.close(sessionId, this.#d.hub.now());
+    const closed = await this.#d.registry.close(sessionId, this.#d.hub.now());
     this.#d.hub.endSession(sessionId);
+    if (closed) this.#d.hub.sessionDestroyed(sessionId, 'sessionClosedByServer');
   }
 
   /**

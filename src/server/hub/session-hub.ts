@@ -14,6 +14,7 @@ import type { ResolvedServerOptions } from '../options';
 import { ProtocolFailure } from '../protocol-failure';
 import type { SessionRegistry } from '../registry/session-registry';
 import type { TokenGrant, TokenService } from '../tokens';
+import { noWebhooks, type SessionEndReason, type WebhookEmitter } from '../webhooks/webhook-events';
 import { ConnectionDirectory } from './connection-directory';
 import { EmptySessionExpiry } from './empty-session-expiry';
 import { GraceTimer } from './grace-timer';
@@ -40,6 +41,8 @@ export interface SessionHubDeps {
   onEvict?: (cause: EvictionCause) => void;
   /** Told once when a drain starts (the `sessionNotification` webhook). */
   onDrainNotice?: (notice: DrainNotice) => void;
+  /** Where membership and session events go as webhooks. @default none */
+  webhooks?: WebhookEmitter;
 }
 
 /** A successful resume: send `reply` first, then call `replay`. */
@@ -68,11 +71,13 @@ export class SessionHub {
   readonly #onEvict: (cause: EvictionCause) => void;
   /** Planned rotation of this node (R1). */
   readonly drain: NodeDrain;
+  readonly #webhooks: WebhookEmitter;
   #closing = false;
 
   constructor(deps: SessionHubDeps) {
     const o = deps.options;
     this.#o = o;
+    this.#webhooks = deps.webhooks ?? noWebhooks;
     this.#log = deps.logger;
     this.node = { nodeId: o.nodeId, bootId: deps.bootId };
     this.timing = { graceMs: o.graceMs, pingIntervalMs: o.pingIntervalMs, pingTimeoutMs: o.pingTimeoutMs };
@@ -93,8 +98,20 @@ export class SessionHub {
       clock: o.clock,
       afterMs: o.emptySessionTtlMs,
       hasMembers: (sessionId) => this.#closing || this.#dir.session(sessionId) !== undefined,
+      onExpired: (sessionId) => this.sessionDestroyed(sessionId, 'emptySessionExpired'),
     });
-    this.#endings = new MembershipEndings(this.#dir, o.graceMs, deps.logger);
+    this.#endings = new MembershipEndings(this.#dir, o.graceMs, deps.logger, (connection, reason) =>
+      this.#webhooks.emit({
+        type: 'participantLeft',
+        data: {
+          sessionId: connection.sessionId,
+          nodeId: o.nodeId,
+          connectionId: connection.id,
+          identity: connection.identity,
+          reason,
+        },
+      }),
+    );
     this.#onEvict = deps.onEvict ?? (() => {});
     this.drain = new NodeDrain({
       clock: o.clock,
@@ -201,6 +218,12 @@ export class SessionHub {
     if (replaced) created.replaces = replaced.id;
     live.broadcast(created, connection);
     this.#event('join', connection, { socketId: sink.id, role: grant.role, replaced: replaced?.id });
+    const { connectionId, identity, role, data } = connection.info;
+    const joined = { sessionId: request.sessionId, nodeId: o.nodeId, connectionId, identity, role, data };
+    this.#webhooks.emit({
+      type: 'participantJoined',
+      data: replaced ? { ...joined, replaces: replaced.id } : joined,
+    });
     return { reply, connection };
   }
 
@@ -296,6 +319,21 @@ export class SessionHub {
   /** A session was created (REST): it expires unless someone joins in time. */
   sessionOpened(sessionId: string): void {
     if (!this.#dir.session(sessionId)) this.#emptyExpiry.arm(sessionId);
+  }
+
+  /** Sessions with members on this node. */
+  liveSessionIds(): string[] {
+    return this.#dir.sessionIds();
+  }
+
+  /** A session was created in the registry by this node (webhook). */
+  sessionCreated(sessionId: string): void {
+    this.#webhooks.emit({ type: 'sessionCreated', data: { sessionId, nodeId: this.#o.nodeId } });
+  }
+
+  /** A session was closed in the registry by this node, after its members' endings (webhook). */
+  sessionDestroyed(sessionId: string, reason: SessionEndReason): void {
+    this.#webhooks.emit({ type: 'sessionDestroyed', data: { sessionId, nodeId: this.#o.nodeId, reason } });
   }
 
   /** REST: every member gets `sessionDisconnected` `sessionClosedByServer`; returns how many. */

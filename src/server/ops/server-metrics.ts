@@ -30,6 +30,7 @@ export class ServerMetrics {
   readonly #evictions: Counter<'cause'>;
   readonly #refusals: Counter<'code'>;
   readonly #relay: Histogram;
+  readonly #webhooks: Counter<'outcome'>;
 
   constructor(sources: MetricSources) {
     const registers = [this.registry];
@@ -86,6 +87,13 @@ export class ServerMetrics {
       buckets: RELAY_BUCKETS,
       registers,
     });
+    this.#webhooks = new Counter({
+      name: 'holdfast_webhooks_total',
+      help: 'Webhook outcomes: delivered, failed (given up after the last attempt), retried (an attempt failed, another follows).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    for (const outcome of ['delivered', 'failed', 'retried']) this.#webhooks.inc({ outcome }, 0);
     // Series that exist from the start, so a scrape shows zeros rather than nothing.
     for (const cause of ['graceExpired', 'replayOverflow'] satisfies Cause[])
       this.#evictions.inc({ cause }, 0);
@@ -111,6 +119,13 @@ export class ServerMetrics {
   relayed(seconds: number): void {
     this.#relay.observe(seconds);
   }
+
+  /** Webhook counters, for the dispatcher. */
+  readonly webhooks = {
+    delivered: () => this.#webhooks.inc({ outcome: 'delivered' }),
+    failed: () => this.#webhooks.inc({ outcome: 'failed' }),
+    retried: () => this.#webhooks.inc({ outcome: 'retried' }),
+  };
 
   /** The exposition text and its content type. */
   async scrape(): Promise<{ contentType: string; body: string }> {

@@ -132,4 +132,29 @@ describe('CLI options', () => {
     });
     expect(parseCli(['--max-session-members', '0'], env)).toMatchObject({ kind: 'error' });
   });
+
+  it('reads the webhook flags (secret from HOLDFAST_WEBHOOK_SECRET) and refuses them half given', () => {
+    const env = { HOLDFAST_SECRET: 'env-secret-0123456789', HOLDFAST_WEBHOOK_SECRET: 'whsec_abc' };
+    expect(
+      parseCli(['--webhook-url', 'http://127.0.0.1:9/h', '--webhook-retry-delays-ms', '10,20,40'], env),
+    ).toMatchObject({
+      kind: 'run',
+      options: {
+        webhooks: { url: 'http://127.0.0.1:9/h', secret: 'whsec_abc', retryDelaysMs: [10, 20, 40] },
+      },
+    });
+    const noSecret = { HOLDFAST_SECRET: 'env-secret-0123456789' };
+    for (const [argv, flag] of [
+      [['--webhook-url', 'http://127.0.0.1:9/h'], '--webhook-secret'],
+      [['--webhook-secret', 'whsec_abc'], '--webhook-url'],
+      [
+        ['--webhook-url', 'http://x/', '--webhook-secret', 'whsec_abc', '--webhook-retry-delays-ms', '5,x'],
+        '--webhook-retry-delays-ms',
+      ],
+    ] as const) {
+      const parsed = parseCli(argv, noSecret);
+      expect(parsed.kind).toBe('error');
+      if (parsed.kind === 'error') expect(parsed.message).toContain(flag);
+    }
+  });
 });

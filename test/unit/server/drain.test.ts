@@ -1,10 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { waitFor } from '../../support/wait';
+import { WebhookReceiver } from '../../support/webhook-receiver';
 import { TestServer } from './harness';
 
+const WEBHOOK_SECRET = `whsec_${Buffer.from('drain webhook secret, 32 bytes!').toString('base64')}`;
+
 describe('drain for a planned rotation (R1, one node)', () => {
-  it('POST /api/drain: members and later joiners get sessionNotification serverRotation, /readyz 503, no new session, and serverRotation at the deadline', async () => {
-    const t = await TestServer.start();
+  it('POST /api/drain: members and later joiners get sessionNotification serverRotation, /readyz 503, no new session, and serverRotation at the deadline; the webhooks say so', async () => {
+    const receiver = await WebhookReceiver.start();
+    onTestFinished(() => receiver.close());
+    const t = await TestServer.start({
+      webhooks: { url: receiver.url, secret: WEBHOOK_SECRET, retryDelaysMs: [50] },
+    });
     const a = await t.member('room', 'a');
     const b = await t.member('room', 'b');
     expect((await t.rest('GET', '/readyz', undefined, null)).status).toBe(200);

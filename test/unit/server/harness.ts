@@ -107,13 +107,18 @@ export class TestServer {
   ): Promise<TestClient> {
     await this.session(sessionId);
     const client = await this.client(via);
-    const reply = await client.join(
-      sessionId,
-      await this.token(sessionId, { identity, ...request }),
-      identity,
-    );
-    if (!reply.ok) throw new Error(`join refused: ${JSON.stringify(reply.error)}`);
-    return client;
+    const token = await this.token(sessionId, { identity, ...request });
+    // Like the real client, honour OVERLOADED's retry delay (a loaded machine lags the event loop);
+    // the token is not spent by a join refused at admission.
+    for (let attempt = 1; ; attempt += 1) {
+      const reply = await client.join(sessionId, token, identity);
+      if (reply.ok) return client;
+      const wait = reply.error.code === 'OVERLOADED' ? reply.error.retryAfterMs : undefined;
+      if (wait === undefined || attempt >= 20) {
+        throw new Error(`join refused: ${JSON.stringify(reply.error)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 }
 
