@@ -6,6 +6,7 @@ import { SessionAdmin } from './hub/session-admin';
 import { type NodeInfo, SessionHub } from './hub/session-hub';
 import { newBootId } from './ids';
 import { createLogger, logEvent, type ServerLogger } from './logger';
+import type { MigrationTarget, SessionSnapshot } from './migration/migration-target';
 import { mountOpsRoutes } from './ops/ops-routes';
 import { createServerOps, stretchPingTimeout } from './ops/server-ops';
 import { resolveServerOptions, type ServerOptions } from './options';
@@ -42,6 +43,13 @@ export interface HoldfastServer {
    * deadline (the first one when already draining). @param withinMs @default the `drainMs` option
    */
   drain(withinMs?: number): { nodeId: string; deadline: number };
+  /** Whether this node is draining (a planned rotation started). */
+  readonly draining: boolean;
+  /**
+   * Takes over a session another node hands over (session migration; what a {@link MigrationTarget}'s
+   * `transfer` ends in). Throws when this node cannot take it.
+   */
+  importSession(snapshot: SessionSnapshot): void;
   /** Starts listening on the configured host and port. */
   listen(): Promise<ListenInfo>;
   /**
@@ -92,6 +100,8 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
     bootId,
     stalledMs: () => ops.monitor.stalledMs(),
     onEvict: (cause) => ops.metrics.evicted(cause),
+    ...(o.migrationTarget ? { migrationTarget: o.migrationTarget } : {}),
+    random: o.random,
   });
   const admin = new SessionAdmin({ hub, registry, tokens, options: o, logger });
   const rest = createRestApp({ admin, secret, devTokens: o.devTokens, logger });
@@ -117,6 +127,10 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
       return hub.memberCount;
     },
     drain: (withinMs) => admin.drain(withinMs),
+    get draining() {
+      return closing !== null || hub.drain.draining;
+    },
+    importSession: (snapshot) => hub.importSession(snapshot),
     listen: () =>
       new Promise<ListenInfo>((resolve, reject) => {
         httpServer.once('error', reject);

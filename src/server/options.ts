@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { DEFAULT_SOCKET_PATH, type IceConfig, type IceServer, LIMITS } from '../protocol';
 import { type ServerClock, systemClock } from './clock';
 import { cryptoIds, type IdSource } from './ids';
+import type { MigrationTarget } from './migration/migration-target';
 import type { SessionRegistry } from './registry/session-registry';
 
 /** Log levels the server accepts. */
@@ -91,6 +92,13 @@ export interface ServerOptions {
   drainMs?: number;
   /** Where sessions are recorded. @default a new {@link MemorySessionRegistry} */
   registry?: SessionRegistry;
+  /**
+   * Where this node moves its sessions when it drains (session migration): the cluster's, or an
+   * `InProcessMigrationNetwork`'s. @default none: members stay until the rotation's deadline
+   */
+  migrationTarget?: MigrationTarget;
+  /** A draw in [0, 1), for spreading migrations over their window. @default Math.random */
+  random?: () => number;
   /** Time and timers of the session logic. @default the system clock */
   clock?: ServerClock;
   /** Random ids and secrets. @default `node:crypto` */
@@ -98,8 +106,10 @@ export interface ServerOptions {
 }
 
 /** {@link ServerOptions} with every default applied (`registry` and `logger` are built later). */
-export type ResolvedServerOptions = Required<Omit<ServerOptions, 'logger' | 'registry' | 'secret'>> &
-  Pick<ServerOptions, 'logger' | 'registry'> & { secret: string | undefined };
+export type ResolvedServerOptions = Required<
+  Omit<ServerOptions, 'logger' | 'registry' | 'secret' | 'migrationTarget'>
+> &
+  Pick<ServerOptions, 'logger' | 'registry' | 'migrationTarget'> & { secret: string | undefined };
 
 /** Applies defaults and checks every option; throws a `TypeError` naming the first bad one. */
 export function resolveServerOptions(options: ServerOptions): ResolvedServerOptions {
@@ -137,6 +147,8 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     emptySessionTtlMs: options.emptySessionTtlMs ?? 5 * 60_000,
     drainMs: options.drainMs ?? 30_000,
     registry: options.registry,
+    migrationTarget: options.migrationTarget,
+    random: options.random ?? Math.random,
     clock: options.clock ?? systemClock,
     ids: options.ids ?? cryptoIds,
   };
