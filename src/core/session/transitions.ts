@@ -215,6 +215,35 @@ function serverEnded(
   return end(event.now, event.reason, null);
 }
 
+/** `hf:move`: resume at the node the session moved to, keeping the live link meanwhile. */
+function moveOrdered(state: StateOf<'connected'>, event: EventOf<'moveOrdered'>): Transition {
+  return {
+    state: {
+      status: 'migrating',
+      connectionId: state.connectionId,
+      since: event.now,
+      deadline: event.deadline,
+    },
+    effects: [
+      { type: 'emit', event: 'migrating', payload: { deadline: event.deadline } },
+      { type: 'startAttempt', mode: 'migrate', moveTo: event.url },
+    ],
+  };
+}
+
+/**
+ * The move failed (the new node unreachable or refusing): the old node has let the session go, so
+ * re-join it as after a rotation's end.
+ */
+function moveFailed(
+  state: StateOf<'migrating'>,
+  event: { now: number; graceMs?: number },
+  policy: ResolvedReconnectPolicy,
+): Transition {
+  const graceMs = event.graceMs ?? DEFAULT_GRACE_MS;
+  return startRejoin(event.now, state.since, state.connectionId, 'serverRotation', graceMs, policy);
+}
+
 function tokenException(event: EventOf<'tokenFailed'>): Effect {
   return {
     type: 'emit',
@@ -255,6 +284,7 @@ const table = {
     leave: leaveConnected,
     signalingLost: lostConnected,
     serverEnded,
+    moveOrdered,
   },
   reconnecting: {
     resumed: (state, event) => {
@@ -322,8 +352,19 @@ const table = {
     leave: (_state, event) => end(event.now, 'disconnect', null),
   },
   migrating: {
+    resumed: (state, event) => ({
+      state: { status: 'connected', connectionId: state.connectionId, since: event.now },
+      effects: [
+        { type: 'adopt', mode: 'migrate' },
+        { type: 'emit', event: 'migrated', payload: { connectionId: state.connectionId } },
+        { type: 'flushOutbox' },
+        { type: 'releaseInbound' },
+      ],
+    }),
+    refused: moveFailed,
+    attemptFailed: moveFailed,
+    // The old link may close first (the old node lets go): the move's own attempt decides.
     leave: leaveConnected,
-    signalingLost: lostConnected,
     serverEnded,
   },
   disconnected: {
