@@ -64,6 +64,8 @@ export class Connection {
    * connection here — no message is answered (the client resends them after resuming there).
    */
   frozen = false;
+  /** Where the session moved (set once handed over): a resume here is answered, then told to follow. */
+  movedTo: MoveNotice | null = null;
   readonly #resumeSecret: string;
   readonly #buffer: ReplayBuffer;
   readonly #replies: ReplyStore;

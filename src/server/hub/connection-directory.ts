@@ -92,11 +92,6 @@ export class ConnectionDirectory {
     this.#connections.set(connection.id, connection);
   }
 
-  /** Forgets `connection` without remembering it as gone (it lives on another node now). */
-  forget(connection: Connection): void {
-    if (this.#connections.get(connection.id) === connection) this.#connections.delete(connection.id);
-  }
-
   /** Forgets `connection` and remembers its id as gone for good. */
   bury(connection: Connection): void {
     if (this.#connections.get(connection.id) === connection) this.#connections.delete(connection.id);

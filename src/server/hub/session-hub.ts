@@ -276,6 +276,19 @@ export class SessionHub {
       throw new ProtocolFailure('RESUME_SECRET_INVALID', 'resume secret does not match');
     }
     const previous = connection.detach();
+    const moved = connection.movedTo;
+    if (moved) {
+      connection.attach(sink);
+      previous?.close();
+      const reply: ResumeSuccess = {
+        ok: true,
+        connectionId: connection.id,
+        lastClientSeq: connection.lastClientSeq,
+        timing: this.timing,
+        node: this.node,
+      };
+      return { reply, connection, replay: () => sink.move(moved) };
+    }
     if (connection.status === 'grace') {
       this.#grace.clear(connection);
       connection.cancelTimer();

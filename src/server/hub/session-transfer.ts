@@ -27,7 +27,8 @@ export const MOVED_SOCKET_LINGER_MS = 10_000;
 
 /**
  * Session migration on one node, both ends: freezing a session and taking its snapshot, handing it
- * over (`hf:move` to every member, then forgetting it without announcing anyone's departure), putting
+ * over (`hf:move` to every member, then forgetting the session without announcing anyone's departure;
+ * each connection stays findable so a resume that missed the notice is sent on), putting
  * it back when the handover failed, and importing a snapshot from another node (members detached, each
  * in its grace as after a lost socket, waiting for their resume).
  */
@@ -100,8 +101,10 @@ export class SessionTransfer {
     for (const member of members) {
       member.cancelTimer();
       this.#d.grace.clear(member);
-      this.#d.dir.forget(member);
       member.dropBuffer();
+      // Kept findable (not a member any more): a client that missed the notice and resumes here is
+      // answered and told again.
+      member.movedTo = notice;
       const sink = member.sink;
       if (!sink) continue;
       sink.move(notice);

@@ -17,6 +17,10 @@ async function twoNodes(extra: ServerOptions = {}): Promise<{ one: TestServer; t
       migrationTarget: network.targetFor(nodeId),
       // Every session moves 30 % into its window: well inside the deadline, and deterministic.
       random: () => 0.3,
+      // The hand-written client does not reconnect after a heartbeat loss: keep the heartbeat lenient so
+      // a loaded machine does not cut a socket mid-test (what is under test is the move).
+      pingIntervalMs: 1000,
+      pingTimeoutMs: 3000,
       ...extra,
     });
     network.add({
@@ -95,6 +99,24 @@ describe('session migration on a rotation (R1)', () => {
     }
     expect(two.server.memberCount).toBe(3);
   }, 20_000);
+
+  it('a member that missed hf:move and resumes at node 1 is answered there and sent on to node 2, nothing lost', async () => {
+    const { one } = await twoNodes();
+    const a = await member(one, 'a');
+    const b = await member(one, 'b');
+    b.ignoreMoves = true;
+    one.server.drain(10_000);
+    await waitFor(() => a.resumedAt.length === 1, { timeoutMs: 5000, what: 'a moved' });
+    a.send({ kind: 'signal', type: 'n', data: 'after the move' });
+    // b's socket to node 1 is still open but node 1 no longer serves it; b resumes there (its own
+    // reconnect after a loss would do the same) and is sent on.
+    await sleep(100);
+    b.ignoreMoves = false;
+    expect(await b.resumeAt(one.url)).toMatchObject({ ok: true, node: { nodeId: 'node-1' } });
+    await waitFor(() => b.resumedAt.includes('node-2'), { timeoutMs: 5000, what: 'b sent on to node 2' });
+    await waitFor(() => signalsFrom(b, a.connectionId).length === 1);
+    expect(signalsFrom(b, a.connectionId)).toEqual(['after the move']);
+  });
 
   it('leaves a session with a member that opted out on node 1: no move, serverRotation at the deadline', async () => {
     const { one, two } = await twoNodes();

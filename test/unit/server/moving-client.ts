@@ -48,6 +48,8 @@ export class MovingClient {
   joined: JoinSuccess | null = null;
   /** Messages sent again at the new node (unanswered by the old one). */
   resent = 0;
+  /** Drop `hf:move` notices (as if lost with a dying socket) until set back to false. */
+  ignoreMoves = false;
   /** Resolves when the first `hf:move` arrives. */
   readonly moved: Promise<void>;
   #onMoved: () => void = () => {};
@@ -114,16 +116,27 @@ export class MovingClient {
       socket.emit(WIRE.ack, { seq: envelope.seq });
     });
     socket.on(WIRE.move, (notice: MoveNotice) => {
+      if (this.ignoreMoves) return;
       this.moves.push(notice);
       this.#onMoved();
       void this.#follow(notice);
     });
   }
 
+  /** Drops the current socket and resumes at `url` (what a client does after losing its socket). */
+  async resumeAt(url: string): Promise<ResumeReply> {
+    return this.#resume(url);
+  }
+
   async #follow(notice: MoveNotice): Promise<void> {
+    const reply = await this.#resume(notice.url);
+    if (!reply.ok) throw new Error(`resume at ${notice.nodeId} refused: ${reply.error.code}`);
+  }
+
+  async #resume(url: string): Promise<ResumeReply> {
     const joined = this.joined;
-    if (!joined) return;
-    const next = await open(notice.url);
+    if (!joined) throw new Error('not joined');
+    const next = await open(url);
     this.#listen(next);
     const reply = (await next.timeout(5000).emitWithAck(WIRE.resume, {
       v: PROTOCOL_VERSION,
@@ -132,7 +145,7 @@ export class MovingClient {
       resumeSecret: joined.resumeSecret,
       lastSeq: this.#lastSeq,
     })) as ResumeReply;
-    if (!reply.ok) throw new Error(`resume at ${notice.nodeId} refused: ${reply.error.code}`);
+    if (!reply.ok) return reply;
     this.resumedAt.push(reply.node.nodeId);
     const old = this.#socket;
     this.#socket = next;
@@ -146,5 +159,6 @@ export class MovingClient {
         this.#transmit(next, seq, msg);
       }
     }
+    return reply;
   }
 }
