@@ -170,6 +170,16 @@ export class SessionHub {
     return this.#dir.memberCount;
   }
 
+  /**
+   * Refuses (`NODE_DRAINING`) an order for `sessionId` while it moves to another node or once it has:
+   * what this node did with it now would be lost or split from the session's new home.
+   */
+  assertServing(sessionId: string): void {
+    if (this.#transfer.blocksJoin(sessionId)) {
+      throw new ProtocolFailure('NODE_DRAINING', 'the session is moving or has moved to another node');
+    }
+  }
+
   /** The live session `sessionId`, if it has members on this node. */
   liveSession(sessionId: string): LiveSession | undefined {
     return this.#dir.session(sessionId);
@@ -201,9 +211,7 @@ export class SessionHub {
     grant: TokenGrant,
     sink: EventSink,
   ): { reply: JoinSuccess; connection: Connection } {
-    if (this.#transfer.blocksJoin(request.sessionId)) {
-      throw new ProtocolFailure('NODE_DRAINING', 'the session is moving to another node');
-    }
+    this.assertServing(request.sessionId);
     const existing = this.#dir.session(request.sessionId);
     this.#gate.claim(grant, existing, existing?.memberWithIdentity(request.identity) !== undefined);
     this.#emptyExpiry.disarm(request.sessionId);

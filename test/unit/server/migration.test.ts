@@ -90,6 +90,18 @@ describe('session migration on a rotation (R1)', () => {
 
     expect(one.server.memberCount).toBe(0);
     expect(two.server.memberCount).toBe(3);
+    // Node 1 no longer serves the session: an order sent there is refused, not swallowed.
+    expect(await one.rest('POST', '/api/sessions/room/signal', { type: 'app', data: 'x' })).toMatchObject({
+      status: 503,
+      body: { error: { code: 'NODE_DRAINING' } },
+    });
+    expect((await two.rest('POST', '/api/sessions/room/signal', { type: 'app', data: 'y' })).status).toBe(
+      204,
+    );
+    await waitFor(() => c.events.some((e) => e.kind === 'signal' && e.from === null));
+    expect(c.events.filter((e) => e.kind === 'signal' && e.from === null)).toEqual([
+      { kind: 'signal', from: null, type: 'app', data: 'y' },
+    ]);
     // Past the deadline: node 1 ended nobody, nobody left anybody.
     await sleep(Math.max(0, drained.deadline - Date.now()) + 300);
     for (const client of [a, b, c]) {

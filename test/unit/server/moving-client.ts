@@ -129,8 +129,15 @@ export class MovingClient {
   }
 
   async #follow(notice: MoveNotice): Promise<void> {
-    const reply = await this.#resume(notice.url);
-    if (!reply.ok) throw new Error(`resume at ${notice.nodeId} refused: ${reply.error.code}`);
+    // A loaded node answers OVERLOADED with a slot (as the library does, come back then); at most 10 tries.
+    for (let attempt = 1; attempt <= 10; attempt += 1) {
+      const reply = await this.#resume(notice.url);
+      if (reply.ok) return;
+      const wait = reply.error.retryAfterMs;
+      if (wait === undefined) throw new Error(`resume at ${notice.nodeId} refused: ${reply.error.code}`);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 2000)));
+    }
+    throw new Error(`resume at ${notice.nodeId} still refused after 10 tries`);
   }
 
   async #resume(url: string): Promise<ResumeReply> {
@@ -145,7 +152,10 @@ export class MovingClient {
       resumeSecret: joined.resumeSecret,
       lastSeq: this.#lastSeq,
     })) as ResumeReply;
-    if (!reply.ok) return reply;
+    if (!reply.ok) {
+      next.disconnect();
+      return reply;
+    }
     this.resumedAt.push(reply.node.nodeId);
     const old = this.#socket;
     this.#socket = next;
