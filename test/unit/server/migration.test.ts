@@ -130,6 +130,40 @@ describe('session migration on a rotation (R1)', () => {
     expect(signalsFrom(b, a.connectionId)).toEqual(['after the move']);
   });
 
+  it('a failed transfer leaves the session on node 1: its sockets are closed, members resume there and it goes on until the deadline', async () => {
+    const one = await TestServer.start({
+      nodeId: 'node-1',
+      pingIntervalMs: 1000,
+      pingTimeoutMs: 3000,
+      random: () => 0,
+      migrationTarget: {
+        pick: async () => ({ nodeId: 'node-x', url: 'http://127.0.0.1:9' }),
+        transfer: async () => {
+          throw new Error('node-x refused the session');
+        },
+      },
+    });
+    const a = await member(one, 'a');
+    const b = await member(one, 'b');
+    one.server.drain(3000);
+    // The thaw closes the members' sockets so that their clients resume and resend.
+    await waitFor(() => a.disconnected && b.disconnected, {
+      timeoutMs: 3000,
+      what: 'sockets closed by the thaw',
+    });
+    expect(a.moves).toEqual([]);
+    expect(await a.resumeAt(one.url)).toMatchObject({ ok: true, node: { nodeId: 'node-1' } });
+    expect(await b.resumeAt(one.url)).toMatchObject({ ok: true, node: { nodeId: 'node-1' } });
+    a.send({ kind: 'signal', type: 'n', data: 'still here' });
+    await waitFor(() => signalsFrom(b, a.connectionId).length === 1);
+    expect(signalsFrom(b, a.connectionId)).toEqual(['still here']);
+    // Not moved: the deadline applies.
+    for (const client of [a, b]) {
+      await waitFor(() => client.events.some((e) => e.kind === 'sessionDisconnected'), { timeoutMs: 5000 });
+      expect(client.events.at(-1)).toEqual({ kind: 'sessionDisconnected', reason: 'serverRotation' });
+    }
+  });
+
   it('leaves a session with a member that opted out on node 1: no move, serverRotation at the deadline', async () => {
     const { one, two } = await twoNodes();
     const a = await member(one, 'a');

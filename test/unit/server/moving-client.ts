@@ -50,6 +50,8 @@ export class MovingClient {
   resent = 0;
   /** Drop `hf:move` notices (as if lost with a dying socket) until set back to false. */
   ignoreMoves = false;
+  /** Whether the current socket was closed (by the server or the network). */
+  disconnected = false;
   /** Resolves when the first `hf:move` arrives. */
   readonly moved: Promise<void>;
   #onMoved: () => void = () => {};
@@ -109,6 +111,9 @@ export class MovingClient {
   }
 
   #listen(socket: Socket): void {
+    socket.on('disconnect', () => {
+      if (socket === this.#socket) this.disconnected = true;
+    });
     socket.on(WIRE.evt, (envelope: ServerEnvelope) => {
       if (envelope.seq <= this.#lastSeq) return;
       this.#lastSeq = envelope.seq;
@@ -159,6 +164,7 @@ export class MovingClient {
     this.resumedAt.push(reply.node.nodeId);
     const old = this.#socket;
     this.#socket = next;
+    this.disconnected = false;
     old.disconnect();
     for (const [seq, msg] of [...this.#pending]) {
       if (seq <= reply.lastClientSeq) {
