@@ -33,8 +33,9 @@ async function twoNodes(): Promise<{ one: HoldfastServer; two: HoldfastServer; u
       port: 0,
       logLevel: 'silent',
       graceMs: 3_000,
-      pingIntervalMs: 300,
-      pingTimeoutMs: 300,
+      // Lenient heartbeat: a loaded machine must not turn this into a reconnect test.
+      pingIntervalMs: 1_000,
+      pingTimeoutMs: 3_000,
       registry,
       migrationTarget: network.targetFor(nodeId),
       random: () => 0.1,
