@@ -11,6 +11,11 @@ export const JoinRequestSchema = v.object({
   /** The participant's stable identity; a join with an identity already present replaces that connection. */
   identity: IdSchema,
   client: v.optional(v.object({ sdk: v.string(), version: v.string() })),
+  /**
+   * The client follows an `hf:move` (session migration before a rotation). A session moves only when
+   * every member said so; absent means no.
+   */
+  migration: v.optional(v.boolean()),
 });
 export type JoinRequest = v.InferOutput<typeof JoinRequestSchema>;
 

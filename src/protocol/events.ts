@@ -1,5 +1,12 @@
 import type { ClientAck, ClientEnvelope, JoinRequest, ResumeRequest } from './client-messages';
-import type { ErrorNotice, JoinReply, MessageReply, ResumeReply, ServerEnvelope } from './server-messages';
+import type {
+  ErrorNotice,
+  JoinReply,
+  MessageReply,
+  MoveNotice,
+  ResumeReply,
+  ServerEnvelope,
+} from './server-messages';
 
 /** Socket.io event names, one place for both ends. */
 export const WIRE = {
@@ -9,6 +16,7 @@ export const WIRE = {
   ack: 'hf:ack',
   evt: 'hf:evt',
   error: 'hf:error',
+  move: 'hf:move',
 } as const;
 
 /**
@@ -26,4 +34,5 @@ export interface ClientToServerEvents {
 export interface ServerToClientEvents {
   'hf:evt': (env: ServerEnvelope) => void;
   'hf:error': (notice: ErrorNotice) => void;
+  'hf:move': (notice: MoveNotice) => void;
 }

@@ -149,3 +149,17 @@ export type ServerEnvelope = v.InferOutput<typeof ServerEnvelopeSchema>;
  */
 export const ErrorNoticeSchema = ProtocolErrorSchema;
 export type ErrorNotice = v.InferOutput<typeof ErrorNoticeSchema>;
+
+/**
+ * Unsequenced `hf:move`: this node handed the session to another node ahead of a rotation. The client
+ * resumes its connection (same id, secret and sequences) at `url`, keeping this socket until the resume
+ * succeeds; this node processes nothing more for it.
+ */
+export const MoveNoticeSchema = v.object({
+  /** Base URL of the node now holding the session (socket.io at the same path). */
+  url: v.pipe(v.string(), v.minLength(1), v.maxLength(2048)),
+  nodeId: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
+  /** The rotation deadline (epoch ms): the old node ends whoever is still on it then. */
+  deadline: v.number(),
+});
+export type MoveNotice = v.InferOutput<typeof MoveNoticeSchema>;

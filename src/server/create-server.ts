@@ -6,6 +6,7 @@ import { SessionAdmin } from './hub/session-admin';
 import { type NodeInfo, SessionHub } from './hub/session-hub';
 import { newBootId } from './ids';
 import { createLogger, logEvent, type ServerLogger } from './logger';
+import type { MigrationTarget, SessionSnapshot } from './migration/migration-target';
 import { mountOpsRoutes } from './ops/ops-routes';
 import { createServerOps, stretchPingTimeout } from './ops/server-ops';
 import { resolveServerOptions, type ServerOptions } from './options';
@@ -48,6 +49,13 @@ export interface HoldfastServer {
    * cluster and drain code (no-ops when the `webhooks` option is not given).
    */
   readonly webhooks: ServerWebhooks;
+  /** Whether this node is draining (a planned rotation started). */
+  readonly draining: boolean;
+  /**
+   * Takes over a session another node hands over (session migration; what a {@link MigrationTarget}'s
+   * `transfer` ends in). Throws when this node cannot take it.
+   */
+  importSession(snapshot: SessionSnapshot): void;
   /** Starts listening on the configured host and port. */
   listen(): Promise<ListenInfo>;
   /**
@@ -111,6 +119,8 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
     onDrainNotice: ({ reason, deadline, sessionIds }) =>
       webhooks.emitSessionNotification({ reason, deadline, sessionIds }),
     webhooks,
+    ...(o.migrationTarget ? { migrationTarget: o.migrationTarget } : {}),
+    random: o.random,
   });
   const admin = new SessionAdmin({ hub, registry, tokens, options: o, logger });
   const rest = createRestApp({ admin, secret, devTokens: o.devTokens, logger });
@@ -137,6 +147,10 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
     },
     drain: (withinMs) => admin.drain(withinMs),
     webhooks,
+    get draining() {
+      return closing !== null || hub.drain.draining;
+    },
+    importSession: (snapshot) => hub.importSession(snapshot),
     listen: () =>
       new Promise<ListenInfo>((resolve, reject) => {
         httpServer.once('error', reject);

@@ -6,11 +6,20 @@
  */
 export type { ServerClock, ServerTimer } from './clock';
 export { systemClock } from './clock';
-export type { ConnectionStatus, EventSink } from './connection/connection';
+export type { ConnectionSnapshot, ConnectionStatus, EventSink } from './connection/connection';
 export { createServer, type HoldfastServer, type ListenInfo } from './create-server';
 export type { NodeInfo, ServerTiming } from './hub/session-hub';
 export { cryptoIds, type IdSource } from './ids';
 export type { ServerLogger } from './logger';
+export {
+  InProcessMigrationNetwork,
+  type InProcessNode,
+} from './migration/in-process-network';
+export type {
+  MigrationDestination,
+  MigrationTarget,
+  SessionSnapshot,
+} from './migration/migration-target';
 export { LOG_LEVELS, type LogLevel, type ServerOptions } from './options';
 export {
   MemorySessionRegistry,

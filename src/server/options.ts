@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { DEFAULT_SOCKET_PATH, type IceConfig, type IceServer, LIMITS } from '../protocol';
 import { type ServerClock, systemClock } from './clock';
 import { cryptoIds, type IdSource } from './ids';
+import type { MigrationTarget } from './migration/migration-target';
 import type { SessionRegistry } from './registry/session-registry';
 import {
   type ResolvedWebhookOptions,
@@ -101,6 +102,13 @@ export interface ServerOptions {
   webhooks?: WebhookOptions;
   /** Where sessions are recorded. @default a new {@link MemorySessionRegistry} */
   registry?: SessionRegistry;
+  /**
+   * Where this node moves its sessions when it drains (session migration): the cluster's, or an
+   * `InProcessMigrationNetwork`'s. @default none: members stay until the rotation's deadline
+   */
+  migrationTarget?: MigrationTarget;
+  /** A draw in [0, 1), for spreading migrations over their window. @default Math.random */
+  random?: () => number;
   /** Time and timers of the session logic. @default the system clock */
   clock?: ServerClock;
   /** Random ids and secrets. @default `node:crypto` */
@@ -109,9 +117,9 @@ export interface ServerOptions {
 
 /** {@link ServerOptions} with every default applied (`registry` and `logger` are built later). */
 export type ResolvedServerOptions = Required<
-  Omit<ServerOptions, 'logger' | 'registry' | 'secret' | 'webhooks'>
+  Omit<ServerOptions, 'logger' | 'registry' | 'secret' | 'webhooks' | 'migrationTarget'>
 > &
-  Pick<ServerOptions, 'logger' | 'registry'> & {
+  Pick<ServerOptions, 'logger' | 'registry' | 'migrationTarget'> & {
     secret: string | undefined;
     webhooks: ResolvedWebhookOptions | undefined;
   };
@@ -153,6 +161,8 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     drainMs: options.drainMs ?? 30_000,
     webhooks: options.webhooks === undefined ? undefined : resolveWebhookOptions(options.webhooks),
     registry: options.registry,
+    migrationTarget: options.migrationTarget,
+    random: options.random ?? Math.random,
     clock: options.clock ?? systemClock,
     ids: options.ids ?? cryptoIds,
   };

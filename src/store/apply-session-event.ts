@@ -62,7 +62,8 @@ function onStateChanged(state: SessionStoreState, next: SessionState, previous: 
     patch.lastRecovery = {
       reason: migrated ? 'serverRotation' : previous.cause,
       at: now,
-      downtimeMs: Math.max(0, now - previous.since),
+      // Make-before-break: signaling stayed up through a migration, so no downtime is invented for it.
+      downtimeMs: migrated ? 0 : Math.max(0, now - previous.since),
       attempts: migrated ? null : previous.attempt,
     };
   }

@@ -43,12 +43,12 @@ export class AttemptRunner {
     this.#deps = deps;
   }
 
-  /** Abandons the attempt in flight, then starts a new one. */
-  start(mode: AttemptMode): void {
+  /** Abandons the attempt in flight, then starts a new one (`moveTo`: the node a `migrate` resumes at). */
+  start(mode: AttemptMode, moveTo?: string): void {
     this.abort();
     const abort = new AbortController();
     this.#abort = abort;
-    void this.#run(mode, this.#epoch, abort.signal);
+    void this.#run(mode, this.#epoch, abort.signal, moveTo);
   }
 
   /** Abandons the attempt in flight (its result will be dropped). */
@@ -69,14 +69,14 @@ export class AttemptRunner {
     this.abort();
   }
 
-  async #run(mode: AttemptMode, epoch: number, signal: AbortSignal): Promise<void> {
+  async #run(mode: AttemptMode, epoch: number, signal: AbortSignal, moveTo?: string): Promise<void> {
     const deps = this.#deps;
     const channel = deps.channel();
     if (!channel) return;
     const startedAt = deps.now();
     const current = () => epoch === this.#epoch && channel === deps.channel() && !this.#stopped;
     let token: string | undefined;
-    if (mode !== 'resume') {
+    if (mode === 'join' || mode === 'rejoin') {
       try {
         token = this.#token ?? (await deps.getToken());
         if (typeof token !== 'string' || token.length === 0) throw new Error('getToken returned no token');
@@ -92,7 +92,7 @@ export class AttemptRunner {
       if (!current()) return;
       this.#token = token;
     }
-    const { outcome, link } = await channel.attempt(token, signal);
+    const { outcome, link } = await channel.attempt(token, signal, moveTo);
     if ((outcome.kind === 'failed' || outcome.kind === 'aborted') && outcome.requestSent) this.#token = null;
     if (!current()) {
       link.close('stale attempt');

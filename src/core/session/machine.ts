@@ -46,14 +46,19 @@ export type MachineEvent =
    * server's eviction grace as last announced, which sets the retry budget.
    */
   | { type: 'signalingLost'; now: number; graceMs: number }
+  /**
+   * The server handed the session to another node (`hf:move`): resume there, keeping the live link
+   * until that succeeds. `deadline`: the rotation's (epoch ms).
+   */
+  | { type: 'moveOrdered'; now: number; url: string; nodeId: string; deadline: number }
   /** The server ended this membership with a `sessionDisconnected` event. */
   | { type: 'serverEnded'; now: number; reason: DisconnectReason; graceMs: number };
 
 /** The `type` of every machine event. */
 export type MachineEventType = MachineEvent['type'];
 
-/** Which request an attempt makes. */
-export type AttemptMode = 'join' | 'resume' | 'rejoin';
+/** Which request an attempt makes (`migrate`: a resume at the node the session moved to). */
+export type AttemptMode = 'join' | 'resume' | 'rejoin' | 'migrate';
 
 /** Events the machine itself emits (the rest come from the server or the media plane). */
 export type MachineEmitted =
@@ -62,6 +67,8 @@ export type MachineEmitted =
   | 'reconnected'
   | 'rejoining'
   | 'rejoined'
+  | 'migrating'
+  | 'migrated'
   | 'sessionDisconnected'
   | 'exception';
 
@@ -77,8 +84,11 @@ export type EmitEffect = {
 export type Effect =
   /** Start the signaling of a new membership (fresh queue and sequences). */
   | { type: 'openChannel' }
-  /** Abandon any attempt in flight and start a new one (new socket, new epoch). */
-  | { type: 'startAttempt'; mode: AttemptMode }
+  /**
+   * Abandon any attempt in flight and start a new one (new socket, new epoch); `moveTo` (mode
+   * `migrate`): the URL of the node to resume at.
+   */
+  | { type: 'startAttempt'; mode: AttemptMode; moveTo?: string }
   /** Abandon the attempt in flight; its result, if any, is dropped. */
   | { type: 'abortAttempt' }
   | { type: 'scheduleRetry'; at: number }

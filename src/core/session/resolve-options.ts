@@ -30,6 +30,8 @@ export interface ResolvedSessionOptions {
   getToken: GetToken;
   identity: string;
   path: string;
+  /** Follow the server's `hf:move` ahead of a rotation. */
+  sessionMigration: boolean;
   reconnect: ResolvedReconnectPolicy;
   media: MediaSettings;
   clock: Clock;
@@ -64,6 +66,7 @@ export function resolveSessionOptions(options: SessionOptions): ResolvedSessionO
     getToken: options.getToken,
     identity: options.identity ?? randomIdentity(random),
     path: options.path ?? DEFAULT_SOCKET_PATH,
+    sessionMigration: options.sessionMigration ?? true,
     reconnect: resolveReconnectPolicy(options.reconnect),
     media: {
       iceConnectionDisconnectedExceptionTimeout: options.iceConnectionDisconnectedExceptionTimeout ?? 4_000,

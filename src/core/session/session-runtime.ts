@@ -229,7 +229,7 @@ export class SessionRuntime implements Session {
 
   readonly #runners: EffectRunners = {
     openChannel: () => this.#openChannel(),
-    startAttempt: (effect) => this.#attempts.start(effect.mode),
+    startAttempt: (effect) => this.#attempts.start(effect.mode, effect.moveTo),
     abortAttempt: () => this.#attempts.abort(),
     scheduleRetry: (effect) =>
       this.#timers.setAt('retry', effect.at, () => this.#dispatch({ type: 'retryTimer', now: this.#now() })),
@@ -299,6 +299,15 @@ export class SessionRuntime implements Session {
           origin: null,
           error: notice,
         }),
+      onMove: (notice) => {
+        if (this.#channel !== channel) return;
+        if (!this.#opts.sessionMigration) {
+          this.#opts.log('warn', 'move notice ignored: sessionMigration is off', { nodeId: notice.nodeId });
+          return;
+        }
+        this.#opts.log('info', 'session moved', { nodeId: notice.nodeId, url: notice.url });
+        this.#dispatch({ type: 'moveOrdered', now: this.#now(), ...notice });
+      },
       onProtocolError: (message) => {
         this.#opts.log('warn', 'protocol error', { message });
         this.#emitter.emit('exception', { name: 'PROTOCOL_ERROR', message, origin: null });

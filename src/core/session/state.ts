@@ -53,7 +53,20 @@ export type SessionState =
       /** When retrying stops (epoch ms). */
       giveUpAt?: number;
     }
-  | { status: 'migrating'; connectionId: string; since: number; deadline: number }
+  | {
+      status: 'migrating';
+      connectionId: string;
+      /** When the move was ordered (epoch ms). */
+      since: number;
+      /** The rotation's deadline (epoch ms). */
+      deadline: number;
+      /** The node the session moved to (where the resume goes). */
+      url: string;
+      /** 1 for the first resume there. */
+      attempt: number;
+      /** When the next resume there starts (after a transient refusal), or null while one is in flight. */
+      nextRetryAt: number | null;
+    }
   | { status: 'disconnected'; reason: DisconnectReason; error: ProtocolError | null; since: number };
 
 export type SessionStatus = SessionState['status'];

@@ -215,6 +215,62 @@ function serverEnded(
   return end(event.now, event.reason, null);
 }
 
+/** `hf:move`: resume at the node the session moved to, keeping the live link meanwhile. */
+function moveOrdered(state: StateOf<'connected'>, event: EventOf<'moveOrdered'>): Transition {
+  return {
+    state: {
+      status: 'migrating',
+      connectionId: state.connectionId,
+      since: event.now,
+      deadline: event.deadline,
+      url: event.url,
+      attempt: 1,
+      nextRetryAt: null,
+    },
+    effects: [
+      { type: 'emit', event: 'migrating', payload: { deadline: event.deadline } },
+      { type: 'startAttempt', mode: 'migrate', moveTo: event.url },
+    ],
+  };
+}
+
+/**
+ * The move failed (the new node unreachable or refusing): the old node has let the session go, so
+ * re-join it as after a rotation's end.
+ */
+function moveFailed(
+  state: StateOf<'migrating'>,
+  event: { now: number; graceMs?: number },
+  policy: ResolvedReconnectPolicy,
+): Transition {
+  const graceMs = event.graceMs ?? DEFAULT_GRACE_MS;
+  return startRejoin(event.now, state.since, state.connectionId, 'serverRotation', graceMs, policy);
+}
+
+/**
+ * The new node refused the resume. A transient refusal (it is overloaded and names its slot, or
+ * rate-limits) is retried there after the backoff and the slot, while that still fits before the
+ * rotation's deadline; anything else, or no time left, falls back to the re-join.
+ */
+function moveRefused(
+  state: StateOf<'migrating'>,
+  event: EventOf<'refused'>,
+  policy: ResolvedReconnectPolicy,
+): Transition {
+  if (state.nextRetryAt !== null) return { state, effects: [] };
+  if (!TRANSIENT_REFUSALS.includes(event.error.code)) return moveFailed(state, event, policy);
+  const delay = retryDelay(state.attempt, true, policy, event.random);
+  const at = Math.max(
+    event.now + (event.error.retryAfterMs ?? 0),
+    Math.min(event.startedAt, event.now) + delay,
+  );
+  if (at + policy.attemptTimeoutMs > state.deadline) return moveFailed(state, event, policy);
+  return {
+    state: { ...state, attempt: state.attempt + 1, nextRetryAt: at },
+    effects: [{ type: 'scheduleRetry', at }],
+  };
+}
+
 function tokenException(event: EventOf<'tokenFailed'>): Effect {
   return {
     type: 'emit',
@@ -255,6 +311,7 @@ const table = {
     leave: leaveConnected,
     signalingLost: lostConnected,
     serverEnded,
+    moveOrdered,
   },
   reconnecting: {
     resumed: (state, event) => {
@@ -322,8 +379,27 @@ const table = {
     leave: (_state, event) => end(event.now, 'disconnect', null),
   },
   migrating: {
+    resumed: (state, event) => ({
+      state: { status: 'connected', connectionId: state.connectionId, since: event.now },
+      effects: [
+        { type: 'cancelRetry' },
+        { type: 'adopt', mode: 'migrate' },
+        { type: 'emit', event: 'migrated', payload: { connectionId: state.connectionId } },
+        { type: 'flushOutbox' },
+        { type: 'releaseInbound' },
+      ],
+    }),
+    refused: moveRefused,
+    attemptFailed: moveFailed,
+    retryTimer: (state) =>
+      state.nextRetryAt === null
+        ? { state, effects: [] }
+        : {
+            state: { ...state, nextRetryAt: null },
+            effects: [{ type: 'startAttempt', mode: 'migrate', moveTo: state.url }],
+          },
+    // The old link may close first (the old node lets go): the move's own attempt decides.
     leave: leaveConnected,
-    signalingLost: lostConnected,
     serverEnded,
   },
   disconnected: {

@@ -6,7 +6,8 @@ export type NodeInfo = JoinSuccess['node'];
 /** What one connect attempt came to. */
 export type AttemptOutcome =
   | { kind: 'joined'; reply: JoinSuccess }
-  | { kind: 'resumed'; reply: ResumeSuccess }
+  /** `movedTo`: the resume was a migration to the node at that URL. */
+  | { kind: 'resumed'; reply: ResumeSuccess; movedTo?: string }
   /** The server answered and said no. */
   | { kind: 'refused'; error: ProtocolError; node: NodeInfo | undefined }
   /**

@@ -4,6 +4,8 @@ import {
   type ErrorNotice,
   ErrorNoticeSchema,
   JoinReplySchema,
+  type MoveNotice,
+  MoveNoticeSchema,
   PROTOCOL_VERSION,
   ResumeReplySchema,
   ServerEnvelopeSchema,
@@ -30,6 +32,8 @@ export interface ChannelDeps {
   path: string;
   sessionId: string;
   identity: string;
+  /** Whether the join says this client follows `hf:move`. */
+  sessionMigration: boolean;
   clock: Clock;
   socketFactory: SocketFactory;
   attemptTimeoutMs: number;
@@ -37,6 +41,8 @@ export interface ChannelDeps {
   onEvent(event: ServerEvent): void;
   /** An unsequenced `hf:error` notice from the server. */
   onErrorNotice(notice: ErrorNotice): void;
+  /** A validated `hf:move`: the session now lives on another node. */
+  onMove(notice: MoveNotice): void;
   /** Something from the server broke the protocol and was dropped. */
   onProtocolError(message: string): void;
   /** The live link closed without the client asking. */
@@ -59,6 +65,8 @@ export class SignalingChannel {
   #resumeSecret: string | null = null;
   #node: NodeInfo | null = null;
   #timing: ServerTiming | null = null;
+  /** Where resumes go once the session moved to another node (joins always go to `serverUrl`). */
+  #resumeUrl: string | null = null;
   /** This client's address as the server saw the latest join or resume (when the server says). */
   #address: string | null = null;
   #addressChanged = false;
@@ -97,14 +105,18 @@ export class SignalingChannel {
    * Opens a new socket and sends a join (with `token`) or, when `token` is undefined, a resume of the
    * current connection. The whole attempt is bounded by `attemptTimeoutMs`; `signal` abandons it. On
    * `joined`/`resumed` the returned link is open and held; pass it to {@link adopt} or close it.
+   * `moveTo`: resume at that node (a migration); adopting the result makes it where later resumes go.
    */
   async attempt(
     token: string | undefined,
     signal: AbortSignal,
+    moveTo?: string,
   ): Promise<{ outcome: AttemptOutcome; link: SignalingLink }> {
     const request = this.#request(token);
+    const url =
+      token !== undefined ? this.#deps.serverUrl : (moveTo ?? this.#resumeUrl ?? this.#deps.serverUrl);
     const link = new SignalingLink(
-      this.#deps.socketFactory(this.#deps.serverUrl, {
+      this.#deps.socketFactory(url, {
         path: this.#deps.path,
         timeoutMs: this.#deps.attemptTimeoutMs,
       }),
@@ -121,7 +133,7 @@ export class SignalingChannel {
       await link.open();
       requestSent = true;
       const raw = await link.request(WIRE[request.kind], request.request);
-      const outcome = this.#readReply(request.kind, raw);
+      const outcome = this.#readReply(request.kind, raw, moveTo);
       if (outcome.kind !== 'joined' && outcome.kind !== 'resumed') link.close(outcome.kind);
       return { outcome: signal.aborted ? { kind: 'aborted', requestSent } : outcome, link };
     } catch (error) {
@@ -149,7 +161,9 @@ export class SignalingChannel {
       this.#inbox.reset(outcome.reply.seq);
       this.#addressChanged = false;
       this.#address = outcome.reply.address ?? null;
+      this.#resumeUrl = null;
     } else if (outcome.kind === 'resumed') {
+      if (outcome.movedTo !== undefined) this.#resumeUrl = outcome.movedTo;
       this.#node = outcome.reply.node;
       this.#timing = outcome.reply.timing;
       const address = outcome.reply.address ?? null;
@@ -160,6 +174,7 @@ export class SignalingChannel {
     link.activate({
       onEvent: (raw) => this.#onRawEvent(raw),
       onErrorNotice: (raw) => this.#onRawErrorNotice(raw),
+      onMove: (raw) => this.#onRawMove(raw),
       onClose: (reason) => {
         if (this.#link !== link) return;
         this.#unplug();
@@ -221,7 +236,8 @@ export class SignalingChannel {
   #request(token: string | undefined): AttemptRequest | null {
     const { sessionId, identity } = this.#deps;
     if (token !== undefined) {
-      return { kind: 'join', request: { v: PROTOCOL_VERSION, sessionId, token, identity } };
+      const migration = this.#deps.sessionMigration;
+      return { kind: 'join', request: { v: PROTOCOL_VERSION, sessionId, token, identity, migration } };
     }
     if (this.#connectionId === null || this.#resumeSecret === null) return null;
     return {
@@ -236,7 +252,7 @@ export class SignalingChannel {
     };
   }
 
-  #readReply(kind: AttemptRequest['kind'], raw: unknown): AttemptOutcome {
+  #readReply(kind: AttemptRequest['kind'], raw: unknown, moveTo: string | undefined): AttemptOutcome {
     const parsed = kind === 'join' ? v.safeParse(JoinReplySchema, raw) : v.safeParse(ResumeReplySchema, raw);
     if (!parsed.success) {
       const message = `invalid ${kind} answer: ${firstIssue(parsed.issues)}`;
@@ -251,7 +267,7 @@ export class SignalingChannel {
       this.#deps.onProtocolError(message);
       return { kind: 'failed', message };
     }
-    return { kind: 'resumed', reply };
+    return moveTo === undefined ? { kind: 'resumed', reply } : { kind: 'resumed', reply, movedTo: moveTo };
   }
 
   #onRawEvent(raw: unknown): void {
@@ -274,6 +290,15 @@ export class SignalingChannel {
       return;
     }
     this.#deps.onErrorNotice(parsed.output);
+  }
+
+  #onRawMove(raw: unknown): void {
+    const parsed = v.safeParse(MoveNoticeSchema, raw);
+    if (!parsed.success) {
+      this.#deps.onProtocolError(`invalid move notice: ${firstIssue(parsed.issues)}`);
+      return;
+    }
+    this.#deps.onMove(parsed.output);
   }
 
   #unplug(): void {

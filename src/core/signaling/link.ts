@@ -8,6 +8,8 @@ export interface LinkHandlers {
   onEvent(raw: unknown): void;
   /** A raw `hf:error` payload. */
   onErrorNotice(raw: unknown): void;
+  /** A raw `hf:move` payload (held and delivered in order with the events). */
+  onMove(raw: unknown): void;
   /** The socket closed without us asking (network, heartbeat, server). Called at most once. */
   onClose(reason: string): void;
 }
@@ -45,6 +47,7 @@ export class SignalingLink {
     socket.on('disconnect', (reason: unknown) => this.#lost(String(reason)));
     socket.on(WIRE.evt, (raw: unknown) => this.#inbound(() => this.#handlers?.onEvent(raw)));
     socket.on(WIRE.error, (raw: unknown) => this.#inbound(() => this.#handlers?.onErrorNotice(raw)));
+    socket.on(WIRE.move, (raw: unknown) => this.#inbound(() => this.#handlers?.onMove(raw)));
   }
 
   /** True between connect and close. */

@@ -1,8 +1,8 @@
-import type { ConnectionInfo, MessageReply, ServerEnvelope, ServerEvent } from '../../protocol';
+import type { ConnectionInfo, MessageReply, MoveNotice, ServerEnvelope, ServerEvent } from '../../protocol';
 import type { ServerClock, ServerTimer } from '../clock';
 import { secretsEqual } from '../ids';
 import type { LogContext } from '../logger';
-import { ReplayBuffer, type ReplayCaps } from './replay-buffer';
+import { ReplayBuffer, type ReplayCaps, type ReplayEntry } from './replay-buffer';
 import { ReplyStore } from './reply-store';
 
 /** Where a connection's sequenced events go while it has a socket. */
@@ -10,6 +10,8 @@ export interface EventSink {
   /** Socket id, for logs. */
   readonly id: string;
   send(envelope: ServerEnvelope): void;
+  /** Sends the unsequenced `hf:move` (the session moved to another node). */
+  move(notice: MoveNotice): void;
   /** Drops the socket. */
   close(): void;
 }
@@ -29,6 +31,20 @@ export interface ConnectionInit {
   replayCaps: ReplayCaps;
   storedReplies: number;
   clock: ServerClock;
+  /** The client follows `hf:move` (it said so in its join). @default false */
+  migratable?: boolean;
+}
+
+/** Everything a connection carries to another node when its session migrates (plain JSON). */
+export interface ConnectionSnapshot {
+  info: ConnectionInfo;
+  resumeSecret: string;
+  migratable: boolean;
+  lastSeq: number;
+  lastClientSeq: number;
+  /** Events not yet acknowledged, in sequence order. */
+  events: ReplayEntry[];
+  replies: MessageReply[];
 }
 
 /**
@@ -41,6 +57,15 @@ export class Connection {
   status: ConnectionStatus = 'live';
   /** Highest client message sequence processed. */
   lastClientSeq = 0;
+  /** The client follows `hf:move`. */
+  readonly migratable: boolean;
+  /**
+   * The session is being (or was) handed to another node: nothing more is processed for this
+   * connection here — no message is answered (the client resends them after resuming there).
+   */
+  frozen = false;
+  /** Where the session moved (set once handed over): a resume here is answered, then told to follow. */
+  movedTo: MoveNotice | null = null;
   readonly #resumeSecret: string;
   readonly #buffer: ReplayBuffer;
   readonly #replies: ReplyStore;
@@ -56,6 +81,31 @@ export class Connection {
     this.#buffer = new ReplayBuffer(init.replayCaps);
     this.#replies = new ReplyStore(init.storedReplies);
     this.#clock = init.clock;
+    this.migratable = init.migratable ?? false;
+  }
+
+  /** What this connection carries to another node (see {@link restore}). */
+  snapshot(): ConnectionSnapshot {
+    return {
+      info: { ...this.info },
+      resumeSecret: this.#resumeSecret,
+      migratable: this.migratable,
+      lastSeq: this.#lastSeq,
+      lastClientSeq: this.lastClientSeq,
+      events: this.#buffer.entries(),
+      replies: this.#replies.all(),
+    };
+  }
+
+  /** Takes over the sequences, kept events and stored replies of a {@link snapshot}. */
+  restore(snapshot: ConnectionSnapshot): void {
+    this.#buffer.clear();
+    for (const entry of snapshot.events) {
+      if (!this.#buffer.append(entry.envelope, entry.bytes)) throw new Error('replay buffer caps exceeded');
+    }
+    for (const reply of snapshot.replies) this.#replies.remember(reply);
+    this.#lastSeq = snapshot.lastSeq;
+    this.lastClientSeq = snapshot.lastClientSeq;
   }
 
   /** The connection id (server-assigned, random). */

@@ -1,6 +1,7 @@
 import type { ServerEnvelope } from '../../protocol';
 
-interface Entry {
+/** One kept event with its JSON size. */
+export interface ReplayEntry {
   envelope: ServerEnvelope;
   bytes: number;
 }
@@ -16,7 +17,7 @@ export interface ReplayCaps {
  * replay after a resume. Bounded: {@link append} refuses an event that would exceed a cap.
  */
 export class ReplayBuffer {
-  #entries: Entry[] = [];
+  #entries: ReplayEntry[] = [];
   #head = 0;
   #bytes = 0;
   readonly #caps: ReplayCaps;
@@ -66,6 +67,11 @@ export class ReplayBuffer {
       if (entry && entry.envelope.seq > seq) out.push(entry.envelope);
     }
     return out;
+  }
+
+  /** Every kept event with its size, in order (for a session snapshot). */
+  entries(): ReplayEntry[] {
+    return this.#entries.slice(this.#head).map((entry) => ({ ...entry }));
   }
 
   /** Forgets everything. */

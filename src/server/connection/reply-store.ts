@@ -21,6 +21,11 @@ export class ReplyStore {
     }
   }
 
+  /** Every stored reply, oldest first (for a session snapshot). */
+  all(): MessageReply[] {
+    return [...this.#replies.values()];
+  }
+
   /** The stored reply for `seq`, if still kept. */
   get(seq: number): MessageReply | undefined {
     return this.#replies.get(seq);

@@ -113,6 +113,7 @@ export class SessionAdmin {
   /** Ends one member with `forceDisconnectByServer` (REST). */
   async forceDisconnect(sessionId: string, connectionId: string): Promise<void> {
     await this.#open(sessionId);
+    this.#d.hub.assertServing(sessionId);
     if (!this.#d.hub.forceDisconnect(sessionId, connectionId)) {
       throw new ProtocolFailure('CONNECTION_NOT_FOUND', `no connection "${connectionId}" in this session`);
     }
@@ -121,6 +122,7 @@ export class SessionAdmin {
   /** Sends an app signal from the server (`from: null`) to everyone, or to the members in `to`. */
   async signal(sessionId: string, request: RestSignalRequest): Promise<void> {
     await this.#open(sessionId);
+    this.#d.hub.assertServing(sessionId);
     const live = this.#d.hub.liveSession(sessionId);
     const targets = request.to === undefined ? (live?.members() ?? []) : [];
     for (const id of request.to ?? []) {

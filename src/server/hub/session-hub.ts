@@ -10,6 +10,8 @@ import {
 } from '../../protocol';
 import { Connection, type EventSink } from '../connection/connection';
 import { type LogContext, logEvent, type ServerLogger } from '../logger';
+import type { MigrationTarget, SessionSnapshot } from '../migration/migration-target';
+import { SessionMigrator } from '../migration/session-migrator';
 import type { ResolvedServerOptions } from '../options';
 import { ProtocolFailure } from '../protocol-failure';
 import type { SessionRegistry } from '../registry/session-registry';
@@ -22,6 +24,7 @@ import { JoinGate } from './join-gate';
 import type { LiveSession } from './live-session';
 import { type EvictionCause, MembershipEndings } from './membership-endings';
 import { type DrainNotice, NodeDrain } from './node-drain';
+import { SessionTransfer } from './session-transfer';
 
 /** Who answered: this node and this boot of it. */
 export type NodeInfo = JoinSuccess['node'];
@@ -43,6 +46,10 @@ export interface SessionHubDeps {
   onDrainNotice?: (notice: DrainNotice) => void;
   /** Where membership and session events go as webhooks. @default none */
   webhooks?: WebhookEmitter;
+  /** Where sessions move when this node drains. @default none: members stay until the deadline */
+  migrationTarget?: MigrationTarget;
+  /** A draw in [0, 1) (spreads migrations over their window). @default Math.random */
+  random?: () => number;
 }
 
 /** A successful resume: send `reply` first, then call `replay`. */
@@ -69,6 +76,8 @@ export class SessionHub {
   readonly #emptyExpiry: EmptySessionExpiry;
   readonly #grace: GraceTimer;
   readonly #onEvict: (cause: EvictionCause) => void;
+  readonly #transfer: SessionTransfer;
+  readonly #migrator: SessionMigrator | null;
   /** Planned rotation of this node (R1). */
   readonly drain: NodeDrain;
   readonly #webhooks: WebhookEmitter;
@@ -121,7 +130,10 @@ export class SessionHub {
         notify: (sessionId, evt) => this.#dir.session(sessionId)?.broadcast(evt),
         endForRotation: (sessionId) => this.#endings.endSession(sessionId, 'serverRotation'),
       },
-      ...(deps.onDrainNotice ? { onNotice: deps.onDrainNotice } : {}),
+      onNotice: (notice) => {
+        deps.onDrainNotice?.(notice);
+        this.#migrator?.start(notice.deadline, notice.sessionIds);
+      },
     });
     this.#grace = new GraceTimer({
       clock: o.clock,
@@ -129,6 +141,40 @@ export class SessionHub {
       maxExtensionMs: o.maxGraceExtensionMs,
       stalledMs: deps.stalledMs ?? (() => 0),
     });
+    this.#transfer = new SessionTransfer({
+      options: o,
+      logger: deps.logger,
+      dir: this.#dir,
+      grace: this.#grace,
+      evict: (connection) => this.#evict(connection, 'graceExpired'),
+      arrived: (sessionId) => this.#emptyExpiry.disarm(sessionId),
+    });
+    const transfer = this.#transfer;
+    this.#migrator = deps.migrationTarget
+      ? new SessionMigrator({
+          host: {
+            readiness: (sessionId) => transfer.readiness(sessionId),
+            freeze: (sessionId) => transfer.freeze(sessionId),
+            thaw: (sessionId) => transfer.thaw(sessionId),
+            handOver: (sessionId, destination, deadline) =>
+              transfer.handOver(sessionId, destination, deadline),
+          },
+          target: deps.migrationTarget,
+          clock: o.clock,
+          random: deps.random ?? Math.random,
+          logger: deps.logger,
+        })
+      : null;
+  }
+
+  /**
+   * Takes over a session another node hands over (migration): its members wait, each in its grace,
+   * for their clients to resume here. Throws when this node cannot take it (draining, closing, the
+   * session or a connection already here); the sender keeps the session then.
+   */
+  importSession(snapshot: SessionSnapshot): void {
+    if (this.#closing || this.drain.draining) throw new Error('this node takes no session');
+    this.#transfer.importSession(snapshot);
   }
 
   /** Epoch milliseconds on the hub's clock. */
@@ -139,6 +185,16 @@ export class SessionHub {
   /** Members on this node (live or in grace). */
   get memberCount(): number {
     return this.#dir.memberCount;
+  }
+
+  /**
+   * Refuses (`NODE_DRAINING`) an order for `sessionId` while it moves to another node or once it has:
+   * what this node did with it now would be lost or split from the session's new home.
+   */
+  assertServing(sessionId: string): void {
+    if (this.#transfer.blocksJoin(sessionId)) {
+      throw new ProtocolFailure('NODE_DRAINING', 'the session is moving or has moved to another node');
+    }
   }
 
   /** The live session `sessionId`, if it has members on this node. */
@@ -172,6 +228,7 @@ export class SessionHub {
     grant: TokenGrant,
     sink: EventSink,
   ): { reply: JoinSuccess; connection: Connection } {
+    this.assertServing(request.sessionId);
     const existing = this.#dir.session(request.sessionId);
     this.#gate.claim(grant, existing, existing?.memberWithIdentity(request.identity) !== undefined);
     this.#emptyExpiry.disarm(request.sessionId);
@@ -193,6 +250,7 @@ export class SessionHub {
       replayCaps: { maxEvents: o.replayMaxEvents, maxBytes: o.replayMaxBytes },
       storedReplies: o.storedReplies,
       clock: o.clock,
+      migratable: request.migration === true,
     });
     const reply: JoinSuccess = {
       ok: true,
@@ -249,6 +307,19 @@ export class SessionHub {
       throw new ProtocolFailure('RESUME_SECRET_INVALID', 'resume secret does not match');
     }
     const previous = connection.detach();
+    const moved = connection.movedTo;
+    if (moved) {
+      connection.attach(sink);
+      previous?.close();
+      const reply: ResumeSuccess = {
+        ok: true,
+        connectionId: connection.id,
+        lastClientSeq: connection.lastClientSeq,
+        timing: this.timing,
+        node: this.node,
+      };
+      return { reply, connection, replay: () => sink.move(moved) };
+    }
     if (connection.status === 'grace') {
       this.#grace.clear(connection);
       connection.cancelTimer();
@@ -282,7 +353,7 @@ export class SessionHub {
   socketClosed(connection: Connection, sink: EventSink, reason: string): void {
     if (connection.sink !== sink) return;
     connection.detach();
-    if (connection.status !== 'live' || this.#closing) return;
+    if (connection.status !== 'live' || connection.frozen || this.#closing) return;
     connection.status = 'grace';
     this.#grace.start(connection, () => this.#evict(connection, 'graceExpired'));
     this.#event('grace start', connection, { socketId: sink.id, reason, graceMs: this.#o.graceMs });
@@ -346,6 +417,8 @@ export class SessionHub {
   shutdown(): void {
     this.#closing = true;
     this.drain.clear();
+    this.#migrator?.clear();
+    this.#transfer.clear();
     this.#emptyExpiry.clear();
     this.#gate.clear();
     for (const connection of this.#dir.connections()) {

@@ -56,6 +56,7 @@ export class SocketSession {
     this.#sink = {
       id: socket.id,
       send: (envelope) => this.#guarded('event send', null, () => socket.emit(WIRE.evt, envelope)),
+      move: (notice) => this.#guarded('move send', null, () => socket.emit(WIRE.move, notice)),
       close: () => socket.disconnect(true),
     };
     const onTimeout = () => this.#guarded('join timeout', null, () => this.#onJoinTimeout());
@@ -205,6 +206,9 @@ export class SocketSession {
 
   #onMessage(args: unknown[]): void {
     const arrivedAt = performance.now();
+    // The session is moving or moved: unanswered, the message stays in the client's queue and is
+    // resent to the node that now holds the session.
+    if (this.#connection?.frozen) return;
     const { payload, ack } = splitArgs(args);
     const admission = this.#d.guard.admit();
     if (admission === 'disconnect') {

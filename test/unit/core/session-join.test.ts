@@ -10,7 +10,7 @@ describe('session: first join', () => {
     expect(h.server.sockets).toHaveLength(1);
     expect(h.server.lastSocket?.sent[0]).toEqual({
       event: 'hf:join',
-      payload: { v: 1, sessionId: 'room', token: 'tok-room-1', identity: 'alice' },
+      payload: { v: 1, sessionId: 'room', token: 'tok-room-1', identity: 'alice', migration: true },
     });
     expect(h.statuses()).toEqual(['connecting', 'connected']);
     expect(h.of('connected')).toEqual([{ connectionId: h.session.connectionId }]);

@@ -20,7 +20,10 @@ function connection(clock: FakeClock, caps = { maxEvents: 100, maxBytes: 1_000_0
 
 function sink() {
   const sent: ServerEnvelope[] = [];
-  return { sent, sink: { id: 'sock', send: (e: ServerEnvelope) => sent.push(e), close: () => {} } };
+  return {
+    sent,
+    sink: { id: 'sock', send: (e: ServerEnvelope) => sent.push(e), move: () => {}, close: () => {} },
+  };
 }
 
 describe('connection state', () => {

@@ -150,9 +150,11 @@ describe('session store', () => {
       reason: 'serverRotation',
       deadline,
     });
+    clock.advance(800);
     session.finishMigration();
     expect(store.getState().notification).toBeNull();
     expect(store.getState().reconnect).toMatchObject({ phase: 'recovered', reason: 'serverRotation' });
+    expect(store.getState().lastRecovery).toMatchObject({ reason: 'serverRotation', downtimeMs: 0 });
   });
 
   it('records the last disconnect reason and empties the roster when the session ends', async () => {
