@@ -27,6 +27,9 @@ const FLAGS = {
   'admission-burst': { type: 'string' },
   'saturated-lag-ms': { type: 'string' },
   'max-grace-extension-ms': { type: 'string' },
+  'redis-url': { type: 'string' },
+  'public-url': { type: 'string' },
+  capacity: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -57,6 +60,9 @@ Every option falls back to the environment variable HOLDFAST_<NAME> (e.g. HOLDFA
   --admission-burst <n>       joins + resumes admitted at once       (400)
   --saturated-lag-ms <n>      event-loop lag counted as saturated    (500)
   --max-grace-extension-ms <n> grace stretch for the server's own stalls (30000)
+  --redis-url <url>           run as a cluster node on this Redis    (single server)
+  --public-url <url>          URL clients reach this node at         (the listening URL)
+  --capacity <n>              sessions this cluster node may host    (1000)
   -h, --help                  this text
 `;
 
@@ -127,6 +133,16 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
       saturatedLagMs: int('saturated-lag-ms', 1),
       maxGraceExtensionMs: int('max-grace-extension-ms', 1),
     };
+    const redisUrl = read('redis-url');
+    const publicUrl = read('public-url');
+    const capacity = int('capacity', 1);
+    if (redisUrl !== undefined) {
+      if (!/^rediss?:\/\//.test(redisUrl))
+        throw new Error('--redis-url must start with redis:// or rediss://');
+      options.cluster = dropUndefined({ redisUrl, publicUrl, capacity });
+    } else if (publicUrl !== undefined || capacity !== undefined) {
+      throw new Error('--public-url and --capacity need --redis-url');
+    }
     return { kind: 'run', options: dropUndefined(options), dev };
   } catch (error) {
     return { kind: 'error', message: (error as Error).message };

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { DEFAULT_SOCKET_PATH, type IceConfig, type IceServer, LIMITS } from '../protocol';
 import { type ServerClock, systemClock } from './clock';
+import type { ClusterOptions } from './cluster/cluster-options';
 import { cryptoIds, type IdSource } from './ids';
 import type { SessionRegistry } from './registry/session-registry';
 
@@ -84,8 +85,10 @@ export interface ServerOptions {
   maxSessionMembers?: number;
   /** A session with no member for this long is closed (as if by `DELETE`). @default 300000 */
   emptySessionTtlMs?: number;
-  /** Where sessions are recorded. @default a new {@link MemorySessionRegistry} */
+  /** Where sessions are recorded. @default a new {@link MemorySessionRegistry} (the cluster store in a cluster) */
   registry?: SessionRegistry;
+  /** Run as one node of a cluster (Redis, or a store shared in this process). @default a single server */
+  cluster?: ClusterOptions;
   /** Time and timers of the session logic. @default the system clock */
   clock?: ServerClock;
   /** Random ids and secrets. @default `node:crypto` */
@@ -93,8 +96,10 @@ export interface ServerOptions {
 }
 
 /** {@link ServerOptions} with every default applied (`registry` and `logger` are built later). */
-export type ResolvedServerOptions = Required<Omit<ServerOptions, 'logger' | 'registry' | 'secret'>> &
-  Pick<ServerOptions, 'logger' | 'registry'> & { secret: string | undefined };
+export type ResolvedServerOptions = Required<
+  Omit<ServerOptions, 'logger' | 'registry' | 'secret' | 'cluster'>
+> &
+  Pick<ServerOptions, 'logger' | 'registry' | 'cluster'> & { secret: string | undefined };
 
 /** Applies defaults and checks every option; throws a `TypeError` naming the first bad one. */
 export function resolveServerOptions(options: ServerOptions): ResolvedServerOptions {
@@ -131,6 +136,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     maxSessionMembers: options.maxSessionMembers ?? 16,
     emptySessionTtlMs: options.emptySessionTtlMs ?? 5 * 60_000,
     registry: options.registry,
+    cluster: options.cluster,
     clock: options.clock ?? systemClock,
     ids: options.ids ?? cryptoIds,
   };
@@ -171,6 +177,12 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
   for (const name of positive) {
     const value = o[name];
     if (!Number.isFinite(value) || value <= 0) fail(name, 'must be a positive number');
+  }
+  if (o.cluster && o.cluster.store === undefined && o.cluster.redisUrl === undefined) {
+    fail('cluster', 'needs a store or a redisUrl');
+  }
+  if (o.cluster?.redisUrl !== undefined && !/^rediss?:\/\//.test(o.cluster.redisUrl)) {
+    fail('cluster.redisUrl', 'must start with redis:// or rediss://');
   }
   if (o.rateLimitBytesBurst < LIMITS.maxPacketBytes) {
     fail('rateLimitBytesBurst', `must be at least ${LIMITS.maxPacketBytes} (one largest packet)`);

@@ -6,6 +6,7 @@ import type {
   RestSignalRequest,
   SessionDescription,
 } from '../../protocol';
+import type { ClusterNode } from '../cluster/cluster-node';
 import { logEvent, type ServerLogger } from '../logger';
 import type { ResolvedServerOptions } from '../options';
 import { ProtocolFailure } from '../protocol-failure';
@@ -20,6 +21,8 @@ export interface SessionAdminDeps {
   tokens: TokenService;
   options: ResolvedServerOptions;
   logger: ServerLogger;
+  /** In a cluster: placement of sessions on nodes. */
+  cluster?: ClusterNode;
 }
 
 /**
@@ -37,10 +40,12 @@ export class SessionAdmin {
   async createSession(customSessionId?: string): Promise<SessionDescription> {
     const { registry, options, hub } = this.#d;
     const sessionId = customSessionId ?? options.ids.sessionId();
-    const { record, created } = await registry.create(sessionId, options.nodeId, hub.now());
+    // In a cluster the session is placed when its first token is asked for, on the node with room.
+    const host = this.#d.cluster ? '' : options.nodeId;
+    const { record, created } = await registry.create(sessionId, host, hub.now());
     if (created) {
       logEvent(this.#d.logger, 'info', 'session created', { sessionId });
-      hub.sessionOpened(sessionId);
+      if (!this.#d.cluster) hub.sessionOpened(sessionId);
     }
     return this.#describe(record);
   }
@@ -75,9 +80,10 @@ export class SessionAdmin {
       maxUses: request.maxUses ?? 1,
     };
     const ttlSeconds = request.ttlSeconds ?? options.tokenTtlSeconds;
-    const { token, expiresAt } = await this.#d.tokens.issue({ ...grant, ttlSeconds });
+    const placed = this.#d.cluster ? { url: (await this.#d.cluster.place(sessionId)).url } : {};
+    const { token, expiresAt } = await this.#d.tokens.issue({ ...grant, ...placed, ttlSeconds });
     const { identity, role, data, maxUses } = grant;
-    return { sessionId, token, identity, role, data, expiresAt, maxUses };
+    return { sessionId, token, identity, role, data, expiresAt, maxUses, ...placed };
   }
 
   /** Dev mode: a token for `request.sessionId`, creating the session when it is missing or closed. */

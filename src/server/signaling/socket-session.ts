@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io';
 import {
   ClientAckSchema,
+  type ClusterPeer,
   JoinRequestSchema,
   type ProtocolError,
   ResumeRequestSchema,
@@ -110,7 +111,7 @@ export class SocketSession {
     const { payload, ack } = splitArgs(args);
     const refuse = (error: ProtocolError) => {
       this.#refused('join refused', error);
-      this.#reply(ack, { ok: false, error, node: this.#d.hub.node });
+      this.#reply(ack, { ok: false, error, node: this.#d.hub.node, ...this.#d.hub.peers() });
     };
     if (!this.#admit(ack, refuse)) return;
     if (!ack) {
@@ -164,7 +165,7 @@ export class SocketSession {
     const { payload, ack } = splitArgs(args);
     const refuse = (error: ProtocolError) => {
       this.#refused('resume refused', error);
-      this.#reply(ack, { ok: false, error, node: this.#d.hub.node });
+      this.#reply(ack, { ok: false, error, node: this.#d.hub.node, ...this.#d.hub.peers() });
     };
     if (!this.#admit(ack, refuse)) return;
     if (!ack) {
@@ -193,7 +194,12 @@ export class SocketSession {
     try {
       outcome = this.#d.hub.resume(request, this.#sink);
     } catch (error) {
-      refuse(toProtocolError(error));
+      const explained = this.#d.hub.explainResumeRefusal(request, error);
+      if (explained) {
+        void explained.then((answer) => {
+          if (this.#socket.connected) refuse(answer);
+        });
+      } else refuse(toProtocolError(error));
       return;
     }
     this.#joined(outcome.connection);
@@ -294,7 +300,10 @@ export class SocketSession {
   }
 
   /** Answers through the acknowledgement when there is one, else as an unsequenced `hf:error`. */
-  #reply(ack: AckFn | null, answer: { ok: false; error: ProtocolError; node?: NodeInfo }): void {
+  #reply(
+    ack: AckFn | null,
+    answer: { ok: false; error: ProtocolError; node?: NodeInfo; nodes?: ClusterPeer[] },
+  ): void {
     if (ack) ack(answer);
     else this.#socket.emit(WIRE.error, answer.error);
   }
