@@ -155,7 +155,7 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
     listen: async () => {
       if (store instanceof RedisClusterStore) {
         await store.connect();
-        io.adapter(createAdapter(store.client));
+        io.adapter(createAdapter(await store.adapterClient()));
       }
       const info = await new Promise<ListenInfo>((resolve, reject) => {
         httpServer.once('error', reject);

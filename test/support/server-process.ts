@@ -41,6 +41,10 @@ export interface ServerProcessOptions {
   nodeId?: string;
   /** `--log-level`. @default 'info' */
   logLevel?: string;
+  /** `--redis-url`: run as a node of the cluster on this Redis. @default a single server */
+  redisUrl?: string;
+  /** `--public-url`. @default the server's (its listening URL) */
+  publicUrl?: string;
   /** More CLI arguments, appended as given. */
   extraArgs?: string[];
   /** How long to wait for the `listening` line. @default 30000 */
@@ -189,6 +193,8 @@ export class ServerProcess {
     flag('rate-limit-burst', o.rateLimitBurst);
     flag('node-id', o.nodeId);
     flag('log-level', o.logLevel ?? 'info');
+    flag('redis-url', o.redisUrl);
+    flag('public-url', o.publicUrl);
     args.push(...(o.extraArgs ?? []));
 
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

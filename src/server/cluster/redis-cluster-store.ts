@@ -38,6 +38,7 @@ export class RedisClusterStore implements ClusterStore {
   readonly #tombstoneTtlMs: number;
   readonly #closedTtlMs: number;
   #connecting: Promise<unknown> | null = null;
+  #adapterClient: Client | null = null;
 
   constructor(options: RedisClusterStoreOptions) {
     this.#p = options.prefix ?? 'hf:';
@@ -55,6 +56,21 @@ export class RedisClusterStore implements ClusterStore {
   connect(): Promise<unknown> {
     this.#connecting ??= this.client.connect();
     return this.#connecting;
+  }
+
+  /**
+   * A second client for the socket.io adapter, with the offline queue on: the adapter reads its
+   * stream in a loop that retries at once on a failed command, which would spin while Redis is down
+   * if commands failed fast. Queued, they wait for the reconnection instead.
+   */
+  async adapterClient(): Promise<Client> {
+    if (!this.#adapterClient) {
+      const client = this.client.duplicate({ disableOfflineQueue: false });
+      client.on('error', () => {});
+      this.#adapterClient = client;
+      await client.connect();
+    }
+    return this.#adapterClient;
   }
 
   /** True while the client is connected and ready. */
@@ -135,6 +151,7 @@ export class RedisClusterStore implements ClusterStore {
 
   async dispose() {
     if (this.client.isOpen) this.client.destroy();
+    if (this.#adapterClient?.isOpen) this.#adapterClient.destroy();
   }
 
   #run(script: string, args: Array<string | number>): Promise<unknown> {

@@ -250,6 +250,11 @@ export class SessionHub {
     return { reply, connection, replay };
   }
 
+  /** In a cluster: why this node may not serve right now (fenced, or no lease), if so. */
+  clusterRefusal(): ProtocolError | undefined {
+    return this.#cluster?.refusal()?.toWire();
+  }
+
   /** In a cluster: `{ nodes }`, the other healthy nodes, for every join and resume answer. */
   peers(): { nodes?: ClusterPeer[] } {
     return this.#cluster ? { nodes: this.#cluster.peers() } : {};

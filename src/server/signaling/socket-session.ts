@@ -128,6 +128,12 @@ export class SocketSession {
       refuse(request);
       return;
     }
+    // A node that may not serve says so before anything else (even while its loop is still lagging).
+    const clusterRefusal = this.#d.hub.clusterRefusal();
+    if (clusterRefusal) {
+      refuse(clusterRefusal);
+      return;
+    }
     const admission = this.#d.ops.admission.admit();
     if (!admission.ok) {
       refuse(overloaded(admission.retryAfterMs));
@@ -182,6 +188,12 @@ export class SocketSession {
       parseWith(ResumeRequestSchema, payload, 'resume request');
     if (isProtocolError(request)) {
       refuse(request);
+      return;
+    }
+    // A node that may not serve says so before anything else (even while its loop is still lagging).
+    const clusterRefusal = this.#d.hub.clusterRefusal();
+    if (clusterRefusal) {
+      refuse(clusterRefusal);
       return;
     }
     const admission = this.#d.ops.admission.admit();
