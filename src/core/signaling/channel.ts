@@ -20,6 +20,7 @@ import { Inbox } from './inbox';
 import { LinkClosedError, SignalingLink } from './link';
 import { Outbox } from './outbox';
 import type { SocketFactory } from './socket';
+import { tokenUrl } from './token-url';
 
 /** Timing the server enforces (from the join/resume answer). */
 export type ServerTiming = v.InferOutput<typeof ServerTimingSchema>;
@@ -63,9 +64,19 @@ export class SignalingChannel {
   #address: string | null = null;
   #addressChanged = false;
   #closed = false;
+  /** Where the latest join or resume succeeded (a cluster node's URL, or `serverUrl`). */
+  #homeUrl: string;
+  /** The other healthy nodes of a cluster, as the latest answer (even a refusal) listed them. */
+  #peers: string[] = [];
+  /** Resume attempts since the last success: the first goes home, the next ones try the peers in turn. */
+  #resumeTurn = 0;
+  /** The URL the attempt in flight connects to. */
+  #attemptUrl: string;
 
   constructor(deps: ChannelDeps) {
     this.#deps = deps;
+    this.#homeUrl = deps.serverUrl;
+    this.#attemptUrl = deps.serverUrl;
     this.#inbox = new Inbox(deps.clock);
     this.outbox = new Outbox((message) => deps.onProtocolError(message));
   }
@@ -81,6 +92,11 @@ export class SignalingChannel {
    */
   get addressChanged(): boolean {
     return this.#addressChanged;
+  }
+
+  /** In a cluster: the other healthy nodes' URLs, as the latest answer listed them. */
+  get peers(): readonly string[] {
+    return this.#peers;
   }
 
   /** The server's timing from the latest join or resume. */
@@ -103,8 +119,10 @@ export class SignalingChannel {
     signal: AbortSignal,
   ): Promise<{ outcome: AttemptOutcome; link: SignalingLink }> {
     const request = this.#request(token);
+    const url = this.#target(token);
+    this.#attemptUrl = url;
     const link = new SignalingLink(
-      this.#deps.socketFactory(this.#deps.serverUrl, {
+      this.#deps.socketFactory(url, {
         path: this.#deps.path,
         timeoutMs: this.#deps.attemptTimeoutMs,
       }),
@@ -141,6 +159,8 @@ export class SignalingChannel {
    */
   adopt(link: SignalingLink, outcome: AttemptOutcome): void {
     this.dropLink();
+    this.#homeUrl = this.#attemptUrl;
+    this.#resumeTurn = 0;
     if (outcome.kind === 'joined') {
       this.#connectionId = outcome.reply.connectionId;
       this.#resumeSecret = outcome.reply.resumeSecret;
@@ -218,6 +238,21 @@ export class SignalingChannel {
     this.dropLink();
   }
 
+  /**
+   * Where an attempt connects: a join goes to the node its token names (else `serverUrl`); a resume
+   * goes home first, then, while the home node does not answer, to each other known node in turn (any
+   * node can say whether the home node was declared crashed).
+   */
+  #target(token: string | undefined): string {
+    if (token !== undefined) return tokenUrl(token) ?? this.#deps.serverUrl;
+    const others = this.#peers.filter((url) => url !== this.#homeUrl);
+    const turn = this.#resumeTurn;
+    this.#resumeTurn += 1;
+    return turn === 0 || others.length === 0
+      ? this.#homeUrl
+      : (others[(turn - 1) % others.length] ?? this.#homeUrl);
+  }
+
   #request(token: string | undefined): AttemptRequest | null {
     const { sessionId, identity } = this.#deps;
     if (token !== undefined) {
@@ -244,6 +279,7 @@ export class SignalingChannel {
       return { kind: 'failed', message };
     }
     const reply = parsed.output;
+    if (reply.nodes !== undefined) this.#peers = reply.nodes.map((node) => node.url);
     if (!reply.ok) return { kind: 'refused', error: reply.error, node: reply.node };
     if ('resumeSecret' in reply) return { kind: 'joined', reply };
     if (reply.connectionId !== this.#connectionId) {

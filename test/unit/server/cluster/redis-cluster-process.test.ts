@@ -36,7 +36,13 @@ describe('a cluster of real node processes on Redis (issue #19)', () => {
   const startNodes = async (count: number, prefix: string) => {
     nodes = await Promise.all(
       Array.from({ length: count }, (_, i) =>
-        ServerProcess.start({ secret, redisUrl: redis.url, nodeId: `${prefix}-${i + 1}`, graceMs: 30_000 }),
+        ServerProcess.start({
+          secret,
+          redisUrl: redis.url,
+          nodeId: `${prefix}-${i + 1}`,
+          graceMs: 30_000,
+          startTimeoutMs: 90_000,
+        }),
       ),
     );
     // Every node sees every other (first watch after 500 ms).
@@ -115,7 +121,7 @@ describe('a cluster of real node processes on Redis (issue #19)', () => {
     expect(declaredAfterMs).toBeGreaterThan(2000);
     expect(declaredAfterMs).toBeLessThan(6000);
     console.log(`SIGKILL → nodeCrashed declared after ${declaredAfterMs} ms`);
-  }, 90_000);
+  }, 180_000);
 
   it('SIGSTOP 2 s is a blip (no crash); SIGSTOP 10 s is declared, and after SIGCONT the node serves nothing', async () => {
     await startNodes(2, 'stop');
@@ -146,7 +152,7 @@ describe('a cluster of real node processes on Redis (issue #19)', () => {
     clients.push(late);
     const refused = await late.join({ sessionId, token: token.token, identity: 'bob' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'NODE_FENCED' } });
-  }, 90_000);
+  }, 180_000);
 
   it('a Redis restart (kill, start empty on the same port) declares no crash; the nodes keep serving', async () => {
     await startNodes(2, 'redis');
@@ -168,5 +174,5 @@ describe('a cluster of real node processes on Redis (issue #19)', () => {
     const after = await nodes[1]?.createToken('after-restart', { identity: 'dave' });
     if (!after) throw new Error('no token');
     await join(after, 'after-restart');
-  }, 90_000);
+  }, 180_000);
 });
