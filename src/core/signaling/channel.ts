@@ -44,6 +44,9 @@ export interface ChannelDeps {
   onLost(reason: string): void;
 }
 
+/** Cluster nodes one membership remembers at most. */
+const MAX_KNOWN_NODES = 32;
+
 const SeqOnlySchema = v.object({ seq: v.pipe(v.number(), v.integer(), v.minValue(1)) });
 
 /**
@@ -66,7 +69,11 @@ export class SignalingChannel {
   #closed = false;
   /** Where the latest join or resume succeeded (a cluster node's URL, or `serverUrl`). */
   #homeUrl: string;
-  /** The other healthy nodes of a cluster, as the latest answer (even a refusal) listed them. */
+  /**
+   * Every cluster node this membership has heard of: the nodes that answered and the healthy nodes
+   * each answer (even a refusal) listed, most recent first. Dead ones stay: trying them costs a
+   * refused connection.
+   */
   #peers: string[] = [];
   /** Resume attempts since the last success: the first goes home, the next ones try the peers in turn. */
   #resumeTurn = 0;
@@ -94,7 +101,7 @@ export class SignalingChannel {
     return this.#addressChanged;
   }
 
-  /** In a cluster: the other healthy nodes' URLs, as the latest answer listed them. */
+  /** In a cluster: the URLs of every node this membership has heard of. */
   get peers(): readonly string[] {
     return this.#peers;
   }
@@ -253,6 +260,10 @@ export class SignalingChannel {
       : (others[(turn - 1) % others.length] ?? this.#homeUrl);
   }
 
+  #learnNodes(urls: readonly string[]): void {
+    this.#peers = [...new Set([...urls, ...this.#peers])].slice(0, MAX_KNOWN_NODES);
+  }
+
   #request(token: string | undefined): AttemptRequest | null {
     const { sessionId, identity } = this.#deps;
     if (token !== undefined) {
@@ -279,7 +290,8 @@ export class SignalingChannel {
       return { kind: 'failed', message };
     }
     const reply = parsed.output;
-    if (reply.nodes !== undefined) this.#peers = reply.nodes.map((node) => node.url);
+    if (reply.nodes !== undefined)
+      this.#learnNodes([this.#attemptUrl, ...reply.nodes.map((node) => node.url)]);
     if (!reply.ok) return { kind: 'refused', error: reply.error, node: reply.node };
     if ('resumeSecret' in reply) return { kind: 'joined', reply };
     if (reply.connectionId !== this.#connectionId) {
