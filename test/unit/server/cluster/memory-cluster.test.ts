@@ -111,5 +111,6 @@ describe('the in-memory cluster (several nodes in one process)', () => {
     await delay(1500);
     expect(declared).toHaveLength(1);
     expect(declaredAfterMs).toBeLessThan(6000);
+    console.log(`in-memory crash → nodeCrashed declared after ${declaredAfterMs} ms`);
   }, 30_000);
 });
