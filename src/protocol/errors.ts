@@ -25,6 +25,9 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'OVERLOADED',
   'NODE_DRAINING',
+  'NOT_OWNER',
+  'NODE_CRASHED',
+  'NODE_FENCED',
   'FORBIDDEN',
   'UNAUTHORIZED',
   'NOT_FOUND',
@@ -43,7 +46,8 @@ export const ProtocolErrorSchema = v.object({
   message: v.string(),
   /**
    * Set on a refusal the client should retry, and not before this many milliseconds (`OVERLOADED`: the
-   * server admits joins and resumes at a pace it can serve and gives each refused one its own slot).
+   * server admits joins and resumes at a pace it can serve and gives each refused one its own slot;
+   * `NOT_OWNER`: another node hosts the session or connection, ask it or come back).
    */
   retryAfterMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_RETRY_AFTER_MS))),
 });

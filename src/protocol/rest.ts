@@ -61,6 +61,8 @@ export const ConnectionTokenResponseSchema = v.object({
   data: v.string(),
   expiresAt: v.number(),
   maxUses: v.number(),
+  /** In a cluster: the public URL of the node the session is placed on (also the token's `url` claim). */
+  url: v.optional(v.string()),
 });
 export type ConnectionTokenResponse = v.InferOutput<typeof ConnectionTokenResponseSchema>;
 

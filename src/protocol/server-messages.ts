@@ -18,10 +18,22 @@ export const ServerTimingSchema = v.object({
   pingTimeoutMs: v.number(),
 });
 
+/** Another node of the cluster, healthy when the answer was made: where to go if this one dies. */
+export const ClusterPeerSchema = v.object({
+  nodeId: v.string(),
+  /** Its public URL (`http://host:port`), the same a token's `url` claim names. */
+  url: v.pipe(v.string(), v.maxLength(2048)),
+});
+export type ClusterPeer = v.InferOutput<typeof ClusterPeerSchema>;
+
+/** The other healthy nodes of a cluster (absent from a single server's answers). */
+const Peers = v.optional(v.pipe(v.array(ClusterPeerSchema), v.maxLength(256)));
+
 const Failure = v.object({
   ok: v.literal(false),
   error: ProtocolErrorSchema,
   node: v.optional(NodeInfoSchema),
+  nodes: Peers,
 });
 
 export const JoinSuccessSchema = v.object({
@@ -42,6 +54,7 @@ export const JoinSuccessSchema = v.object({
   ice: IceConfigSchema,
   timing: ServerTimingSchema,
   node: NodeInfoSchema,
+  nodes: Peers,
   /**
    * The client's address as the server sees this socket (e.g. `203.0.113.7`), so the client can tell a
    * network change (the same connection resumed from another address) from a drop on the same path.
@@ -61,6 +74,7 @@ export const ResumeSuccessSchema = v.object({
   lastClientSeq: v.number(),
   timing: ServerTimingSchema,
   node: NodeInfoSchema,
+  nodes: Peers,
   /** As in the join answer: the client's address as the server sees this socket. */
   address: v.optional(v.pipe(v.string(), v.maxLength(64))),
 });

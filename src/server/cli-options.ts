@@ -32,6 +32,9 @@ const FLAGS = {
   'webhook-secret': { type: 'string' },
   'webhook-timeout-ms': { type: 'string' },
   'webhook-retry-delays-ms': { type: 'string' },
+  'redis-url': { type: 'string' },
+  'public-url': { type: 'string' },
+  capacity: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -68,6 +71,9 @@ Every option falls back to the environment variable HOLDFAST_<NAME> (e.g. HOLDFA
   --webhook-timeout-ms <n>    one attempt's timeout                  (10000)
   --webhook-retry-delays-ms <list>  delays before each retry, comma-separated
                               (5000,30000,120000,600000,1800000)
+  --redis-url <url>           run as a cluster node on this Redis    (single server)
+  --public-url <url>          URL clients reach this node at         (the listening URL)
+  --capacity <n>              sessions this cluster node may host    (1000)
   -h, --help                  this text
 `;
 
@@ -140,6 +146,16 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
       maxGraceExtensionMs: int('max-grace-extension-ms', 1),
       webhooks: parseWebhooks(read, int),
     };
+    const redisUrl = read('redis-url');
+    const publicUrl = read('public-url');
+    const capacity = int('capacity', 1);
+    if (redisUrl !== undefined) {
+      if (!/^rediss?:\/\//.test(redisUrl))
+        throw new Error('--redis-url must start with redis:// or rediss://');
+      options.cluster = dropUndefined({ redisUrl, publicUrl, capacity });
+    } else if (publicUrl !== undefined || capacity !== undefined) {
+      throw new Error('--public-url and --capacity need --redis-url');
+    }
     return { kind: 'run', options: dropUndefined(options), dev };
   } catch (error) {
     return { kind: 'error', message: (error as Error).message };

@@ -2,6 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { ClusterNode, DEFAULT_CLUSTER_TIMINGS } from './cluster/cluster-node';
+import type { ClusterStore } from './cluster/cluster-store';
+import { RedisClusterStore } from './cluster/redis-cluster-store';
 import { SessionAdmin } from './hub/session-admin';
 import { type NodeInfo, SessionHub } from './hub/session-hub';
 import { newBootId } from './ids';
@@ -9,11 +13,12 @@ import { createLogger, logEvent, type ServerLogger } from './logger';
 import type { MigrationTarget, SessionSnapshot } from './migration/migration-target';
 import { mountOpsRoutes } from './ops/ops-routes';
 import { createServerOps, stretchPingTimeout } from './ops/server-ops';
-import { resolveServerOptions, type ServerOptions } from './options';
+import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './options';
 import { MemorySessionRegistry } from './registry/memory-session-registry';
 import { createRestApp } from './rest/rest-app';
 import { attachSignaling, type HoldfastIo } from './signaling/attach-signaling';
 import { TokenService } from './tokens';
+import { RedisWebhookOutbox } from './webhooks/redis-webhook-outbox';
 import { createServerWebhooks, type ServerWebhooks } from './webhooks/server-webhooks';
 
 /** Where a listening server can be reached. */
@@ -35,6 +40,8 @@ export interface HoldfastServer {
   readonly secret: string;
   /** Members (live or in their grace) on this node. */
   readonly memberCount: number;
+  /** In a cluster: this node's side of it (lease, watch, placement). */
+  readonly cluster: ClusterNode | undefined;
   /** The server's logger. */
   readonly logger: ServerLogger;
   /**
@@ -63,6 +70,12 @@ export interface HoldfastServer {
    * Idempotent.
    */
   close(): Promise<void>;
+  /**
+   * In-process stand-in for a crash (SIGKILL) of this node: stops renewing its lease without giving
+   * it up and cuts every socket and HTTP connection at once. For the in-memory cluster and the
+   * playground; a real node is crashed by killing its process.
+   */
+  crash(): Promise<void>;
 }
 
 /** How long {@link HoldfastServer.close} lets HTTP requests in flight finish before cutting them. */
@@ -93,7 +106,41 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
       ? given.child({ nodeId: o.nodeId })
       : given
     : createLogger(o.logLevel, o.nodeId);
-  const registry = o.registry ?? new MemorySessionRegistry();
+  const store = clusterStore(o, logger);
+  const registry = store ?? o.registry ?? new MemorySessionRegistry();
+  let listenUrl = '';
+  const cluster = store
+    ? new ClusterNode({
+        store,
+        nodeId: o.nodeId,
+        bootId,
+        url: () => o.cluster?.publicUrl ?? listenUrl,
+        capacity: o.cluster?.capacity ?? 1000,
+        // A draining node takes no new session: placement picks the others.
+        draining: () => closing !== null || hub.drain.draining,
+        clock: o.clock,
+        logger,
+        timings: { ...DEFAULT_CLUSTER_TIMINGS, ...o.cluster?.timings },
+        onNodeCrashed: (declaration) => {
+          o.cluster?.onNodeCrashed?.(declaration);
+          // The dead node's undelivered webhooks go out first (from here), then `nodeCrashed`.
+          void webhooks
+            .claimOrphaned(declaration.nodeId)
+            .catch((error: unknown) => logEvent(logger, 'warn', 'webhook claim failed', { err: error }))
+            .then(() =>
+              webhooks.emitNodeCrashed({
+                nodeId: declaration.nodeId,
+                bootId: declaration.bootId,
+                sessionIds: declaration.sessions,
+              }),
+            );
+        },
+        onFenced: () => {
+          hub.shutdown();
+          io.disconnectSockets(true);
+        },
+      })
+    : undefined;
   const tokens = new TokenService(secret, o.clock, o.ids);
   let closing: Promise<void> | null = null;
   const ops = createServerOps(o, logger, {
@@ -101,7 +148,12 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
     members: () => hub.memberCount,
     sessions: () => registry.countOpen(),
   });
-  const webhooks = createServerWebhooks(o.webhooks, {
+  // In a Redis cluster the webhook outbox lives in Redis too, so a crashed node's events survive it.
+  const webhookOptions =
+    o.webhooks && !o.webhooks.outbox && store instanceof RedisClusterStore
+      ? { ...o.webhooks, outbox: new RedisWebhookOutbox({ client: store.client }) }
+      : o.webhooks;
+  const webhooks = createServerWebhooks(webhookOptions, {
     nodeId: o.nodeId,
     clock: o.clock,
     logger,
@@ -121,14 +173,29 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
     webhooks,
     ...(o.migrationTarget ? { migrationTarget: o.migrationTarget } : {}),
     random: o.random,
+    ...(cluster ? { cluster } : {}),
   });
-  const admin = new SessionAdmin({ hub, registry, tokens, options: o, logger });
-  const rest = createRestApp({ admin, secret, devTokens: o.devTokens, logger });
+  const admin = new SessionAdmin({
+    hub,
+    registry,
+    tokens,
+    options: o,
+    logger,
+    ...(cluster ? { cluster } : {}),
+  });
+  const rest = createRestApp({
+    admin,
+    secret,
+    devTokens: o.devTokens,
+    logger,
+    ...(cluster ? { refusal: () => cluster.refusal() } : {}),
+  });
   mountOpsRoutes(rest, {
     metrics: ops.metrics,
     draining: () => closing !== null || hub.drain.draining,
     saturated: () => ops.monitor.saturated,
     lagMs: () => ops.monitor.lagMs,
+    ...(cluster ? { serving: () => cluster.serving() } : {}),
   });
   const httpServer = createHttpServer(getRequestListener(rest.fetch));
   const io = attachSignaling(httpServer, hub, o, logger, ops);
@@ -151,8 +218,13 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
       return closing !== null || hub.drain.draining;
     },
     importSession: (snapshot) => hub.importSession(snapshot),
-    listen: () =>
-      new Promise<ListenInfo>((resolve, reject) => {
+    cluster,
+    listen: async () => {
+      if (store instanceof RedisClusterStore) {
+        await store.connect();
+        io.adapter(createAdapter(await store.adapterClient()));
+      }
+      const info = await new Promise<ListenInfo>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(o.port, o.host, () => {
           httpServer.off('error', reject);
@@ -160,10 +232,27 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
           const host = ['0.0.0.0', '::', ''].includes(o.host) ? '127.0.0.1' : o.host;
           resolve({ port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` });
         });
-      }),
+      });
+      listenUrl = info.url;
+      await cluster?.start();
+      return info;
+    },
+    crash: async () => {
+      closing ??= (async () => {
+        logEvent(logger, 'warn', 'simulated crash');
+        await cluster?.stop(false);
+        hub.shutdown();
+        unstretch();
+        ops.dispose();
+        io.close();
+        httpServer.closeAllConnections();
+      })();
+      return closing;
+    },
     close: () => {
       closing ??= (async () => {
         logEvent(logger, 'info', 'closing', { members: hub.memberCount });
+        await cluster?.stop(true);
         hub.shutdown();
         unstretch();
         ops.dispose();
@@ -184,4 +273,24 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
       return closing;
     },
   };
+}
+
+/** The cluster store the options ask for, if any (a Redis one is connected by `listen()`). */
+function clusterStore(o: ResolvedServerOptions, logger: ServerLogger): ClusterStore | undefined {
+  if (!o.cluster) return undefined;
+  if (o.cluster.store) return o.cluster.store;
+  if (o.cluster.redisUrl === undefined) return undefined;
+  let reported = false;
+  return new RedisClusterStore({
+    url: o.cluster.redisUrl,
+    onError: (error) => {
+      // node-redis reports every failed reconnection; one line per outage is enough.
+      if (reported) return;
+      reported = true;
+      logEvent(logger, 'warn', 'redis error', { err: error });
+      setTimeout(() => {
+        reported = false;
+      }, 5000).unref();
+    },
+  });
 }

@@ -6,6 +6,18 @@
  */
 export type { ServerClock, ServerTimer } from './clock';
 export { systemClock } from './clock';
+export type { ClusterTimings } from './cluster/cluster-node';
+export type { ClusterOptions } from './cluster/cluster-options';
+export type {
+  ClusterNodeInfo,
+  ClusterStore,
+  CrashDeclaration,
+  LeaseAnswer,
+  LeaseClaim,
+} from './cluster/cluster-store';
+export { type CreateClusterOptions, createCluster, type HoldfastCluster } from './cluster/create-cluster';
+export { MemoryClusterStore } from './cluster/memory-cluster-store';
+export { RedisClusterStore, type RedisClusterStoreOptions } from './cluster/redis-cluster-store';
 export type { ConnectionSnapshot, ConnectionStatus, EventSink } from './connection/connection';
 export { createServer, type HoldfastServer, type ListenInfo } from './create-server';
 export type { NodeInfo, ServerTiming } from './hub/session-hub';

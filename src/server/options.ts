@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { DEFAULT_SOCKET_PATH, type IceConfig, type IceServer, LIMITS } from '../protocol';
 import { type ServerClock, systemClock } from './clock';
+import type { ClusterOptions } from './cluster/cluster-options';
 import { cryptoIds, type IdSource } from './ids';
 import type { MigrationTarget } from './migration/migration-target';
 import type { SessionRegistry } from './registry/session-registry';
@@ -100,8 +101,10 @@ export interface ServerOptions {
    * notices to `url`. See docs/webhooks.md. @default none (no webhooks)
    */
   webhooks?: WebhookOptions;
-  /** Where sessions are recorded. @default a new {@link MemorySessionRegistry} */
+  /** Where sessions are recorded. @default a new {@link MemorySessionRegistry} (the cluster store in a cluster) */
   registry?: SessionRegistry;
+  /** Run as one node of a cluster (Redis, or a store shared in this process). @default a single server */
+  cluster?: ClusterOptions;
   /**
    * Where this node moves its sessions when it drains (session migration): the cluster's, or an
    * `InProcessMigrationNetwork`'s. @default none: members stay until the rotation's deadline
@@ -117,9 +120,9 @@ export interface ServerOptions {
 
 /** {@link ServerOptions} with every default applied (`registry` and `logger` are built later). */
 export type ResolvedServerOptions = Required<
-  Omit<ServerOptions, 'logger' | 'registry' | 'secret' | 'webhooks' | 'migrationTarget'>
+  Omit<ServerOptions, 'logger' | 'registry' | 'secret' | 'webhooks' | 'migrationTarget' | 'cluster'>
 > &
-  Pick<ServerOptions, 'logger' | 'registry' | 'migrationTarget'> & {
+  Pick<ServerOptions, 'logger' | 'registry' | 'migrationTarget' | 'cluster'> & {
     secret: string | undefined;
     webhooks: ResolvedWebhookOptions | undefined;
   };
@@ -163,6 +166,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     registry: options.registry,
     migrationTarget: options.migrationTarget,
     random: options.random ?? Math.random,
+    cluster: options.cluster,
     clock: options.clock ?? systemClock,
     ids: options.ids ?? cryptoIds,
   };
@@ -204,6 +208,12 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
   for (const name of positive) {
     const value = o[name];
     if (!Number.isFinite(value) || value <= 0) fail(name, 'must be a positive number');
+  }
+  if (o.cluster && o.cluster.store === undefined && o.cluster.redisUrl === undefined) {
+    fail('cluster', 'needs a store or a redisUrl');
+  }
+  if (o.cluster?.redisUrl !== undefined && !/^rediss?:\/\//.test(o.cluster.redisUrl)) {
+    fail('cluster.redisUrl', 'must start with redis:// or rediss://');
   }
   if (o.rateLimitBytesBurst < LIMITS.maxPacketBytes) {
     fail('rateLimitBytesBurst', `must be at least ${LIMITS.maxPacketBytes} (one largest packet)`);

@@ -6,16 +6,21 @@ import type { ErrorCode, ProtocolError } from '../protocol';
  */
 export class ProtocolFailure extends Error {
   readonly code: ErrorCode;
+  /** When set, the client may retry after this many milliseconds. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(code: ErrorCode, message: string) {
+  constructor(code: ErrorCode, message: string, retryAfterMs?: number) {
     super(message);
     this.name = 'ProtocolFailure';
     this.code = code;
+    this.retryAfterMs = retryAfterMs;
   }
 
   /** The error as it travels on the wire. */
   toWire(): ProtocolError {
-    return { code: this.code, message: this.message };
+    const error: ProtocolError = { code: this.code, message: this.message };
+    if (this.retryAfterMs !== undefined) error.retryAfterMs = this.retryAfterMs;
+    return error;
   }
 }
 

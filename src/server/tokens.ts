@@ -21,6 +21,8 @@ export interface TokenRequest {
   ttlSeconds: number;
   /** How many joins the token admits. */
   maxUses: number;
+  /** In a cluster: the public URL of the node to connect to (claim `url`; clients read it unverified). */
+  url?: string;
 }
 
 /** What a verified token grants. */
@@ -39,13 +41,14 @@ const ClaimsSchema = v.object({
   uses: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_TOKEN_USES)),
   jti: v.pipe(v.string(), v.minLength(1)),
   exp: v.number(),
+  url: v.optional(v.string()),
 });
 
 /**
  * Connection tokens: JWT HS256 signed with a key derived from the server secret, with claims
  * `sid` and `inc` (the session and the incarnation of it the token is bound to), `idn` (the identity
  * it admits), `role`, `data`, `uses` (how many joins it admits), `jti`, `iat`, `exp` and
- * `iss: 'holdfast'`. Expiry is checked against the injected clock; uses are counted by
+ * `iss: 'holdfast'`, and in a cluster `url` (the node to connect to). Expiry is checked against the injected clock; uses are counted by
  * {@link TokenUses}.
  */
 export class TokenService {
@@ -64,7 +67,7 @@ export class TokenService {
   async issue(request: TokenRequest): Promise<{ token: string; expiresAt: number }> {
     const issuedAt = Math.floor(this.#clock.now() / 1000);
     const expiresAtSeconds = issuedAt + request.ttlSeconds;
-    const { sessionId, incarnation, identity, role, data, maxUses } = request;
+    const { sessionId, incarnation, identity, role, data, maxUses, url } = request;
     const token = await new SignJWT({
       sid: sessionId,
       inc: incarnation,
@@ -72,6 +75,7 @@ export class TokenService {
       role,
       data,
       uses: maxUses,
+      ...(url === undefined ? {} : { url }),
     })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setIssuer(ISSUER)
@@ -100,7 +104,7 @@ export class TokenService {
     }
     const claims = v.safeParse(ClaimsSchema, payload);
     if (!claims.success) throw new ProtocolFailure('TOKEN_INVALID', 'token claims are invalid');
-    const { sid, inc, idn, role, data, uses, jti, exp } = claims.output;
+    const { sid, inc, idn, role, data, uses, jti, exp, url } = claims.output;
     return {
       sessionId: sid,
       incarnation: inc,
@@ -110,6 +114,7 @@ export class TokenService {
       maxUses: uses,
       tokenId: jti,
       expiresAt: exp * 1000,
+      ...(url === undefined ? {} : { url }),
     };
   }
 }

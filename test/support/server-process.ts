@@ -49,6 +49,10 @@ export interface ServerProcessOptions {
   webhookTimeoutMs?: number;
   /** `--webhook-retry-delays-ms` (joined with commas). @default the server's */
   webhookRetryDelaysMs?: number[];
+  /** `--redis-url`: run as a node of the cluster on this Redis. @default a single server */
+  redisUrl?: string;
+  /** `--public-url`. @default the server's (its listening URL) */
+  publicUrl?: string;
   /** More CLI arguments, appended as given. */
   extraArgs?: string[];
   /** How long to wait for the `listening` line. @default 30000 */
@@ -218,6 +222,8 @@ export class ServerProcess {
     flag('webhook-secret', o.webhookSecret);
     flag('webhook-timeout-ms', o.webhookTimeoutMs);
     flag('webhook-retry-delays-ms', o.webhookRetryDelaysMs?.join(','));
+    flag('redis-url', o.redisUrl);
+    flag('public-url', o.publicUrl);
     args.push(...(o.extraArgs ?? []));
 
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -29,8 +29,9 @@ export interface AttemptRunnerDeps {
 /**
  * Runs connect attempts one at a time: each gets a new epoch, and starting or aborting one makes
  * every older one stale, so a late result (a token, an answer) is dropped instead of acted on.
- * Keeps the join token for the retries of one join and fetches a fresh one for every new join, and
- * for a retry after a join that reached the server unanswered (it may have used the token up).
+ * Keeps the join token for the retries of one join and fetches a fresh one for every new join, for
+ * a retry after a join that reached the server unanswered (it may have used the token up), and for
+ * every attempt of a re-join (in a cluster, each new token names the node the session is placed on).
  */
 export class AttemptRunner {
   readonly #deps: AttemptRunnerDeps;
@@ -78,7 +79,8 @@ export class AttemptRunner {
     let token: string | undefined;
     if (mode === 'join' || mode === 'rejoin') {
       try {
-        token = this.#token ?? (await deps.getToken());
+        // A re-join asks for a new token every time: in a cluster each names the node to go to.
+        token = (mode === 'join' ? this.#token : null) ?? (await deps.getToken());
         if (typeof token !== 'string' || token.length === 0) throw new Error('getToken returned no token');
       } catch (error) {
         if (!current()) return;

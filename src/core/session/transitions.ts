@@ -24,7 +24,14 @@ const SESSION_ENDED: HoldfastErrorData = { code: 'SESSION_ENDED', message: 'the 
 const STOP_RECOVERY: Effect[] = [{ type: 'abortAttempt' }, { type: 'cancelRetry' }, { type: 'cancelGiveUp' }];
 
 /** Refusals worth another try (the server is overloaded or hiccuped), not a verdict on the connection. */
-const TRANSIENT_REFUSALS: readonly ErrorCode[] = ['RATE_LIMITED', 'OVERLOADED', 'INTERNAL'];
+const TRANSIENT_REFUSALS: readonly ErrorCode[] = [
+  'RATE_LIMITED',
+  'OVERLOADED',
+  'INTERNAL',
+  // A cluster node that does not host the session (yet), or one that may not serve: ask again.
+  'NOT_OWNER',
+  'NODE_FENCED',
+];
 
 /** A refusal that names when to come back (`retryAfterMs`): the server is alive and asks for patience. */
 const asksToWait = (error: ProtocolError): boolean => error.retryAfterMs !== undefined;
@@ -32,7 +39,8 @@ const asksToWait = (error: ProtocolError): boolean => error.retryAfterMs !== und
 /**
  * How the client reads a refused resume (docs: "Client reading of a rejected resume").
  * - `nodeCrashed`: the node restarted and forgot us (`CONNECTION_NOT_FOUND`/`SESSION_NOT_FOUND` with a
- *   different `bootId`): re-join with a new token.
+ *   different `bootId`), or a cluster node says ours was declared crashed (`NODE_CRASHED`, or
+ *   `NODE_FENCED` from our own node back from a pause): re-join with a new token.
  * - `retry`: a transient refusal.
  * - `evicted`: anything else (evicted, wrong secret, unknown to a node that did not restart): end.
  */
@@ -40,6 +48,7 @@ export function readResumeRefusal(
   code: ErrorCode,
   nodeRestarted: boolean,
 ): 'nodeCrashed' | 'retry' | 'evicted' {
+  if (code === 'NODE_CRASHED' || code === 'NODE_FENCED') return 'nodeCrashed';
   if (TRANSIENT_REFUSALS.includes(code)) return 'retry';
   if (nodeRestarted && (code === 'CONNECTION_NOT_FOUND' || code === 'SESSION_NOT_FOUND'))
     return 'nodeCrashed';

@@ -22,6 +22,7 @@ import { Inbox } from './inbox';
 import { LinkClosedError, SignalingLink } from './link';
 import { Outbox } from './outbox';
 import type { SocketFactory } from './socket';
+import { tokenUrl } from './token-url';
 
 /** Timing the server enforces (from the join/resume answer). */
 export type ServerTiming = v.InferOutput<typeof ServerTimingSchema>;
@@ -49,6 +50,9 @@ export interface ChannelDeps {
   onLost(reason: string): void;
 }
 
+/** Cluster nodes one membership remembers at most. */
+const MAX_KNOWN_NODES = 32;
+
 const SeqOnlySchema = v.object({ seq: v.pipe(v.number(), v.integer(), v.minValue(1)) });
 
 /**
@@ -65,15 +69,27 @@ export class SignalingChannel {
   #resumeSecret: string | null = null;
   #node: NodeInfo | null = null;
   #timing: ServerTiming | null = null;
-  /** Where resumes go once the session moved to another node (joins always go to `serverUrl`). */
-  #resumeUrl: string | null = null;
   /** This client's address as the server saw the latest join or resume (when the server says). */
   #address: string | null = null;
   #addressChanged = false;
   #closed = false;
+  /** Where the latest join or resume succeeded (a cluster node's URL, or `serverUrl`). */
+  #homeUrl: string;
+  /**
+   * Every cluster node this membership has heard of: the nodes that answered and the healthy nodes
+   * each answer (even a refusal) listed, most recent first. Dead ones stay: trying them costs a
+   * refused connection.
+   */
+  #peers: string[] = [];
+  /** Resume attempts since the last success: the first goes home, the next ones try the peers in turn. */
+  #resumeTurn = 0;
+  /** The URL the attempt in flight connects to. */
+  #attemptUrl: string;
 
   constructor(deps: ChannelDeps) {
     this.#deps = deps;
+    this.#homeUrl = deps.serverUrl;
+    this.#attemptUrl = deps.serverUrl;
     this.#inbox = new Inbox(deps.clock);
     this.outbox = new Outbox((message) => deps.onProtocolError(message));
   }
@@ -89,6 +105,11 @@ export class SignalingChannel {
    */
   get addressChanged(): boolean {
     return this.#addressChanged;
+  }
+
+  /** In a cluster: the URLs of every node this membership has heard of. */
+  get peers(): readonly string[] {
+    return this.#peers;
   }
 
   /** The server's timing from the latest join or resume. */
@@ -113,8 +134,9 @@ export class SignalingChannel {
     moveTo?: string,
   ): Promise<{ outcome: AttemptOutcome; link: SignalingLink }> {
     const request = this.#request(token);
-    const url =
-      token !== undefined ? this.#deps.serverUrl : (moveTo ?? this.#resumeUrl ?? this.#deps.serverUrl);
+    // A move (migration) resumes at the node it names; adopting it makes that node home.
+    const url = moveTo ?? this.#target(token);
+    this.#attemptUrl = url;
     const link = new SignalingLink(
       this.#deps.socketFactory(url, {
         path: this.#deps.path,
@@ -153,6 +175,8 @@ export class SignalingChannel {
    */
   adopt(link: SignalingLink, outcome: AttemptOutcome): void {
     this.dropLink();
+    this.#homeUrl = this.#attemptUrl;
+    this.#resumeTurn = 0;
     if (outcome.kind === 'joined') {
       this.#connectionId = outcome.reply.connectionId;
       this.#resumeSecret = outcome.reply.resumeSecret;
@@ -161,9 +185,7 @@ export class SignalingChannel {
       this.#inbox.reset(outcome.reply.seq);
       this.#addressChanged = false;
       this.#address = outcome.reply.address ?? null;
-      this.#resumeUrl = null;
     } else if (outcome.kind === 'resumed') {
-      if (outcome.movedTo !== undefined) this.#resumeUrl = outcome.movedTo;
       this.#node = outcome.reply.node;
       this.#timing = outcome.reply.timing;
       const address = outcome.reply.address ?? null;
@@ -233,6 +255,25 @@ export class SignalingChannel {
     this.dropLink();
   }
 
+  /**
+   * Where an attempt connects: a join goes to the node its token names (else `serverUrl`); a resume
+   * goes home first, then, while the home node does not answer, to each other known node in turn (any
+   * node can say whether the home node was declared crashed).
+   */
+  #target(token: string | undefined): string {
+    if (token !== undefined) return tokenUrl(token) ?? this.#deps.serverUrl;
+    const others = this.#peers.filter((url) => url !== this.#homeUrl);
+    const turn = this.#resumeTurn;
+    this.#resumeTurn += 1;
+    return turn === 0 || others.length === 0
+      ? this.#homeUrl
+      : (others[(turn - 1) % others.length] ?? this.#homeUrl);
+  }
+
+  #learnNodes(urls: readonly string[]): void {
+    this.#peers = [...new Set([...urls, ...this.#peers])].slice(0, MAX_KNOWN_NODES);
+  }
+
   #request(token: string | undefined): AttemptRequest | null {
     const { sessionId, identity } = this.#deps;
     if (token !== undefined) {
@@ -260,6 +301,8 @@ export class SignalingChannel {
       return { kind: 'failed', message };
     }
     const reply = parsed.output;
+    if (reply.nodes !== undefined)
+      this.#learnNodes([this.#attemptUrl, ...reply.nodes.map((node) => node.url)]);
     if (!reply.ok) return { kind: 'refused', error: reply.error, node: reply.node };
     if ('resumeSecret' in reply) return { kind: 'joined', reply };
     if (reply.connectionId !== this.#connectionId) {

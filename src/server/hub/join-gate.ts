@@ -1,7 +1,7 @@
 import type { JoinRequest } from '../../protocol';
 import type { ServerClock } from '../clock';
 import { ProtocolFailure } from '../protocol-failure';
-import type { SessionRegistry } from '../registry/session-registry';
+import type { SessionRecord, SessionRegistry } from '../registry/session-registry';
 import { TokenUses } from '../token-uses';
 import type { TokenGrant, TokenService } from '../tokens';
 import type { LiveSession } from './live-session';
@@ -13,6 +13,8 @@ export interface JoinGateDeps {
   clock: ServerClock;
   /** Members one session may have at once. */
   maxSessionMembers: number;
+  /** In a cluster: throws `NOT_OWNER` unless the session is hosted here. */
+  checkHost?: (record: SessionRecord) => Promise<void>;
 }
 
 /**
@@ -47,6 +49,7 @@ export class JoinGate {
         'token was issued for an earlier session with this id, closed since',
       );
     }
+    await this.#d.checkHost?.(record);
     return grant;
   }
 

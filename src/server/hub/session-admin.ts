@@ -7,6 +7,7 @@ import type {
   RestSignalRequest,
   SessionDescription,
 } from '../../protocol';
+import type { ClusterNode } from '../cluster/cluster-node';
 import { logEvent, type ServerLogger } from '../logger';
 import type { ResolvedServerOptions } from '../options';
 import { ProtocolFailure } from '../protocol-failure';
@@ -21,6 +22,8 @@ export interface SessionAdminDeps {
   tokens: TokenService;
   options: ResolvedServerOptions;
   logger: ServerLogger;
+  /** In a cluster: placement of sessions on nodes. */
+  cluster?: ClusterNode;
 }
 
 /**
@@ -38,8 +41,9 @@ export class SessionAdmin {
   async createSession(customSessionId?: string): Promise<SessionDescription> {
     const { registry, options, hub } = this.#d;
     const sessionId = customSessionId ?? options.ids.sessionId();
-    if (hub.drain.draining) {
-      // A draining node hosts no new session (an open one may still be asked for, idempotently).
+    if (hub.drain.draining && !this.#d.cluster) {
+      // A draining single node hosts no new session (an open one may still be asked for,
+      // idempotently). In a cluster, placement sends new sessions to nodes that are not draining.
       const known = await registry.get(sessionId);
       if (!known || known.closedAt !== undefined) {
         throw new ProtocolFailure(
@@ -48,10 +52,12 @@ export class SessionAdmin {
         );
       }
     }
-    const { record, created } = await registry.create(sessionId, options.nodeId, hub.now());
+    // In a cluster the session is placed when its first token is asked for, on the node with room.
+    const host = this.#d.cluster ? '' : options.nodeId;
+    const { record, created } = await registry.create(sessionId, host, hub.now());
     if (created) {
       logEvent(this.#d.logger, 'info', 'session created', { sessionId });
-      hub.sessionOpened(sessionId);
+      if (!this.#d.cluster) hub.sessionOpened(sessionId);
       hub.sessionCreated(sessionId);
     }
     return this.#describe(record);
@@ -98,9 +104,10 @@ export class SessionAdmin {
       maxUses: request.maxUses ?? 1,
     };
     const ttlSeconds = request.ttlSeconds ?? options.tokenTtlSeconds;
-    const { token, expiresAt } = await this.#d.tokens.issue({ ...grant, ttlSeconds });
+    const placed = this.#d.cluster ? { url: (await this.#d.cluster.place(sessionId)).url } : {};
+    const { token, expiresAt } = await this.#d.tokens.issue({ ...grant, ...placed, ttlSeconds });
     const { identity, role, data, maxUses } = grant;
-    return { sessionId, token, identity, role, data, expiresAt, maxUses };
+    return { sessionId, token, identity, role, data, expiresAt, maxUses, ...placed };
   }
 
   /** Dev mode: a token for `request.sessionId`, creating the session when it is missing or closed. */

@@ -1,13 +1,16 @@
 import {
+  type ClusterPeer,
   type DisconnectReason,
   type IceConfig,
   type JoinRequest,
   type JoinSuccess,
   PROTOCOL_VERSION,
+  type ProtocolError,
   type ResumeRequest,
   type ResumeSuccess,
   type ServerEvent,
 } from '../../protocol';
+import type { ClusterNode } from '../cluster/cluster-node';
 import { Connection, type EventSink } from '../connection/connection';
 import { type LogContext, logEvent, type ServerLogger } from '../logger';
 import type { MigrationTarget, SessionSnapshot } from '../migration/migration-target';
@@ -50,6 +53,8 @@ export interface SessionHubDeps {
   migrationTarget?: MigrationTarget;
   /** A draw in [0, 1) (spreads migrations over their window). @default Math.random */
   random?: () => number;
+  /** This node's side of the cluster, when the server is one node of a cluster. */
+  cluster?: ClusterNode;
 }
 
 /** A successful resume: send `reply` first, then call `replay`. */
@@ -81,6 +86,7 @@ export class SessionHub {
   /** Planned rotation of this node (R1). */
   readonly drain: NodeDrain;
   readonly #webhooks: WebhookEmitter;
+  readonly #cluster: ClusterNode | undefined;
   #closing = false;
 
   constructor(deps: SessionHubDeps) {
@@ -101,7 +107,14 @@ export class SessionHub {
       onOverflow: (connection) => this.#evict(connection, 'replayOverflow'),
       onEmpty: (sessionId) => this.#emptyExpiry.arm(sessionId),
     });
-    this.#gate = new JoinGate({ ...deps, clock: o.clock, maxSessionMembers: o.maxSessionMembers });
+    this.#cluster = deps.cluster;
+    const cluster = deps.cluster;
+    this.#gate = new JoinGate({
+      ...deps,
+      clock: o.clock,
+      maxSessionMembers: o.maxSessionMembers,
+      ...(cluster ? { checkHost: (record) => cluster.checkHost(record) } : {}),
+    });
     this.#emptyExpiry = new EmptySessionExpiry({
       ...deps,
       clock: o.clock,
@@ -213,6 +226,8 @@ export class SessionHub {
    * same tick.
    */
   async authorize(request: JoinRequest): Promise<TokenGrant> {
+    const refusal = this.#cluster?.refusal();
+    if (refusal) throw refusal;
     const grant = await this.#gate.check(request);
     if (this.#closing) throw new ProtocolFailure('INTERNAL', 'server is shutting down');
     return grant;
@@ -266,6 +281,7 @@ export class SessionHub {
       ice: this.ice,
       timing: this.timing,
       node: this.node,
+      ...this.peers(),
       seq: 0,
     };
     if (replaced) reply.replaced = replaced.id;
@@ -296,6 +312,8 @@ export class SessionHub {
 
   /** Re-attaches a connection to a new socket. Throws a {@link ProtocolFailure} on refusal. */
   resume(request: ResumeRequest, sink: EventSink): ResumeOutcome {
+    const refusal = this.#cluster?.refusal();
+    if (refusal) throw refusal;
     const connection = this.#dir.connection(request.connectionId);
     if (!connection || connection.sessionId !== request.sessionId) {
       if (this.#dir.isGone(request.connectionId)) {
@@ -334,6 +352,7 @@ export class SessionHub {
       lastClientSeq: connection.lastClientSeq,
       timing: this.timing,
       node: this.node,
+      ...this.peers(),
     };
     const replay = () => {
       const replayed = connection.replayAfter(request.lastSeq);
@@ -347,6 +366,31 @@ export class SessionHub {
       if (connection.status === 'ended') this.#endings.bury(connection);
     };
     return { reply, connection, replay };
+  }
+
+  /** In a cluster: why this node may not serve right now (fenced, or no lease), if so. */
+  clusterRefusal(): ProtocolError | undefined {
+    return this.#cluster?.refusal()?.toWire();
+  }
+
+  /** In a cluster: `{ nodes }`, the other healthy nodes, for every join and resume answer. */
+  peers(): { nodes?: ClusterPeer[] } {
+    return this.#cluster ? { nodes: this.#cluster.peers() } : {};
+  }
+
+  /**
+   * In a cluster, a resume refused `CONNECTION_NOT_FOUND` may be for a connection another node hosts
+   * (`NOT_OWNER`) or hosted by a node declared crashed (`NODE_CRASHED`): the answer, asked of the
+   * store. Undefined when the refusal stands as it is.
+   */
+  explainResumeRefusal(request: ResumeRequest, error: unknown): Promise<ProtocolError> | undefined {
+    const cluster = this.#cluster;
+    if (!cluster || !(error instanceof ProtocolFailure) || error.code !== 'CONNECTION_NOT_FOUND')
+      return undefined;
+    return cluster.resumeRefusal(request.sessionId).then(
+      (explained) => (explained ?? error).toWire(),
+      () => error.toWire(),
+    );
   }
 
   /** The socket behind `sink` closed: a live member enters its grace. */

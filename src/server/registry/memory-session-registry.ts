@@ -44,6 +44,14 @@ export class MemorySessionRegistry implements SessionRegistry {
     return { ...closed };
   }
 
+  /** Changes fields of the open session `sessionId` (cluster placement); false when it is not open. */
+  patch(sessionId: string, fields: Partial<Pick<SessionRecord, 'nodeId' | 'crashedOn'>>): boolean {
+    const record = this.#open.get(sessionId);
+    if (!record) return false;
+    Object.assign(record, fields);
+    return true;
+  }
+
   async countOpen() {
     return this.#open.size;
   }

@@ -8,8 +8,10 @@ export interface SessionRecord {
    * new incarnation, and tokens issued for the old one are refused.
    */
   incarnation: string;
-  /** The node hosting the session's members. */
+  /** The node hosting the session's members ('' while a cluster has not placed it). */
   nodeId: string;
+  /** Set when the node that hosted the session was declared crashed (that node's id). */
+  crashedOn?: string;
   /** Set once the session was closed through the REST API (epoch milliseconds). */
   closedAt?: number;
 }

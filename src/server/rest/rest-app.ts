@@ -26,6 +26,8 @@ export interface RestAppDeps {
   /** Serve `POST /dev/token`. */
   devTokens: boolean;
   logger: ServerLogger;
+  /** In a cluster: the refusal of every `/api` and `/dev` call while this node may not serve. */
+  refusal?: () => ProtocolFailure | undefined;
 }
 
 /**
@@ -46,6 +48,15 @@ export function createRestApp(deps: RestAppDeps): Hono {
     }),
   );
   app.get('/api/health', async (c) => c.json(await admin.health()));
+  const refusal = deps.refusal;
+  if (refusal) {
+    app.use('*', async (c, next) => {
+      const refused =
+        c.req.path.startsWith('/api/') || c.req.path.startsWith('/dev/') ? refusal() : undefined;
+      if (refused) throw refused;
+      await next();
+    });
+  }
   app.use(
     '/api/*',
     bearerAuth({
@@ -92,7 +103,7 @@ export function createRestApp(deps: RestAppDeps): Hono {
 
   app.notFound(() => errorResponse('NOT_FOUND', 'no such route'));
   app.onError((error) => {
-    if (error instanceof ProtocolFailure) return errorResponse(error.code, error.message);
+    if (error instanceof ProtocolFailure) return errorResponse(error.code, error.message, error.retryAfterMs);
     if (error instanceof HTTPException) return error.getResponse();
     logEvent(deps.logger, 'error', 'rest error', { err: error });
     return errorResponse('INTERNAL', 'internal server error');

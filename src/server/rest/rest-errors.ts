@@ -14,6 +14,9 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   RATE_LIMITED: 429,
   OVERLOADED: 503,
   NODE_DRAINING: 503,
+  NOT_OWNER: 409,
+  NODE_CRASHED: 410,
+  NODE_FENCED: 503,
   INTERNAL: 500,
 };
 
@@ -21,7 +24,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
 export const httpStatusOf = (code: ErrorCode): number => STATUS[code] ?? 400;
 
 /** A REST error answer: `{ error: { code, message } }` with the fitting status. */
-export function errorResponse(code: ErrorCode, message: string): Response {
+export function errorResponse(code: ErrorCode, message: string, retryAfterMs?: number): Response {
   const body: RestErrorResponse = { error: { code, message } };
+  if (retryAfterMs !== undefined) body.error.retryAfterMs = retryAfterMs;
   return Response.json(body, { status: httpStatusOf(code) });
 }

@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io';
 import {
   ClientAckSchema,
+  type ClusterPeer,
   JoinRequestSchema,
   type ProtocolError,
   ResumeRequestSchema,
@@ -111,7 +112,7 @@ export class SocketSession {
     const { payload, ack } = splitArgs(args);
     const refuse = (error: ProtocolError) => {
       this.#refused('join refused', error);
-      this.#reply(ack, { ok: false, error, node: this.#d.hub.node });
+      this.#reply(ack, { ok: false, error, node: this.#d.hub.node, ...this.#d.hub.peers() });
     };
     if (!this.#admit(ack, refuse)) return;
     if (!ack) {
@@ -126,6 +127,12 @@ export class SocketSession {
       checkPayload(payload) ?? checkVersion(payload) ?? parseWith(JoinRequestSchema, payload, 'join request');
     if (isProtocolError(request)) {
       refuse(request);
+      return;
+    }
+    // A node that may not serve says so before anything else (even while its loop is still lagging).
+    const clusterRefusal = this.#d.hub.clusterRefusal();
+    if (clusterRefusal) {
+      refuse(clusterRefusal);
       return;
     }
     const admission = this.#d.ops.admission.admit();
@@ -166,7 +173,7 @@ export class SocketSession {
     const { payload, ack } = splitArgs(args);
     const refuse = (error: ProtocolError) => {
       this.#refused('resume refused', error);
-      this.#reply(ack, { ok: false, error, node: this.#d.hub.node });
+      this.#reply(ack, { ok: false, error, node: this.#d.hub.node, ...this.#d.hub.peers() });
     };
     if (!this.#admit(ack, refuse)) return;
     if (!ack) {
@@ -185,6 +192,12 @@ export class SocketSession {
       refuse(request);
       return;
     }
+    // A node that may not serve says so before anything else (even while its loop is still lagging).
+    const clusterRefusal = this.#d.hub.clusterRefusal();
+    if (clusterRefusal) {
+      refuse(clusterRefusal);
+      return;
+    }
     const admission = this.#d.ops.admission.admit();
     if (!admission.ok) {
       this.#d.hub.holdForRetry(request, this.#d.clock.now() + admission.retryAfterMs + RETRY_HOLD_MARGIN_MS);
@@ -195,7 +208,12 @@ export class SocketSession {
     try {
       outcome = this.#d.hub.resume(request, this.#sink);
     } catch (error) {
-      refuse(toProtocolError(error));
+      const explained = this.#d.hub.explainResumeRefusal(request, error);
+      if (explained) {
+        void explained.then((answer) => {
+          if (this.#socket.connected) refuse(answer);
+        });
+      } else refuse(toProtocolError(error));
       return;
     }
     this.#joined(outcome.connection);
@@ -299,7 +317,10 @@ export class SocketSession {
   }
 
   /** Answers through the acknowledgement when there is one, else as an unsequenced `hf:error`. */
-  #reply(ack: AckFn | null, answer: { ok: false; error: ProtocolError; node?: NodeInfo }): void {
+  #reply(
+    ack: AckFn | null,
+    answer: { ok: false; error: ProtocolError; node?: NodeInfo; nodes?: ClusterPeer[] },
+  ): void {
     if (ack) ack(answer);
     else this.#socket.emit(WIRE.error, answer.error);
   }

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSession, type Session } from '../../../src/core';
+import { ioSocketFactory } from '../../../src/core/signaling/socket';
+import { RedisProcess } from '../../support/redis-process';
+import { ServerProcess } from '../../support/server-process';
+import { delay, waitFor } from '../../support/wait';
+import { fakeMediaPlaneFactory } from './support/fake-media-plane';
+
+/**
+ * The client core (real socket.io-client, in node) against two real node processes on a real Redis:
+ * the node hosting the session is SIGKILLed and the client gets back into the same session on the
+ * other node by itself.
+ */
+describe('client core against a cluster of real nodes (issue #19)', () => {
+  let redis: RedisProcess;
+  let nodes: ServerProcess[] = [];
+  let session: Session | undefined;
+  const secret = 'failover-cluster-secret-0123456789';
+
+  beforeAll(async () => {
+    redis = await RedisProcess.start();
+    for (const nodeId of ['fo-1', 'fo-2']) {
+      nodes.push(await ServerProcess.start({ secret, redisUrl: redis.url, nodeId, startTimeoutMs: 90_000 }));
+    }
+    await waitFor(
+      async () =>
+        (await Promise.all(nodes.map((n) => fetch(`${n.url}/readyz`).then((r) => r.ok)))).every(Boolean),
+      { what: 'both nodes ready' },
+    );
+    // Both have seen each other (the join answer lists the other node).
+    await delay(1200);
+  }, 200_000);
+
+  afterAll(async () => {
+    session?.destroy();
+    await Promise.all(nodes.map((n) => n.stop()));
+    nodes = [];
+    await redis?.stop();
+  });
+
+  it('a session whose node is SIGKILLed is rejoined on the other node by itself: rejoining (nodeCrashed) → connected', async () => {
+    const tokenUrls: string[] = [];
+    /** The app backend: asks any node that answers (as through a load balancer). */
+    const getToken = async (sessionId: string, { identity }: { identity: string }) => {
+      for (const node of nodes) {
+        if (!node.running) continue;
+        try {
+          await node.createSession(sessionId);
+          const { token, url } = await node.createToken(sessionId, { identity });
+          tokenUrls.push(url ?? '');
+          return token;
+        } catch {
+          // that node is down or fenced: the next one
+        }
+      }
+      throw new Error('no node answered');
+    };
+    const events: Array<{ name: string; payload: unknown; at: number }> = [];
+    session = createSession(
+      {
+        serverUrl: nodes[0]?.url ?? '',
+        sessionId: 'failover',
+        identity: 'alice',
+        getToken,
+        reconnect: { attemptTimeoutMs: 2_000 },
+      },
+      { socketFactory: ioSocketFactory, mediaPlaneFactory: fakeMediaPlaneFactory().factory },
+    );
+    for (const name of ['reconnecting', 'rejoining', 'rejoined', 'sessionDisconnected'] as const) {
+      session.on(name, (payload) => events.push({ name, payload, at: Date.now() }));
+    }
+    await session.join();
+    const firstConnection = session.connectionId;
+    const host = nodes.find((n) => n.url === tokenUrls[0]);
+    const other = nodes.find((n) => n !== host);
+    if (!host || !other) throw new Error(`token url ${tokenUrls[0]} names no node`);
+
+    const killedAt = Date.now();
+    await host.kill('SIGKILL');
+    const s = session;
+    await waitFor(() => s.state.status === 'rejoining', { timeoutMs: 15_000, what: 'rejoining' });
+    await waitFor(() => s.state.status === 'connected', { timeoutMs: 15_000, what: 'connected again' });
+    const backAfterMs = Date.now() - killedAt;
+
+    expect(events.find((e) => e.name === 'rejoining')?.payload).toMatchObject({
+      cause: 'nodeCrashed',
+      previousConnectionId: firstConnection,
+    });
+    expect(events.map((e) => e.name)).toContain('rejoined');
+    expect(events.map((e) => e.name)).not.toContain('sessionDisconnected');
+    expect(session.connectionId).not.toBe(firstConnection);
+    expect(tokenUrls.at(-1)).toBe(other.url);
+    const described = (await other.rest('GET', '/api/sessions/failover')) as { connections: unknown[] };
+    expect(described.connections).toHaveLength(1);
+    expect(other.logsWith('node crashed')).toHaveLength(1);
+    console.log(`SIGKILL → rejoined on the other node after ${backAfterMs} ms`);
+  }, 120_000);
+});

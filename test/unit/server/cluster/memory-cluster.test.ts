@@ -1,0 +1,116 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type ConnectionTokenResponse,
+  type JoinSuccess,
+  PROTOCOL_VERSION,
+  type ResumeReply,
+  WIRE,
+} from '../../../../src/protocol';
+import type { CrashDeclaration } from '../../../../src/server';
+import { createCluster, type HoldfastCluster } from '../../../../src/server/cluster/create-cluster';
+import { RawClient } from '../../../support/raw-client';
+import { delay, waitFor } from '../../../support/wait';
+
+const SECRET = 'memory-cluster-secret-0123456789';
+
+async function rest<T>(url: string, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(5000),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text}`);
+  return (text === '' ? null : JSON.parse(text)) as T;
+}
+
+describe('the in-memory cluster (several nodes in one process)', () => {
+  let cluster: HoldfastCluster | undefined;
+  const clients: RawClient[] = [];
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.close();
+    await cluster?.close();
+  });
+
+  it('declares a crashed node once, answers its clients NODE_CRASHED elsewhere, re-places the session on a survivor', async () => {
+    const declared: CrashDeclaration[] = [];
+    cluster = createCluster({
+      nodes: 3,
+      secret: SECRET,
+      logLevel: 'silent',
+      cluster: { onNodeCrashed: (d) => declared.push(d) },
+    });
+    const urls = (await cluster.listen()).map((l) => l.url);
+    const sessionId = 'mem-crash';
+    // Any node answers REST; the token names the node the session is placed on.
+    await rest(urls[2] ?? '', 'POST', '/api/sessions', { customSessionId: sessionId });
+    const first = await rest<ConnectionTokenResponse>(
+      urls[2] ?? '',
+      'POST',
+      `/api/sessions/${sessionId}/connections`,
+      {
+        identity: 'alice',
+      },
+    );
+    const hostIndex = urls.indexOf(first.url ?? '');
+    expect(hostIndex).toBeGreaterThanOrEqual(0);
+    const host = cluster.servers[hostIndex];
+    const alice = await RawClient.connect(first.url ?? '');
+    clients.push(alice);
+    const joined = (await alice.join({ sessionId, token: first.token, identity: 'alice' })) as JoinSuccess;
+    expect(joined.ok).toBe(true);
+    await waitFor(() => cluster?.servers[hostIndex]?.cluster?.peers().length === 2, { what: 'two peers' });
+    const again = await RawClient.connect(first.url ?? '');
+    clients.push(again);
+    const second = await rest<ConnectionTokenResponse>(
+      urls[0] ?? '',
+      'POST',
+      `/api/sessions/${sessionId}/connections`,
+      {
+        identity: 'bob',
+      },
+    );
+    const bobJoin = (await again.join({ sessionId, token: second.token, identity: 'bob' })) as JoinSuccess;
+    expect(bobJoin.nodes?.map((n) => n.url).sort()).toEqual(urls.filter((u) => u !== first.url).sort());
+
+    const crashedAt = Date.now();
+    await host?.crash();
+    await waitFor(() => declared.length > 0, { timeoutMs: 8000, what: 'the crash to be declared' });
+    const declaredAfterMs = Date.now() - crashedAt;
+    expect(declared[0]).toMatchObject({ nodeId: `node-${hostIndex + 1}`, sessions: [sessionId] });
+
+    // A client of the dead node asks a survivor to resume: told the node crashed.
+    const survivorUrl = urls.find((u) => u !== first.url) ?? '';
+    const asker = await RawClient.connect(survivorUrl);
+    clients.push(asker);
+    const resumed = await asker.request<ResumeReply>(WIRE.resume, {
+      v: PROTOCOL_VERSION,
+      sessionId,
+      connectionId: joined.connectionId,
+      resumeSecret: joined.resumeSecret,
+      lastSeq: 0,
+    });
+    expect(resumed).toMatchObject({ ok: false, error: { code: 'NODE_CRASHED' } });
+
+    // A fresh token re-places the session on a survivor; the same session id is joined there.
+    const fresh = await rest<ConnectionTokenResponse>(
+      survivorUrl,
+      'POST',
+      `/api/sessions/${sessionId}/connections`,
+      {
+        identity: 'alice',
+      },
+    );
+    expect(fresh.url).not.toBe(first.url);
+    const back = await RawClient.connect(fresh.url ?? '');
+    clients.push(back);
+    const rejoined = await back.join({ sessionId, token: fresh.token, identity: 'alice' });
+    expect(rejoined).toMatchObject({ ok: true, sessionId });
+
+    await delay(1500);
+    expect(declared).toHaveLength(1);
+    expect(declaredAfterMs).toBeLessThan(6000);
+    console.log(`in-memory crash → nodeCrashed declared after ${declaredAfterMs} ms`);
+  }, 30_000);
+});
