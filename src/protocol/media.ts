@@ -39,5 +39,11 @@ export const MediaPayloadSchema = v.variant('type', [
   }),
   /** Asks the other side to tear the link down and build a fresh peer at `gen`. */
   v.object({ type: v.literal('reset'), reason: v.pipe(v.string(), v.maxLength(256)) }),
+  /**
+   * After a rejoin, to the other side's new connection: "this is my incarnation (on the ref); is yours
+   * still the one my link serves?" Answered once with `reply: true`. The same incarnation on both ends
+   * keeps the link and its peer connection, re-bound to the new connection ids.
+   */
+  v.object({ type: v.literal('rebind'), reply: v.boolean() }),
 ]);
 export type MediaPayload = v.InferOutput<typeof MediaPayloadSchema>;

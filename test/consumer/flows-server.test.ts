@@ -29,7 +29,7 @@ async function connectionIdOf(page: ConsumerPage): Promise<string> {
 describe.skipIf(!netnsAvailable())('consumer flows: the server fails', () => {
   const call = callPerSuite();
 
-  it('N1, the server restarts: each page rejoins keeping the other’s tile (same element, "recovering" meanwhile, never the empty-call text), sees connectionCreated with replaces, and video rises both ways', async () => {
+  it('N1, the server restarts: each page rejoins keeping the other’s tile (same element, "recovering" meanwhile, never the empty-call text), sees connectionCreated with replaces, and keeps the same peer connection, whose video never stops for 500 ms', async () => {
     const [a, b] = await startTwoParty(call(), 'restart');
     const before = { a: await connectionIdOf(a.page), b: await connectionIdOf(b.page) };
     const pairs: Array<[self: NsParty, other: NsParty, otherBefore: string]> = [
@@ -44,6 +44,13 @@ describe.skipIf(!netnsAvailable())('consumer flows: the server fails', () => {
       await self.page.recordTile(other.identity);
       await self.page.watchTestId(EMPTY_CALL);
     }
+
+    // Media is peer to peer: the server's death must not touch it. Frames are counted from here on.
+    for (const [self] of pairs) await self.page.startFrameTicker();
+    const createdBefore = await Promise.all(
+      pairs.map(async ([self]) => (await self.page.counts()).peerConnectionsCreated),
+    );
+    await delay(500);
 
     const killedAt = Date.now();
     await call().server.kill('SIGKILL');
@@ -85,6 +92,28 @@ describe.skipIf(!netnsAvailable())('consumer flows: the server fails', () => {
     );
     // Late changes (a tile dropped after all, the empty-call text) would show within this.
     await delay(2_000);
+
+    // The links outlived the rejoin: the same peer connections, no frame gap a viewer would notice.
+    const gaps = await Promise.all(
+      pairs.map(([self]) => self.page.largestFrameGap(killedAt - 500, Date.now())),
+    );
+    const createdAfter = await Promise.all(
+      pairs.map(async ([self]) => (await self.page.counts()).peerConnectionsCreated),
+    );
+    report(
+      `restart: largest frame gap ${pairs.map(([self], i) => `${self.name} ${gaps[i]?.gapMs} ms (from +${(gaps[i]?.at ?? 0) - killedAt} ms, ${gaps[i]?.ticks} ticks)`).join(', ')}; ` +
+        `peer connections created during the rejoin ${pairs.map(([self], i) => `${self.name} ${(createdAfter[i] ?? 0) - (createdBefore[i] ?? 0)}`).join(', ')}`,
+    );
+    for (const [i, [self, other]] of pairs.entries()) {
+      expect(
+        gaps[i]?.gapMs,
+        `${self.name}'s largest gap between decoded frames of ${other.name}`,
+      ).toBeLessThan(500);
+      expect(
+        createdAfter[i],
+        `${self.name} creates no peer connection for ${other.name} during the rejoin`,
+      ).toBe(createdBefore[i]);
+    }
 
     for (const [self, other] of pairs) {
       const what = `${self.name}'s tile of ${other.name}`;

@@ -68,6 +68,8 @@ export interface LinkFacts {
   /** When a repair of this link (by either side) last started or ended. */
   readonly repairedAt: number;
   readonly peerBuiltAt: number;
+  /** A message of the remote told its incarnation (this link knows which page it serves). */
+  readonly remoteIncarnationKnown: boolean;
   /** When the transport's received bytes last grew. */
   readonly transportMovedAt: number;
   /** Checks already under way (a second request joins the first). */
@@ -118,6 +120,8 @@ export type LinkObservation =
   | { type: 'remoteIncarnation'; gen: number; known: boolean }
   /** The remote participant re-joined under a new connection (same identity). */
   | { type: 'remoteReplaced' }
+  /** No word came from the remote's new connection in time to tell its incarnation. */
+  | { type: 'incarnationUnconfirmed' }
   /** The transport's bytes were read (every stats interval). */
   | { type: 'transportSampled' }
   /** The remote stream was read: health `before` the reading, video frames received so far. */
@@ -144,6 +148,12 @@ export type LinkAction =
   | { type: 'deliver' }
   /** Take the remote's next offer (or fresh peer) at any generation. */
   | { type: 'adoptNextOffer' }
+  /**
+   * Keep the peer and ask the remote's new connection which incarnation it is (`rebind`): the same page
+   * keeps the link, re-bound to that connection; another page resets it (`incarnationUnconfirmed` follows
+   * if no word comes).
+   */
+  | { type: 'confirmIncarnation' }
   /** Answerer: ask the offerer to repair the link. */
   | { type: 'askRemoteRepair' }
   /** Answerer: ask the offerer for a fresh peer. */

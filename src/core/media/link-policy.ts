@@ -36,6 +36,11 @@ export const QUICK_RECONNECT_MS = 2_000;
 export const PATH_OK_AGREE_MS = 10_000;
 /** After this page's path answers again, how long ICE gets to heal by itself before a repair. */
 export const PATH_BACK_GRACE_MS = 400;
+/**
+ * After the remote re-joined under a new connection, how long its word (a `rebind`, or any message with
+ * its incarnation) may take before the link starts over as with another page.
+ */
+export const INCARNATION_CONFIRM_MS = 3_000;
 /** After a peer died, how long the other side gets to show it is leaving (its departure is on the way). */
 export const DEPARTURE_WAIT_MS = 1_000;
 /**
@@ -110,6 +115,17 @@ function repairStall(facts: LinkFacts, fruitlessRepairs: number): Verdict {
   // The answering side reaches its request for a fresh peer one attempt later (see repairStep).
   const maxAttempts = STALL_REPAIR_ATTEMPTS + (facts.offerer ? 0 : 1);
   return { remember: { fruitlessRepairs: fruitlessRepairs + 1 }, actions: [{ type: 'repair', maxAttempts }] };
+}
+
+/** The remote re-joined as (perhaps) another page: its generations start over. */
+function startOverWithRemote(facts: LinkFacts): Verdict {
+  return {
+    actions: [
+      facts.offerer
+        ? { type: 'newPeer', gen: facts.gen + 1, why: 'remote re-joined' }
+        : { type: 'adoptNextOffer' },
+    ],
+  };
 }
 
 /** Judges one sample of the remote stream (its health in `facts` is the detector's reading of it). */
@@ -291,12 +307,20 @@ const RULES = {
     return { actions: [{ type: 'buildForRemote', gen, why }] };
   },
 
-  remoteReplaced: (facts) => ({
-    actions: [
-      facts.offerer
-        ? { type: 'newPeer', gen: facts.gen + 1, why: 'remote re-joined' }
-        : { type: 'adoptNextOffer' },
-    ],
+  /**
+   * A rejoin gives the remote a new connection id, not a new page: the same incarnation keeps its peer
+   * connection, untouched by the server's fate (media is peer to peer), so the link waits for the
+   * remote's word before building anything. Only a link that knows whom it served and still has a peer
+   * can be kept; otherwise (and on `incarnationUnconfirmed`) the link starts over.
+   */
+  remoteReplaced: (facts) =>
+    facts.remoteIncarnationKnown && facts.peerAlive
+      ? { actions: [{ type: 'confirmIncarnation' }], note: 'remote re-joined: confirm its incarnation' }
+      : startOverWithRemote(facts),
+
+  incarnationUnconfirmed: (facts) => ({
+    ...startOverWithRemote(facts),
+    note: 'remote incarnation unconfirmed',
   }),
 
   /**

@@ -12,7 +12,14 @@ import {
   type LinkObservation,
   watchesPath,
 } from './link-facts';
-import { DEPARTURE_WAIT_MS, decide, FLOW_CHECK_MS, PATH_BACK_GRACE_MS, RESET_REASON } from './link-policy';
+import {
+  DEPARTURE_WAIT_MS,
+  decide,
+  FLOW_CHECK_MS,
+  INCARNATION_CONFIRM_MS,
+  PATH_BACK_GRACE_MS,
+  RESET_REASON,
+} from './link-policy';
 import { LinkRepairer } from './link-repairer';
 import { type LinkStats, readLinkStats } from './link-stats';
 import { localCandidateAddresses } from './local-addresses';
@@ -81,8 +88,13 @@ export class MediaLink {
   #repairedAt = Number.NEGATIVE_INFINITY;
   /** The remote re-joined under a new connection: its next offer/new peer is taken at any generation. */
   #adoptNext = false;
-  /** The remote's incarnation, once a message told it (forgotten when it joins under a new connection). */
+  /**
+   * The remote's incarnation, once a message told it. Kept when the remote joins under a new connection
+   * (its word from there says whether it is still that page), forgotten when the link starts over.
+   */
   #remoteInc: string | undefined;
+  /** Waiting for the remote's word from its new connection (see the `confirmIncarnation` action). */
+  #confirmTimer: TimerHandle | null = null;
   /** Connections of the remote that a newer one replaced: their late messages are dropped. */
   readonly #pastConnections = new Set<string>();
   #remoteStreamId: string | null = null;
@@ -142,6 +154,11 @@ export class MediaLink {
     return !this.#closed && watchesPath(this.#facts());
   }
 
+  /** Media flows on this link, with frames counted from readings taken at `since` or later. */
+  flowingSince(since: number): boolean {
+    return !this.#closed && flowsSince(this.#facts(), since);
+  }
+
   /** Evidence that this page's network changed (the browser's `online`): see the `networkChanged` rule. */
   checkFlow(why: string): void {
     if (!this.#closed) this.#act({ type: 'networkChanged', why });
@@ -175,6 +192,11 @@ export class MediaLink {
   /** A negotiation or control message for this link from the other side. */
   onMessage(fromConnectionId: string, ref: LinkRef, payload: MediaPayload): void {
     if (this.#closed || ref.linkId !== this.linkId || this.#pastConnections.has(fromConnectionId)) return;
+    if (ref.inc !== undefined && fromConnectionId === this.#remoteConnectionId) this.#endConfirm(ref.inc);
+    if (payload.type === 'rebind') {
+      this.#onRebind(fromConnectionId, ref, payload.reply);
+      return;
+    }
     const freshPeer =
       payload.type === 'offer' || (payload.type === 'reset' && payload.reason === RESET_REASON.newPeer);
     if (ref.inc !== undefined && ref.inc !== this.#remoteInc) {
@@ -226,7 +248,26 @@ export class MediaLink {
       if (action.type === 'deliver') this.onMessage(fromConnectionId, ref, payload);
       else this.#carryOut(action);
       // Its offer (or its candidates, queued by the peer until the offer) go to the peer built for it.
-      if (action.type === 'buildForRemote' && payload.type !== 'reset') this.#peer?.signal(payload);
+      if (action.type === 'buildForRemote' && payload.type !== 'reset' && payload.type !== 'rebind')
+        this.#peer?.signal(payload);
+    }
+  }
+
+  /**
+   * A `rebind` from the remote: answered (unless it is an answer), then its incarnation compared with the
+   * one this link serves. The same page keeps the link, bound to the connection it wrote from; another
+   * page resets it. A link that knows no incarnation yet learns it from the remote's next real message.
+   */
+  #onRebind(fromConnectionId: string, ref: LinkRef, reply: boolean): void {
+    if (!reply) this.#sendTo(fromConnectionId, { type: 'rebind', reply: true });
+    if (ref.inc === undefined || this.#remoteInc === undefined) return;
+    if (ref.inc !== this.#remoteInc) {
+      this.#onIncarnation(fromConnectionId, ref, { type: 'rebind', reply });
+      return;
+    }
+    if (fromConnectionId !== this.#remoteConnectionId) {
+      this.#replaceConnection(fromConnectionId);
+      this.#endConfirm(ref.inc);
     }
   }
 
@@ -239,9 +280,25 @@ export class MediaLink {
   onRemoteReplaced(connectionId: string): void {
     if (this.#closed || connectionId === this.#remoteConnectionId) return;
     this.#replaceConnection(connectionId);
-    // It may be another page (a new incarnation): its first message says.
-    this.#remoteInc = undefined;
-    this.#act({ type: 'remoteReplaced' });
+    this.#remoteReplaced({ type: 'remoteReplaced' });
+  }
+
+  /** The link keeps its peer while it confirms the remote's incarnation, or starts over with the remote. */
+  #remoteReplaced(observation: LinkObservation): void {
+    const actions = this.#decide(observation);
+    // Starting over: it may be another page (a new incarnation), and its first message says.
+    if (!actions.some((action) => action.type === 'confirmIncarnation')) this.#remoteInc = undefined;
+    for (const action of actions) this.#carryOut(action);
+  }
+
+  /** The remote's new connection spoke with incarnation `inc`: the wait for its word is over. */
+  #endConfirm(inc: string): void {
+    if (this.#confirmTimer === null) return;
+    this.#confirmTimer = clearTimer(this.#ctx.host.clock, this.#confirmTimer);
+    const kept = inc === this.#remoteInc;
+    this.#log('info', kept ? 'link kept across the remote’s rejoin' : 'remote is another page', {
+      connectionId: this.#remoteConnectionId,
+    });
   }
 
   /** The local stream was published (or replaced) or unpublished. */
@@ -283,6 +340,7 @@ export class MediaLink {
     this.#endRemoteRepair();
     this.#pathBackTimer = clearTimer(this.#ctx.host.clock, this.#pathBackTimer);
     this.#flowTimer = clearTimer(this.#ctx.host.clock, this.#flowTimer);
+    this.#confirmTimer = clearTimer(this.#ctx.host.clock, this.#confirmTimer);
     this.#dropPeer();
     this.#statsTimer = clearTimer(this.#ctx.host.clock, this.#statsTimer);
     if (this.#remoteMedia) for (const track of this.#remoteMedia.getTracks()) track.stop();
@@ -312,6 +370,7 @@ export class MediaLink {
       remoteRepairSince: this.#remoteRepair?.since ?? null,
       repairedAt: this.#repairedAt,
       peerBuiltAt: this.#peerBuiltAt,
+      remoteIncarnationKnown: this.#remoteInc !== undefined,
       transportMovedAt: this.#transportMovedAt,
       pending: {
         flowCheck: this.#flowTimer !== null,
@@ -357,6 +416,14 @@ export class MediaLink {
         return;
       case 'adoptNextOffer':
         this.#adoptNext = true;
+        return;
+      case 'confirmIncarnation':
+        this.#send({ type: 'rebind', reply: false });
+        this.#confirmTimer = clearTimer(this.#ctx.host.clock, this.#confirmTimer);
+        this.#confirmTimer = this.#ctx.host.clock.setTimeout(() => {
+          this.#confirmTimer = null;
+          if (!this.#closed) this.#remoteReplaced({ type: 'incarnationUnconfirmed' });
+        }, INCARNATION_CONFIRM_MS);
         return;
       case 'askRemoteRepair':
       case 'askRemoteRenew':
@@ -509,8 +576,12 @@ export class MediaLink {
   }
 
   #send(payload: MediaPayload, gen = this.#gen): void {
+    this.#sendTo(this.#remoteConnectionId, payload, gen);
+  }
+
+  #sendTo(connectionId: string, payload: MediaPayload, gen = this.#gen): void {
     const ref = { linkId: this.linkId, gen, inc: this.#ctx.incarnation };
-    this.#ctx.host.sendMedia(this.#remoteConnectionId, ref, payload);
+    this.#ctx.host.sendMedia(connectionId, ref, payload);
   }
 
   /** Logs with the link's identity and current generation. */

@@ -49,6 +49,8 @@ class MeshMediaPlane implements MediaPlane {
   /** Remote streams kept through a re-join until their publisher is back (ids), and why they would end. */
   readonly #held = new Set<string>();
   #heldCause: DisconnectReason = 'nodeCrashed';
+  /** When the streams were last held (frames counted from readings after it end their `recovering`). */
+  #heldAt = Number.NEGATIVE_INFINITY;
   #local: LocalStream | null = null;
   #ice: IceConfig | null = null;
   #closed = false;
@@ -72,8 +74,12 @@ class MeshMediaPlane implements MediaPlane {
       },
       onHealth: (identity, health) => {
         const stream = this.#registry.byIdentity(identity);
-        // A held stream stays `recovering` until its publisher is back, whatever the old peer still shows.
-        if (stream && !this.#held.has(stream.streamId)) this.#registry.setHealth(stream.streamId, health);
+        if (!stream) return;
+        // A held stream stays `recovering` until its publisher is back, whatever the old peer still shows,
+        // unless its frames are seen rising since the hold: the link outlived the re-join (media is peer to
+        // peer) and the picture never stopped.
+        const flowing = health === 'live' && this.#links.get(identity)?.flowingSince(this.#heldAt) === true;
+        if (!this.#held.has(stream.streamId) || flowing) this.#registry.setHealth(stream.streamId, health);
       },
       onGeneration: (identity, gen) => {
         this.#generations.set(identity, Math.max(gen, this.#generations.get(identity) ?? 0));
@@ -178,6 +184,7 @@ class MeshMediaPlane implements MediaPlane {
   onRejoining(cause: DisconnectReason): void {
     this.#host.log('info', 'media held for the re-join', { links: this.#links.size, cause });
     this.#heldCause = cause;
+    this.#heldAt = this.#host.clock.now();
     for (const streamId of [...this.#registry.streams.keys()]) {
       this.#held.add(streamId);
       this.#registry.setHealth(streamId, 'recovering');

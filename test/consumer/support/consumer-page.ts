@@ -122,6 +122,64 @@ export class ConsumerPage {
     });
   }
 
+  /**
+   * Starts an in-page ticker (like the benchmark's): every 40 ms it adds up the video frames each open
+   * peer connection decoded since the last tick (getStats `framesDecoded` of the inbound video, per
+   * connection) and records `[Date.now(), frames]`, for {@link largestFrameGap}. Bounded: it keeps at
+   * most the last 4000 ticks and stops by itself after `forMs`.
+   */
+  startFrameTicker(forMs = 120_000): Promise<void> {
+    return this.page.evaluate((lifeMs) => {
+      const w = window as unknown as {
+        __consumer: { peerConnections: RTCPeerConnection[] };
+        __frameTicks?: Array<[number, number]>;
+      };
+      const ticks: Array<[number, number]> = [];
+      w.__frameTicks = ticks;
+      const last = new WeakMap<RTCPeerConnection, number>();
+      let busy = false;
+      const timer = setInterval(async () => {
+        if (busy) return;
+        busy = true;
+        try {
+          let frames = 0;
+          for (const pc of w.__consumer.peerConnections) {
+            if (pc.signalingState === 'closed') continue;
+            let decoded = 0;
+            for (const stat of (await pc.getStats()).values())
+              if (stat.type === 'inbound-rtp' && stat.kind === 'video') decoded += stat.framesDecoded ?? 0;
+            frames += Math.max(0, decoded - (last.get(pc) ?? 0));
+            last.set(pc, decoded);
+          }
+          ticks.push([Date.now(), frames]);
+          if (ticks.length > 4000) ticks.splice(0, 1000);
+        } finally {
+          busy = false;
+        }
+      }, 40);
+      setTimeout(() => clearInterval(timer), lifeMs);
+    }, forMs);
+  }
+
+  /**
+   * The largest time between two ticks with decoded frames of {@link startFrameTicker}, among the ticks
+   * from `from` to `to` (epoch ms), with the gap's start; `to - from` when no frame decoded at all.
+   */
+  async largestFrameGap(from: number, to: number): Promise<{ gapMs: number; at: number; ticks: number }> {
+    const ticks = await this.page.evaluate(
+      () => (window as unknown as { __frameTicks?: Array<[number, number]> }).__frameTicks ?? [],
+    );
+    const inWindow = ticks.filter(([at]) => at >= from && at <= to);
+    let previous = from;
+    let gap = { gapMs: 0, at: from, ticks: inWindow.length };
+    for (const [at, frames] of [...inWindow.filter(([, frames]) => frames > 0), [to, 1] as const]) {
+      if (frames > 0 && at - previous > gap.gapMs)
+        gap = { gapMs: at - previous, at: previous, ticks: inWindow.length };
+      previous = at;
+    }
+    return gap;
+  }
+
   /** Waits for decoded frames to rise by `by` between two readings (media "works" only then). */
   async waitForFramesRising(by = 10, timeoutMs = 30_000): Promise<{ from: number; to: number }> {
     const from = await this.framesDecoded();

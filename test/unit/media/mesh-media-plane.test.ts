@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { INCARNATION_CONFIRM_MS } from '../../../src/core/media/link-policy';
 import { connection, ICE, joinedPlane, streamOf } from './support/plane-fixture';
 
 /** Every link message names the sending session instance. */
@@ -242,5 +243,113 @@ describe('mesh media plane: a re-join holds the remote streams', () => {
     plane.onJoined({ kind: 'rejoin', connectionId: 'c-alice-2', ice: ICE, connections: [], streams: [] });
     expect(peers[0]?.destroyed).toBe(true);
     expect(eventsNamed('streamDestroyed').map((e) => e.stream.streamId)).toEqual(['s-bob']);
+  });
+});
+
+describe('mesh media plane: a re-join keeps the peer-to-peer links of the same pages', () => {
+  const LINK = { linkId: 'alice|bob', gen: 0 };
+  const BOB = { ...LINK, inc: 'inc_bob' };
+
+  /** alice (offering) and bob in a call; bob's answer told alice which page bob is. */
+  function callWithBob() {
+    const fixture = joinedPlane('alice', ['bob']);
+    fixture.plane.onMediaMessage('c-bob', 'bob', BOB, { type: 'answer', sdp: 'a' });
+    return fixture;
+  }
+
+  it('keeps the peer when the remote comes back as the same page: asked, answered, re-bound to the new connection', async () => {
+    const { peers, plane, sent, clock } = callWithBob();
+    plane.onParticipantJoined(connection('bob', 'c-bob-2'), 'c-bob');
+    expect(sent.at(-1)).toEqual({
+      to: 'c-bob-2',
+      link: { ...LINK, inc: INC },
+      payload: { type: 'rebind', reply: false },
+    });
+    plane.onMediaMessage('c-bob-2', 'bob', BOB, { type: 'rebind', reply: true });
+    await clock.advance(10_000);
+    expect(peers).toHaveLength(1);
+    expect(peers[0]?.destroyed).toBe(false);
+    expect(sent.filter((m) => m.payload.type === 'reset')).toEqual([]);
+    // Signals of the kept peer go to the new connection; late ones of the old connection are dropped.
+    peers[0]?.emit('signal', { type: 'offer', sdp: 'restart' });
+    expect(sent.at(-1)?.to).toBe('c-bob-2');
+    plane.onMediaMessage('c-bob', 'bob', BOB, { type: 'answer', sdp: 'late' });
+    plane.onMediaMessage('c-bob-2', 'bob', BOB, { type: 'answer', sdp: 'now' });
+    expect(peers[0]?.fed.at(-1)).toEqual({ type: 'answer', sdp: 'now' });
+  });
+
+  it('answers a rebind once, with its own incarnation, and re-binds to the connection it came from', () => {
+    const { peers, plane, sent } = joinedPlane('bob', ['alice']);
+    const ALICE = { ...LINK, inc: 'inc_alice' };
+    plane.onMediaMessage('c-alice', 'alice', ALICE, { type: 'offer', sdp: 'o' });
+    // alice's rebind may come before the roster shows her new connection.
+    plane.onMediaMessage('c-alice-2', 'alice', ALICE, { type: 'rebind', reply: false });
+    expect(sent.at(-1)).toEqual({
+      to: 'c-alice-2',
+      link: { ...LINK, inc: INC },
+      payload: { type: 'rebind', reply: true },
+    });
+    plane.onMediaMessage('c-alice-2', 'alice', ALICE, { type: 'rebind', reply: true });
+    expect(sent.filter((m) => m.payload.type === 'rebind')).toHaveLength(1);
+    peers[0]?.emit('signal', { type: 'answer', sdp: 'a' });
+    expect(sent.at(-1)?.to).toBe('c-alice-2');
+    plane.onParticipantJoined(connection('alice', 'c-alice-2'), 'c-alice');
+    expect(peers).toHaveLength(1);
+    expect(peers[0]?.destroyed).toBe(false);
+  });
+
+  it('resets the link when the new connection is another page of the same identity (new incarnation)', () => {
+    const { peers, plane, sent } = callWithBob();
+    plane.onParticipantJoined(connection('bob', 'c-bob-2'), 'c-bob');
+    plane.onMediaMessage(
+      'c-bob-2',
+      'bob',
+      { ...LINK, inc: 'inc_bob_reloaded' },
+      { type: 'rebind', reply: true },
+    );
+    expect(peers).toHaveLength(2);
+    expect(peers[0]?.destroyed).toBe(true);
+    expect(sent.at(-1)).toEqual({
+      to: 'c-bob-2',
+      link: { ...LINK, gen: 1, inc: INC },
+      payload: { type: 'reset', reason: 'new-peer' },
+    });
+  });
+
+  it('starts over when the remote’s new connection says nothing in time', async () => {
+    const { peers, plane, clock } = callWithBob();
+    plane.onParticipantJoined(connection('bob', 'c-bob-2'), 'c-bob');
+    await clock.advance(INCARNATION_CONFIRM_MS - 1);
+    expect(peers).toHaveLength(1);
+    await clock.advance(1);
+    expect(peers).toHaveLength(2);
+    expect(peers[0]?.destroyed).toBe(true);
+  });
+
+  it('shows a held stream live again as soon as its frames are seen rising, before its publisher is back', async () => {
+    const { peers, plane, clock } = callWithBob();
+    const pc = peers[0]?.pc;
+    pc?.setState('connected', 'connected');
+    let frames = 0;
+    const tick = async (ms: number) => {
+      for (let t = 0; t < ms; t += 100) {
+        frames += 2;
+        if (pc)
+          pc.stats = [
+            { id: 'in1', type: 'inbound-rtp', kind: 'video', framesDecoded: frames, packetsReceived: frames },
+            { id: 'tr', type: 'transport', bytesReceived: frames * 1000 },
+          ];
+        await clock.advance(100);
+      }
+    };
+    await tick(3_000);
+    expect(plane.streams.get('s-bob')?.health).toBe('live');
+    plane.onRejoining('nodeCrashed');
+    expect(plane.streams.get('s-bob')?.health).toBe('recovering');
+    await tick(1_500);
+    expect(plane.streams.get('s-bob')?.health).toBe('live');
+    // Still held: a publisher that never comes back still ends it.
+    plane.releaseHeld();
+    expect(plane.streams.size).toBe(0);
   });
 });
