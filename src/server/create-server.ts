@@ -3,6 +3,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { clusterMigrationTarget } from './cluster/cluster-migration-target';
 import { ClusterNode, DEFAULT_CLUSTER_TIMINGS } from './cluster/cluster-node';
 import type { ClusterStore } from './cluster/cluster-store';
 import { RedisClusterStore } from './cluster/redis-cluster-store';
@@ -141,6 +142,10 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
         },
       })
     : undefined;
+  // Sessions move on a drain: to the target given, or in a cluster to where the store places them.
+  const migrationTarget =
+    o.migrationTarget ??
+    (cluster ? clusterMigrationTarget({ cluster, nodeId: o.nodeId, secret }) : undefined);
   const tokens = new TokenService(secret, o.clock, o.ids);
   let closing: Promise<void> | null = null;
   const ops = createServerOps(o, logger, {
@@ -171,7 +176,7 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
     onDrainNotice: ({ reason, deadline, sessionIds }) =>
       webhooks.emitSessionNotification({ reason, deadline, sessionIds }),
     webhooks,
-    ...(o.migrationTarget ? { migrationTarget: o.migrationTarget } : {}),
+    ...(migrationTarget ? { migrationTarget } : {}),
     random: o.random,
     ...(cluster ? { cluster } : {}),
   });
@@ -189,6 +194,7 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
     devTokens: o.devTokens,
     logger,
     ...(cluster ? { refusal: () => cluster.refusal() } : {}),
+    importSession: (snapshot) => hub.importSession(snapshot),
   });
   mountOpsRoutes(rest, {
     metrics: ops.metrics,

@@ -81,6 +81,11 @@ export class ClusterNode {
     if (leave && !this.#fenced) await this.#d.store.leave(this.#d.nodeId, this.#d.bootId).catch(() => {});
   }
 
+  /** Renews the lease now (e.g. so the store learns at once that this node drains). */
+  renewNow(): Promise<void> {
+    return this.#renew();
+  }
+
   /** True once this boot was declared crashed. */
   get fenced(): boolean {
     return this.#fenced;

@@ -13,8 +13,10 @@ import {
   LIMITS,
   RestSignalRequestSchema,
 } from '../../protocol';
+import { IMPORT_PATH } from '../cluster/cluster-migration-target';
 import type { SessionAdmin } from '../hub/session-admin';
 import { logEvent, type ServerLogger } from '../logger';
+import type { SessionSnapshot } from '../migration/migration-target';
 import { ProtocolFailure } from '../protocol-failure';
 import { errorResponse } from './rest-errors';
 
@@ -28,7 +30,12 @@ export interface RestAppDeps {
   logger: ServerLogger;
   /** In a cluster: the refusal of every `/api` and `/dev` call while this node may not serve. */
   refusal?: () => ProtocolFailure | undefined;
+  /** Imports a session another node of the cluster hands over (migration). */
+  importSession?: (snapshot: SessionSnapshot) => void;
 }
+
+/** Largest migrating session a node takes (members' replay buffers included). */
+const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 
 /**
  * The REST API for app backends (see `src/protocol/rest.ts` and docs/protocol.md): sessions, tokens,
@@ -40,13 +47,15 @@ export function createRestApp(deps: RestAppDeps): Hono {
   const app = new Hono();
   const unauthorized = () => errorResponse('UNAUTHORIZED', 'missing or wrong bearer secret');
 
-  app.use(
-    '*',
+  const limit = (maxSize: number) =>
     bodyLimit({
-      maxSize: LIMITS.maxMessageBytes,
-      onError: () => errorResponse('MESSAGE_TOO_LARGE', `body over ${LIMITS.maxMessageBytes} bytes`),
-    }),
-  );
+      maxSize,
+      onError: () => errorResponse('MESSAGE_TOO_LARGE', `body over ${maxSize} bytes`),
+    });
+  const protocolLimit = limit(LIMITS.maxMessageBytes);
+  const importLimit = limit(MAX_IMPORT_BYTES);
+  // Every body is held to the protocol's limit but a migrating session's (secret required).
+  app.use('*', (c, next) => (c.req.path === IMPORT_PATH ? importLimit(c, next) : protocolLimit(c, next)));
   app.get('/api/health', async (c) => c.json(await admin.health()));
   const refusal = deps.refusal;
   if (refusal) {
@@ -66,6 +75,23 @@ export function createRestApp(deps: RestAppDeps): Hono {
       invalidToken: { message: unauthorized },
     }),
   );
+
+  const importSession = deps.importSession;
+  if (importSession) {
+    app.post(IMPORT_PATH, async (c) => {
+      let snapshot: SessionSnapshot;
+      try {
+        snapshot = JSON.parse(await c.req.text()) as SessionSnapshot;
+      } catch {
+        throw new ProtocolFailure('MESSAGE_MALFORMED', 'body is not JSON');
+      }
+      if (typeof snapshot?.sessionId !== 'string' || !Array.isArray(snapshot.members)) {
+        throw new ProtocolFailure('MESSAGE_MALFORMED', 'body is not a session snapshot');
+      }
+      importSession(snapshot);
+      return c.body(null, 204);
+    });
+  }
 
   app.post('/api/sessions', async (c) => {
     const body = await readBody(c.req.raw, CreateSessionRequestSchema, true);
