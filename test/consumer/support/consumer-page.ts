@@ -132,9 +132,9 @@ export class ConsumerPage {
     return this.page.evaluate((lifeMs) => {
       const w = window as unknown as {
         __consumer: { peerConnections: RTCPeerConnection[] };
-        __frameTicks?: Array<[number, number]>;
+        __frameTicks?: Array<[number, number, Record<number, number>, Record<number, number>]>;
       };
-      const ticks: Array<[number, number]> = [];
+      const ticks: Array<[number, number, Record<number, number>, Record<number, number>]> = [];
       w.__frameTicks = ticks;
       const last = new WeakMap<RTCPeerConnection, number>();
       let busy = false;
@@ -143,15 +143,24 @@ export class ConsumerPage {
         busy = true;
         try {
           let frames = 0;
-          for (const pc of w.__consumer.peerConnections) {
+          const perConnection: Record<number, number> = {};
+          const frozenSeconds: Record<number, number> = {};
+          for (const [index, pc] of w.__consumer.peerConnections.entries()) {
             if (pc.signalingState === 'closed') continue;
             let decoded = 0;
+            let frozen = 0;
             for (const stat of (await pc.getStats()).values())
-              if (stat.type === 'inbound-rtp' && stat.kind === 'video') decoded += stat.framesDecoded ?? 0;
-            frames += Math.max(0, decoded - (last.get(pc) ?? 0));
+              if (stat.type === 'inbound-rtp' && stat.kind === 'video') {
+                decoded += stat.framesDecoded ?? 0;
+                frozen += stat.totalFreezesDuration ?? 0;
+              }
+            frozenSeconds[index] = frozen;
+            const delta = Math.max(0, decoded - (last.get(pc) ?? 0));
+            frames += delta;
+            perConnection[index] = delta;
             last.set(pc, decoded);
           }
-          ticks.push([Date.now(), frames]);
+          ticks.push([Date.now(), frames, perConnection, frozenSeconds]);
           if (ticks.length > 4000) ticks.splice(0, 1000);
         } finally {
           busy = false;
@@ -178,6 +187,70 @@ export class ConsumerPage {
       previous = at;
     }
     return gap;
+  }
+
+  /**
+   * Like {@link largestFrameGap}, but for each peer connection that was decoding frames before `from`
+   * on its own (a mesh page receives each remote on its own connection): the largest gap of any of
+   * them, with the connection's index. A connection that stops decoding for good counts up to `to`.
+   */
+  async largestFrameGapPerConnection(
+    from: number,
+    to: number,
+  ): Promise<{ gapMs: number; at: number; connection: number; connections: number }> {
+    const ticks = await this.page.evaluate(
+      () =>
+        (window as unknown as { __frameTicks?: Array<[number, number, Record<number, number>]> })
+          .__frameTicks ?? [],
+    );
+    const decodingBefore = new Set<number>();
+    for (const [at, , per] of ticks) {
+      if (at >= from || !per) continue;
+      for (const [index, frames] of Object.entries(per)) if (frames > 0) decodingBefore.add(Number(index));
+    }
+    let worst = { gapMs: 0, at: from, connection: -1, connections: decodingBefore.size };
+    for (const index of decodingBefore) {
+      let previous = from;
+      const frameTimes = ticks
+        .filter(([at, , per]) => at >= from && at <= to && (per?.[index] ?? 0) > 0)
+        .map(([at]) => at);
+      for (const at of [...frameTimes, to]) {
+        if (at - previous > worst.gapMs)
+          worst = { ...worst, gapMs: at - previous, at: previous, connection: index };
+        previous = at;
+      }
+    }
+    return worst;
+  }
+
+  /**
+   * The decoder's own account of freezes (WebRTC stats `totalFreezesDuration`: inter-frame delays
+   * over max(3 × the average, average + 150 ms)), per peer connection decoding before `from`: the
+   * largest total frozen time of any of them between `from` and `to`, in ms. Unlike the ticker's gaps,
+   * it does not grow when the page's own timers run late on a loaded machine; a single gap can be no
+   * longer than this total.
+   */
+  async frozenMsPerConnection(from: number, to: number): Promise<{ frozenMs: number; connections: number }> {
+    const ticks = await this.page.evaluate(
+      () =>
+        (
+          window as unknown as {
+            __frameTicks?: Array<[number, number, Record<number, number>, Record<number, number>]>;
+          }
+        ).__frameTicks ?? [],
+    );
+    const before = ticks.filter(([at]) => at < from);
+    const decoding = new Set<number>();
+    for (const [, , per] of before)
+      for (const [index, frames] of Object.entries(per ?? {})) if (frames > 0) decoding.add(Number(index));
+    let frozenMs = 0;
+    for (const index of decoding) {
+      const start = before.at(-1)?.[3]?.[index];
+      const end = ticks.filter(([at]) => at <= to).at(-1)?.[3]?.[index];
+      if (start === undefined || end === undefined) continue;
+      frozenMs = Math.max(frozenMs, Math.round((end - start) * 1000));
+    }
+    return { frozenMs, connections: decoding.size };
   }
 
   /** Waits for decoded frames to rise by `by` between two readings (media "works" only then). */

@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { Net, type NetParticipant } from '../../support/netns';
 import { type PageServer, startPageServer } from '../../support/page-server';
+import { RedisProcess } from '../../support/redis-process';
 import { ServerProcess, type ServerProcessOptions } from '../../support/server-process';
 import { TurnServer } from '../../support/turn';
 import { waitFor } from '../../support/wait';
@@ -18,6 +19,11 @@ export interface NsCallOptions {
    * `--ice-transport-policy relay` (media only through TURN). @default false
    */
   turn?: boolean;
+  /**
+   * Run that many holdfast nodes as a cluster on a real redis-server (each `--redis-url`, on the
+   * bridge address); pages get every node's token endpoint. @default 1 (a single server, no Redis)
+   */
+  nodes?: number;
 }
 
 /** Options of {@link NsCall.join}. */
@@ -71,32 +77,49 @@ export class NsCall {
 
   private constructor(
     readonly net: Net,
-    readonly server: ServerProcess,
+    /** Every holdfast node (one unless `nodes` was given); the first is {@link server}. */
+    readonly nodes: readonly ServerProcess[],
     readonly pages: PageServer,
     readonly devPages: PageServer,
     readonly turn: TurnServer | null,
+    readonly redis: RedisProcess | null,
   ) {}
 
-  static async start({ server = {}, turn = false }: NsCallOptions = {}): Promise<NsCall> {
+  /** The (first) holdfast node. */
+  get server(): ServerProcess {
+    return this.nodes[0] as ServerProcess;
+  }
+
+  static async start({ server = {}, turn = false, nodes = 1 }: NsCallOptions = {}): Promise<NsCall> {
     const app = await buildConsumerApp();
     const net = await Net.create();
     let relay: TurnServer | null = null;
-    let holdfast: ServerProcess | null = null;
+    let redis: RedisProcess | null = null;
+    const holdfast: ServerProcess[] = [];
     let pages: PageServer | null = null;
     try {
       if (turn) relay = await TurnServer.start({ listeningIp: net.bridgeIp, relayPorts: 100 });
-      holdfast = await ServerProcess.start({
-        ...server,
-        host: net.bridgeIp,
-        ...(relay ? { iceServers: [relay.iceServer()], iceTransportPolicy: 'relay' as const } : {}),
-        extraArgs: ['--dev', ...(server.extraArgs ?? [])],
-      });
+      if (nodes > 1) redis = await RedisProcess.start();
+      // The nodes of a cluster share the secret (a token from one is good on another).
+      const secret = server.secret ?? randomBytes(24).toString('hex');
+      for (let i = 1; i <= nodes; i += 1) {
+        holdfast.push(
+          await ServerProcess.start({
+            ...server,
+            host: net.bridgeIp,
+            ...(redis ? { redisUrl: redis.url, nodeId: `node-${i}`, secret } : {}),
+            ...(relay ? { iceServers: [relay.iceServer()], iceTransportPolicy: 'relay' as const } : {}),
+            extraArgs: ['--dev', ...(server.extraArgs ?? [])],
+          }),
+        );
+      }
       pages = await startPageServer(app.dist, { host: net.bridgeIp });
       const devPages = await startPageServer(app.distDev, { host: net.bridgeIp });
-      return new NsCall(net, holdfast, pages, devPages, relay);
+      return new NsCall(net, holdfast, pages, devPages, relay, redis);
     } catch (error) {
       await pages?.close();
-      await holdfast?.stop();
+      for (const node of holdfast) await node.stop();
+      await redis?.stop();
       await relay?.stop();
       await net.dispose();
       throw error;
@@ -134,6 +157,7 @@ export class NsCall {
       session: options.session,
       name,
     };
+    if (this.nodes.length > 1) query.tokens = this.nodes.map((node) => node.url).join(',');
     if (options.identity !== undefined) query.identity = options.identity;
     if (options.source !== undefined) query.source = options.source;
     if (options.log) query.log = '1';
@@ -151,7 +175,8 @@ export class NsCall {
     await this.removeParties();
     await this.pages?.close().catch(() => {});
     await this.devPages?.close().catch(() => {});
-    await this.server?.stop().catch(() => {});
+    for (const node of this.nodes) await node.stop().catch(() => {});
+    await this.redis?.stop().catch(() => {});
     await this.turn?.stop().catch(() => {});
     await this.net.dispose();
   }
