@@ -20,6 +20,25 @@ const RTT_ROUNDS = 300;
 /** Clients arrive at this many joins per second before a measurement (as people do, not at once). */
 const JOIN_RAMP_PER_SEC = 100;
 
+/**
+ * The cases to run, from `HOLDFAST_BENCH_SERVER_CASES` (comma-separated: held1k, held5k, held10k,
+ * rtt, resume5k, resume10k, restart5k); all when unset. Iterating on one storm need not wait for the rest.
+ */
+function selectedCases(): (name: string) => boolean {
+  const list = process.env.HOLDFAST_BENCH_SERVER_CASES?.split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
+  return (name) => !list || list.length === 0 || list.includes(name);
+}
+
+/**
+ * Node flags for the server process, from `HOLDFAST_BENCH_SERVER_NODE_ARGS` (space-separated), e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the server through the storms.
+ */
+function serverNodeArgs(): string[] {
+  return process.env.HOLDFAST_BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+}
+
 const METHOD =
   "A real server process (`src/server/cli.ts`, default options: grace 12 s, ping 1 s / 1.5 s, admission 400/s; log level warn) on this machine, and headless protocol clients (socket.io-client) in 4 worker processes on the same 2 cores, two clients per session, following the client core's policy (its backoff; `retryAfterMs` honoured; give-up 22 s after the loss, moved past each retry slot; re-join with a REST token after a node restart).";
 
@@ -78,11 +97,13 @@ async function freshFleet(
 
 async function run({ trials, log }: GroupOptions): Promise<MetricResult[]> {
   const out: MetricResult[] = [];
-  const server = await ServerProcess.start({ logLevel: 'warn' });
+  const wanted = selectedCases();
+  const server = await ServerProcess.start({ logLevel: 'warn', nodeArgs: serverNodeArgs() });
   const fleet = Fleet.start(WORKERS);
   const stormTrials = Math.min(trials, 2);
   try {
     for (const count of HELD) {
+      if (!wanted(`held${count / 1000}k`)) continue;
       const { joined } = await freshFleet(server, fleet, count, `held${count}`, log);
       const held = `${joined} of ${count} clients joined (the rest gave up joining)`;
       const cpu = await cpuPercent(server.pid, 10_000);
@@ -105,21 +126,24 @@ async function run({ trials, log }: GroupOptions): Promise<MetricResult[]> {
       );
     }
 
-    const { target: rttTarget } = await freshFleet(server, fleet, 0, 'rtt', log);
-    const rtt = await fleet.rtt(rttTarget, { rounds: RTT_ROUNDS, senders: 3, roundBoundMs: 5_000 });
-    const rttSummary = summarize(rtt);
-    log(`relay RTT p50 ${rttSummary.p50} ms, p99 ${rttSummary.p99} ms (${rttSummary.never} never)`);
-    out.push(
-      metric(
-        'server: relay round trip beside 3 max-size senders',
-        'ms',
-        `App-signal round trip of a healthy pair (A → server → B → server → A), ${RTT_ROUNDS} rounds 20 ms apart, while 3 clients each keep 8 max-size (64 KB) signals in flight to a fourth.`,
-        rttSummary,
-        { stat: 'p99', max: 20 },
-      ),
-    );
+    if (wanted('rtt')) {
+      const { target: rttTarget } = await freshFleet(server, fleet, 0, 'rtt', log);
+      const rtt = await fleet.rtt(rttTarget, { rounds: RTT_ROUNDS, senders: 3, roundBoundMs: 5_000 });
+      const rttSummary = summarize(rtt);
+      log(`relay RTT p50 ${rttSummary.p50} ms, p99 ${rttSummary.p99} ms (${rttSummary.never} never)`);
+      out.push(
+        metric(
+          'server: relay round trip beside 3 max-size senders',
+          'ms',
+          `App-signal round trip of a healthy pair (A → server → B → server → A), ${RTT_ROUNDS} rounds 20 ms apart, while 3 clients each keep 8 max-size (64 KB) signals in flight to a fourth.`,
+          rttSummary,
+          { stat: 'p99', max: 20 },
+        ),
+      );
+    }
 
     for (const count of RESUME_STORMS) {
+      if (!wanted(`resume${count / 1000}k`)) continue;
       const samples: Sample[] = [];
       let evictions = 0;
       for (let trial = 1; trial <= stormTrials; trial += 1) {
@@ -155,7 +179,8 @@ async function run({ trials, log }: GroupOptions): Promise<MetricResult[]> {
     }
 
     const samples: Sample[] = [];
-    for (let trial = 1; trial <= stormTrials; trial += 1) {
+    const restartTrials = wanted(`restart${RESTART_STORM / 1000}k`) ? stormTrials : 0;
+    for (let trial = 1; trial <= restartTrials; trial += 1) {
       await freshFleet(server, fleet, RESTART_STORM, `restart${trial}`, log);
       const watching = fleet.watch(30_000);
       const t0 = Date.now();
@@ -169,15 +194,16 @@ async function run({ trials, log }: GroupOptions): Promise<MetricResult[]> {
         `restart storm ${RESTART_STORM} trial ${trial}: all back ${back ?? 'never'} ms (${tally(results)})`,
       );
     }
-    out.push(
-      metric(
-        'server: restart storm 5k, all rejoined',
-        'ms',
-        `${RESTART_STORM} clients; the server is SIGKILLed and restarted on the same port: time from the kill until the last client re-joined (REST token, then join).`,
-        summarize(samples),
-        { stat: 'p95', max: 15_000 },
-      ),
-    );
+    if (restartTrials > 0)
+      out.push(
+        metric(
+          'server: restart storm 5k, all rejoined',
+          'ms',
+          `${RESTART_STORM} clients; the server is SIGKILLed and restarted on the same port: time from the kill until the last client re-joined (REST token, then join).`,
+          summarize(samples),
+          { stat: 'p95', max: 15_000 },
+        ),
+      );
   } finally {
     fleet.stop();
     await server.stop();
