@@ -16,6 +16,7 @@ import type { SessionAdmin } from '../hub/session-admin';
 import { logEvent, type ServerLogger } from '../logger';
 import { ProtocolFailure } from '../protocol-failure';
 import { errorResponse } from './rest-errors';
+import { secretCheck } from './secret-check';
 
 /** What the REST app is built from. */
 export interface RestAppDeps {
@@ -36,6 +37,7 @@ export function createRestApp(deps: RestAppDeps): Hono {
   const { admin } = deps;
   const app = new Hono();
   const unauthorized = () => errorResponse('UNAUTHORIZED', 'missing or wrong bearer secret');
+  const secretMatches = secretCheck(deps.secret);
 
   app.use(
     '*',
@@ -48,7 +50,7 @@ export function createRestApp(deps: RestAppDeps): Hono {
   app.use(
     '/api/*',
     bearerAuth({
-      token: deps.secret,
+      verifyToken: (presented) => secretMatches(presented),
       noAuthenticationHeader: { message: unauthorized },
       invalidAuthenticationHeader: { message: unauthorized },
       invalidToken: { message: unauthorized },
