@@ -67,6 +67,18 @@ function allBack(results: (Recovery | null)[], t0: number, ok: Recovery['outcome
   return Math.max(...results.map((r) => (r as Recovery).at)) - t0;
 }
 
+/**
+ * For the log: when the last of the clients that were in the call before the storm came back (clients
+ * that never joined count as `notLost`, which makes `allBack` say never even when every member is back).
+ */
+function lastOfThoseIn(results: (Recovery | null)[], t0: number, ok: Recovery['outcome']): string {
+  const lost = results.filter((r): r is Recovery => r !== null);
+  const back = lost.filter((r) => r.outcome === ok);
+  if (lost.length === 0) return 'no member lost its socket';
+  const last = back.length ? `${Math.max(...back.map((r) => r.at)) - t0} ms` : 'never';
+  return `${back.length} of the ${lost.length} members back, the last after ${last}`;
+}
+
 function tally(results: (Recovery | null)[]): string {
   const counts = new Map<string, number>();
   for (const r of results)
@@ -156,7 +168,7 @@ async function run({ trials, log }: GroupOptions): Promise<MetricResult[]> {
         const evicted = (await scrapeCounter(server, 'holdfast_evictions_total')) - before;
         evictions = Math.max(evictions, evicted);
         log(
-          `resume storm ${count} trial ${trial}: all back ${back ?? 'never'} ms, evictions ${evicted} (${tally(results)})`,
+          `resume storm ${count} trial ${trial}: all back ${back ?? 'never'} ms, evictions ${evicted}; ${lastOfThoseIn(results, t0, 'resumed')} (${tally(results)})`,
         );
       }
       const k = `${count / 1000}k`;
@@ -191,7 +203,7 @@ async function run({ trials, log }: GroupOptions): Promise<MetricResult[]> {
       const back = allBack(results, t0, ['rejoined']);
       samples.push(back !== null && back <= STORM_BOUND_MS ? back : null);
       log(
-        `restart storm ${RESTART_STORM} trial ${trial}: all back ${back ?? 'never'} ms (${tally(results)})`,
+        `restart storm ${RESTART_STORM} trial ${trial}: all back ${back ?? 'never'} ms; ${lastOfThoseIn(results, t0, 'rejoined')} (${tally(results)})`,
       );
     }
     if (restartTrials > 0)

@@ -1,6 +1,5 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import * as v from 'valibot';
@@ -15,6 +14,7 @@ import {
 import type { SessionAdmin } from '../hub/session-admin';
 import { logEvent, type ServerLogger } from '../logger';
 import { ProtocolFailure } from '../protocol-failure';
+import { limitBody, readBodyText } from './request-body';
 import { errorResponse } from './rest-errors';
 import { secretCheck } from './secret-check';
 
@@ -39,13 +39,7 @@ export function createRestApp(deps: RestAppDeps): Hono {
   const unauthorized = () => errorResponse('UNAUTHORIZED', 'missing or wrong bearer secret');
   const secretMatches = secretCheck(deps.secret);
 
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: LIMITS.maxMessageBytes,
-      onError: () => errorResponse('MESSAGE_TOO_LARGE', `body over ${LIMITS.maxMessageBytes} bytes`),
-    }),
-  );
+  app.use('*', limitBody(LIMITS.maxMessageBytes));
   app.get('/api/health', async (c) => c.json(await admin.health()));
   app.use(
     '/api/*',
@@ -58,7 +52,7 @@ export function createRestApp(deps: RestAppDeps): Hono {
   );
 
   app.post('/api/sessions', async (c) => {
-    const body = await readBody(c.req.raw, CreateSessionRequestSchema, true);
+    const body = await readBody(c, CreateSessionRequestSchema, true);
     return c.json(await admin.createSession(body.customSessionId));
   });
   app.get('/api/sessions/:sessionId', async (c) => c.json(await admin.describe(c.req.param('sessionId'))));
@@ -67,7 +61,7 @@ export function createRestApp(deps: RestAppDeps): Hono {
     return c.body(null, 204);
   });
   app.post('/api/sessions/:sessionId/connections', async (c) => {
-    const body = await readBody(c.req.raw, CreateConnectionRequestSchema, true);
+    const body = await readBody(c, CreateConnectionRequestSchema, true);
     return c.json(await admin.issueToken(c.req.param('sessionId'), body));
   });
   app.delete('/api/sessions/:sessionId/connections/:connectionId', async (c) => {
@@ -75,14 +69,14 @@ export function createRestApp(deps: RestAppDeps): Hono {
     return c.body(null, 204);
   });
   app.post('/api/sessions/:sessionId/signal', async (c) => {
-    await admin.signal(c.req.param('sessionId'), await readBody(c.req.raw, RestSignalRequestSchema, false));
+    await admin.signal(c.req.param('sessionId'), await readBody(c, RestSignalRequestSchema, false));
     return c.body(null, 204);
   });
 
   if (deps.devTokens) {
     app.use('/dev/*', cors());
     app.post('/dev/token', async (c) =>
-      c.json(await admin.devToken(await readBody(c.req.raw, DevTokenRequestSchema, false))),
+      c.json(await admin.devToken(await readBody(c, DevTokenRequestSchema, false))),
     );
   }
 
@@ -98,11 +92,11 @@ export function createRestApp(deps: RestAppDeps): Hono {
 
 /** Reads a JSON body and validates it; an empty body counts as `{}` when `emptyIsObject`. */
 async function readBody<TSchema extends v.GenericSchema>(
-  request: Request,
+  c: Context,
   schema: TSchema,
   emptyIsObject: boolean,
 ): Promise<v.InferOutput<TSchema>> {
-  const text = await request.text();
+  const text = await readBodyText(c, LIMITS.maxMessageBytes);
   let json: unknown;
   try {
     json = text.trim() === '' && emptyIsObject ? {} : JSON.parse(text);
