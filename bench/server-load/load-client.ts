@@ -123,7 +123,8 @@ export class LoadClient {
         return { outcome, at: Date.now(), overloaded };
       }
       if (answer.kind === 'failed') lastFailure = answer.why;
-      const inGrace = mode !== 'resume' || Date.now() < lostAt + GRACE_MS;
+      // As the session machine: a first join and a resume inside the grace keep the short cap.
+      const inGrace = mode === 'join' || (mode === 'resume' && Date.now() < lostAt + GRACE_MS);
       let waitUntil = startedAt + retryDelay(attempt, inGrace, POLICY, Math.random());
       if (answer.kind === 'refused') {
         const { code, retryAfterMs } = answer.error;

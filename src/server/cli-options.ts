@@ -26,6 +26,8 @@ const FLAGS = {
   'drain-ms': { type: 'string' },
   'admission-per-sec': { type: 'string' },
   'admission-burst': { type: 'string' },
+  'max-pending-handshakes': { type: 'string' },
+  'listen-backlog': { type: 'string' },
   'saturated-lag-ms': { type: 'string' },
   'max-grace-extension-ms': { type: 'string' },
   'webhook-url': { type: 'string' },
@@ -64,6 +66,8 @@ Every option falls back to the environment variable HOLDFAST_<NAME> (e.g. HOLDFA
   --drain-ms <n>              rotation deadline on SIGTERM or drain  (30000)
   --admission-per-sec <n>     joins + resumes admitted per second    (400)
   --admission-burst <n>       joins + resumes admitted at once       (400)
+  --max-pending-handshakes <n> sockets not yet joined before handshakes are refused (500)
+  --listen-backlog <n>        kernel queue of unaccepted connections (4096)
   --saturated-lag-ms <n>      event-loop lag counted as saturated    (500)
   --max-grace-extension-ms <n> grace stretch for the server's own stalls (30000)
   --webhook-url <url>         POST signed webhooks here (Standard Webhooks)          (none)
@@ -142,6 +146,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
       drainMs: int('drain-ms', 1),
       admissionPerSec: int('admission-per-sec', 1),
       admissionBurst: int('admission-burst', 1),
+      maxPendingHandshakes: int('max-pending-handshakes', 1),
+      listenBacklog: int('listen-backlog', 1),
       saturatedLagMs: int('saturated-lag-ms', 1),
       maxGraceExtensionMs: int('max-grace-extension-ms', 1),
       webhooks: parseWebhooks(read, int),

@@ -171,7 +171,8 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
     tokens,
     logger,
     bootId,
-    stalledMs: () => ops.monitor.stalledMs(),
+    // The loop's stalls and the time the door was shut: neither is the client's fault.
+    stalledMs: () => ops.monitor.stalledMs() + ops.handshakes.refusingMs(),
     onEvict: (cause) => ops.metrics.evicted(cause),
     onDrainNotice: ({ reason, deadline, sessionIds }) =>
       webhooks.emitSessionNotification({ reason, deadline, sessionIds }),
@@ -232,7 +233,7 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
       }
       const info = await new Promise<ListenInfo>((resolve, reject) => {
         httpServer.once('error', reject);
-        httpServer.listen(o.port, o.host, () => {
+        httpServer.listen(o.port, o.host, o.listenBacklog, () => {
           httpServer.off('error', reject);
           const { port } = httpServer.address() as AddressInfo;
           const host = ['0.0.0.0', '::', ''].includes(o.host) ? '127.0.0.1' : o.host;

@@ -67,6 +67,14 @@ export interface ServerOptions {
   admissionPerSec?: number;
   /** Joins and resumes admitted at once, server-wide. @default 400 */
   admissionBurst?: number;
+  /**
+   * Sockets that may be connected without having joined or resumed yet; beyond, new websocket
+   * handshakes are refused before the upgrade (a short HTTP 400, cheap), and the time spent refusing is
+   * given back to eviction graces. @default 500
+   */
+  maxPendingHandshakes?: number;
+  /** Length of the kernel's queue of connections not yet accepted (`listen` backlog; Linux caps it at `somaxconn`). @default 4096 */
+  listenBacklog?: number;
   /** Event-loop lag (ms) from which the server counts as saturated (admits nothing, `/readyz` 503). @default 500 */
   saturatedLagMs?: number;
   /** How far a member's grace may be stretched for the server's own stalls and retry slots. @default 30000 */
@@ -149,6 +157,8 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     rateLimitBytesBurst: options.rateLimitBytesBurst ?? 1024 * 1024,
     admissionPerSec: options.admissionPerSec ?? 400,
     admissionBurst: options.admissionBurst ?? 400,
+    maxPendingHandshakes: options.maxPendingHandshakes ?? 500,
+    listenBacklog: options.listenBacklog ?? 4096,
     saturatedLagMs: options.saturatedLagMs ?? 500,
     maxGraceExtensionMs: options.maxGraceExtensionMs ?? 30_000,
     floodDisconnectAfter: options.floodDisconnectAfter ?? 500,
@@ -192,6 +202,8 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     'floodDisconnectAfter',
     'admissionPerSec',
     'admissionBurst',
+    'maxPendingHandshakes',
+    'listenBacklog',
     'saturatedLagMs',
     'maxGraceExtensionMs',
     'replayMaxEvents',

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import { errors, jwtVerify, SignJWT } from 'jose';
 import * as v from 'valibot';
 import { IdSchema, LIMITS, MAX_TOKEN_USES, type Role, RoleSchema, SessionIdSchema } from '../protocol';
 import type { ServerClock } from './clock';
+import { signHs256, verifyHs256 } from './hs256-jwt';
 import type { IdSource } from './ids';
 import { ProtocolFailure } from './protocol-failure';
 
 const ISSUER = 'holdfast';
-const ALGORITHM = 'HS256';
 
 /** What a token is issued for. */
 export interface TokenRequest {
@@ -40,12 +39,15 @@ const ClaimsSchema = v.object({
   data: v.pipe(v.string(), v.maxLength(LIMITS.maxConnectionDataChars)),
   uses: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_TOKEN_USES)),
   jti: v.pipe(v.string(), v.minLength(1)),
+  iss: v.literal(ISSUER),
+  iat: v.optional(v.number()),
   exp: v.number(),
   url: v.optional(v.string()),
 });
 
 /**
- * Connection tokens: JWT HS256 signed with a key derived from the server secret, with claims
+ * Connection tokens: JWT HS256 (node:crypto HMAC, see `hs256-jwt.ts`) signed with a key derived from
+ * the server secret, with claims
  * `sid` and `inc` (the session and the incarnation of it the token is bound to), `idn` (the identity
  * it admits), `role`, `data`, `uses` (how many joins it admits), `jti`, `iat`, `exp` and
  * `iss: 'holdfast'`, and in a cluster `url` (the node to connect to). Expiry is checked against the injected clock; uses are counted by
@@ -68,21 +70,22 @@ export class TokenService {
     const issuedAt = Math.floor(this.#clock.now() / 1000);
     const expiresAtSeconds = issuedAt + request.ttlSeconds;
     const { sessionId, incarnation, identity, role, data, maxUses, url } = request;
-    const token = await new SignJWT({
-      sid: sessionId,
-      inc: incarnation,
-      idn: identity,
-      role,
-      data,
-      uses: maxUses,
-      ...(url === undefined ? {} : { url }),
-    })
-      .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
-      .setIssuer(ISSUER)
-      .setJti(this.#ids.tokenId())
-      .setIssuedAt(issuedAt)
-      .setExpirationTime(expiresAtSeconds)
-      .sign(this.#key);
+    const token = signHs256(
+      {
+        sid: sessionId,
+        inc: incarnation,
+        idn: identity,
+        role,
+        data,
+        uses: maxUses,
+        ...(url === undefined ? {} : { url }),
+        iss: ISSUER,
+        jti: this.#ids.tokenId(),
+        iat: issuedAt,
+        exp: expiresAtSeconds,
+      },
+      this.#key,
+    );
     return { token, expiresAt: expiresAtSeconds * 1000 };
   }
 
@@ -91,19 +94,13 @@ export class TokenService {
    * for an expired token, `TOKEN_INVALID` for anything else wrong with it.
    */
   async verify(token: string): Promise<TokenGrant> {
-    let payload: unknown;
-    try {
-      ({ payload } = await jwtVerify(token, this.#key, {
-        issuer: ISSUER,
-        algorithms: [ALGORITHM],
-        currentDate: new Date(this.#clock.now()),
-      }));
-    } catch (error) {
-      if (error instanceof errors.JWTExpired) throw new ProtocolFailure('TOKEN_EXPIRED', 'token has expired');
-      throw new ProtocolFailure('TOKEN_INVALID', 'token is not a valid holdfast token');
-    }
-    const claims = v.safeParse(ClaimsSchema, payload);
+    const checked = verifyHs256(token, this.#key);
+    if (!checked.ok) throw new ProtocolFailure('TOKEN_INVALID', 'token is not a valid holdfast token');
+    const claims = v.safeParse(ClaimsSchema, checked.payload);
     if (!claims.success) throw new ProtocolFailure('TOKEN_INVALID', 'token claims are invalid');
+    // As jose judged it: expired once the clock has reached `exp` (seconds).
+    if (Math.floor(this.#clock.now() / 1000) >= claims.output.exp)
+      throw new ProtocolFailure('TOKEN_EXPIRED', 'token has expired');
     const { sid, inc, idn, role, data, uses, jti, exp, url } = claims.output;
     return {
       sessionId: sid,

@@ -53,6 +53,8 @@ export interface ServerProcessOptions {
   redisUrl?: string;
   /** `--public-url`. @default the server's (its listening URL) */
   publicUrl?: string;
+  /** Node flags for the server process (before `--import tsx`), e.g. `--cpu-prof`. @default [] */
+  nodeArgs?: string[];
   /** More CLI arguments, appended as given. */
   extraArgs?: string[];
   /** How long to wait for the `listening` line. @default 30000 */
@@ -203,7 +205,16 @@ export class ServerProcess {
 
   async #spawn(port: number): Promise<void> {
     const o = this.options;
-    const args = ['--import', 'tsx', 'src/server/cli.ts', '--port', String(port), '--secret', this.secret];
+    const args = [
+      ...(o.nodeArgs ?? []),
+      '--import',
+      'tsx',
+      'src/server/cli.ts',
+      '--port',
+      String(port),
+      '--secret',
+      this.secret,
+    ];
     const flag = (name: string, value: unknown) => {
       if (value !== undefined)
         args.push(`--${name}`, typeof value === 'string' ? value : JSON.stringify(value));

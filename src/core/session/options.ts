@@ -10,7 +10,10 @@ export interface ReconnectPolicy {
   initialDelayMs?: number;
   /** Growth factor between retries. @default 2 */
   multiplier?: number;
-  /** Delay cap while still inside the server's eviction grace (retry often: resuming is cheap). @default 1000 */
+  /**
+   * Delay cap of a first join, and of a resume while still inside the server's eviction grace (retry
+   * often: resuming is cheap). A re-join uses `maxDelayMs`. @default 1000
+   */
   maxDelayInGraceMs?: number;
   /** Delay cap once the grace has run out. @default 5000 */
   maxDelayMs?: number;

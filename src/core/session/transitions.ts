@@ -142,8 +142,12 @@ function backOff<S extends Recovering>(
   extra: Effect[] = [],
 ): Transition {
   if (state.nextRetryAt !== null) return { state, effects: [] };
+  // A first join keeps the short cap (someone is watching a spinner), and so does a resume inside the
+  // grace (the server keeps our place, and resuming is cheap). A re-join has no place to lose and
+  // comes in a crowd (every page of a restarted node at once): it backs off to the longer cap.
   const inGrace =
-    state.status !== 'reconnecting' || state.graceEndsAt === undefined || event.now < state.graceEndsAt;
+    state.status === 'connecting' ||
+    (state.status === 'reconnecting' && (state.graceEndsAt === undefined || event.now < state.graceEndsAt));
   const delay = retryDelay(state.attempt, inGrace, policy, event.random);
   const backoffAt = Math.max(event.now, Math.min(event.startedAt, event.now) + delay);
   const retryAfterMs = event.error?.retryAfterMs;

@@ -403,6 +403,11 @@ export class SessionHub {
     this.#event('grace start', connection, { socketId: sink.id, reason, graceMs: this.#o.graceMs });
   }
 
+  /** True when this node holds the connection `request` names (a resume of it is worth admitting). */
+  holds(request: Pick<ResumeRequest, 'sessionId' | 'connectionId'>): boolean {
+    return this.#dir.connection(request.connectionId)?.sessionId === request.sessionId;
+  }
+
   /**
    * A resume the server could not admit now and told to come back at `until` (epoch ms): the member,
    * if in its grace and the secret matches, keeps its place until then (within the extension cap).

@@ -1,6 +1,7 @@
 import type { ServerLogger } from '../logger';
 import type { ResolvedServerOptions } from '../options';
 import { AdmissionGate } from './admission-gate';
+import { HandshakeGate } from './handshake-gate';
 import { LoadMonitor } from './load-monitor';
 import { RefusalLog } from './refusal-log';
 import { type MetricSources, ServerMetrics } from './server-metrics';
@@ -9,6 +10,7 @@ import { type MetricSources, ServerMetrics } from './server-metrics';
 export interface ServerOps {
   monitor: LoadMonitor;
   admission: AdmissionGate;
+  handshakes: HandshakeGate;
   refusals: RefusalLog;
   metrics: ServerMetrics;
   /** Stops the monitor and flushes the refusal log. */
@@ -27,12 +29,14 @@ export function createServerOps(
     { perSec: o.admissionPerSec, burst: o.admissionBurst },
     () => monitor.saturated,
   );
+  const handshakes = new HandshakeGate(o.clock, { maxPending: o.maxPendingHandshakes });
   const refusals = new RefusalLog({ logger, clock: o.clock });
   const metrics = new ServerMetrics({ ...sources, maxLagMs: () => monitor.takeMaxLagMs() });
   monitor.start();
   return {
     monitor,
     admission,
+    handshakes,
     refusals,
     metrics,
     dispose: () => {

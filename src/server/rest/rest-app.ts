@@ -1,6 +1,5 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import * as v from 'valibot';
@@ -18,7 +17,9 @@ import type { SessionAdmin } from '../hub/session-admin';
 import { logEvent, type ServerLogger } from '../logger';
 import type { SessionSnapshot } from '../migration/migration-target';
 import { ProtocolFailure } from '../protocol-failure';
+import { limitBody, readBodyText } from './request-body';
 import { errorResponse } from './rest-errors';
+import { secretCheck } from './secret-check';
 
 /** What the REST app is built from. */
 export interface RestAppDeps {
@@ -46,14 +47,10 @@ export function createRestApp(deps: RestAppDeps): Hono {
   const { admin } = deps;
   const app = new Hono();
   const unauthorized = () => errorResponse('UNAUTHORIZED', 'missing or wrong bearer secret');
+  const secretMatches = secretCheck(deps.secret);
 
-  const limit = (maxSize: number) =>
-    bodyLimit({
-      maxSize,
-      onError: () => errorResponse('MESSAGE_TOO_LARGE', `body over ${maxSize} bytes`),
-    });
-  const protocolLimit = limit(LIMITS.maxMessageBytes);
-  const importLimit = limit(MAX_IMPORT_BYTES);
+  const protocolLimit = limitBody(LIMITS.maxMessageBytes);
+  const importLimit = limitBody(MAX_IMPORT_BYTES);
   // Every body is held to the protocol's limit but a migrating session's (secret required).
   app.use('*', (c, next) => (c.req.path === IMPORT_PATH ? importLimit(c, next) : protocolLimit(c, next)));
   app.get('/api/health', async (c) => c.json(await admin.health()));
@@ -69,7 +66,7 @@ export function createRestApp(deps: RestAppDeps): Hono {
   app.use(
     '/api/*',
     bearerAuth({
-      token: deps.secret,
+      verifyToken: (presented) => secretMatches(presented),
       noAuthenticationHeader: { message: unauthorized },
       invalidAuthenticationHeader: { message: unauthorized },
       invalidToken: { message: unauthorized },
@@ -81,7 +78,7 @@ export function createRestApp(deps: RestAppDeps): Hono {
     app.post(IMPORT_PATH, async (c) => {
       let snapshot: SessionSnapshot;
       try {
-        snapshot = JSON.parse(await c.req.text()) as SessionSnapshot;
+        snapshot = JSON.parse(await readBodyText(c, MAX_IMPORT_BYTES)) as SessionSnapshot;
       } catch {
         throw new ProtocolFailure('MESSAGE_MALFORMED', 'body is not JSON');
       }
@@ -94,7 +91,7 @@ export function createRestApp(deps: RestAppDeps): Hono {
   }
 
   app.post('/api/sessions', async (c) => {
-    const body = await readBody(c.req.raw, CreateSessionRequestSchema, true);
+    const body = await readBody(c, CreateSessionRequestSchema, true);
     return c.json(await admin.createSession(body.customSessionId));
   });
   app.get('/api/sessions/:sessionId', async (c) => c.json(await admin.describe(c.req.param('sessionId'))));
@@ -103,7 +100,7 @@ export function createRestApp(deps: RestAppDeps): Hono {
     return c.body(null, 204);
   });
   app.post('/api/sessions/:sessionId/connections', async (c) => {
-    const body = await readBody(c.req.raw, CreateConnectionRequestSchema, true);
+    const body = await readBody(c, CreateConnectionRequestSchema, true);
     return c.json(await admin.issueToken(c.req.param('sessionId'), body));
   });
   app.delete('/api/sessions/:sessionId/connections/:connectionId', async (c) => {
@@ -111,19 +108,19 @@ export function createRestApp(deps: RestAppDeps): Hono {
     return c.body(null, 204);
   });
   app.post('/api/sessions/:sessionId/signal', async (c) => {
-    await admin.signal(c.req.param('sessionId'), await readBody(c.req.raw, RestSignalRequestSchema, false));
+    await admin.signal(c.req.param('sessionId'), await readBody(c, RestSignalRequestSchema, false));
     return c.body(null, 204);
   });
 
   app.post('/api/drain', async (c) => {
-    const body = await readBody(c.req.raw, DrainRequestSchema, true);
+    const body = await readBody(c, DrainRequestSchema, true);
     return c.json(admin.drain(body.withinMs), 202);
   });
 
   if (deps.devTokens) {
     app.use('/dev/*', cors());
     app.post('/dev/token', async (c) =>
-      c.json(await admin.devToken(await readBody(c.req.raw, DevTokenRequestSchema, false))),
+      c.json(await admin.devToken(await readBody(c, DevTokenRequestSchema, false))),
     );
   }
 
@@ -139,11 +136,11 @@ export function createRestApp(deps: RestAppDeps): Hono {
 
 /** Reads a JSON body and validates it; an empty body counts as `{}` when `emptyIsObject`. */
 async function readBody<TSchema extends v.GenericSchema>(
-  request: Request,
+  c: Context,
   schema: TSchema,
   emptyIsObject: boolean,
 ): Promise<v.InferOutput<TSchema>> {
-  const text = await request.text();
+  const text = await readBodyText(c, LIMITS.maxMessageBytes);
   let json: unknown;
   try {
     json = text.trim() === '' && emptyIsObject ? {} : JSON.parse(text);

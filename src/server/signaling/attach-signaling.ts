@@ -36,6 +36,16 @@ export function attachSignaling(
     pingTimeout: options.pingTimeoutMs,
     maxHttpBufferSize: MAX_HTTP_BUFFER_SIZE,
     serveClient: false,
+    // Refused before the upgrade while too many sockets wait to join or resume (see HandshakeGate).
+    allowRequest: (_req, answer) => {
+      if (ops.handshakes.allow()) return answer(null, true);
+      ops.metrics.refused('HANDSHAKE_REFUSED');
+      answer('OVERLOADED', false);
+    },
+  });
+  io.engine.on('connection', (raw: { once(event: 'close', fn: () => void): void }) => {
+    ops.handshakes.opened(raw);
+    raw.once('close', () => ops.handshakes.settled(raw));
   });
   io.on('connection', (socket) => {
     const guard = new FloodGuard(options.clock, {

@@ -33,7 +33,7 @@ export interface SocketSessionDeps {
   clock: ServerClock;
   joinTimeoutMs: number;
   /** Admission pacing, sampled refusal logs and metrics. */
-  ops: Pick<ServerOps, 'admission' | 'refusals' | 'metrics'>;
+  ops: Pick<ServerOps, 'admission' | 'handshakes' | 'refusals' | 'metrics'>;
 }
 
 /** How long past its retry slot a refused resume keeps its place (time for the attempt itself). */
@@ -198,7 +198,9 @@ export class SocketSession {
       refuse(clusterRefusal);
       return;
     }
-    const admission = this.#d.ops.admission.admit();
+    // A resume of a connection this node does not hold (it restarted) is refused at the cost of a
+    // lookup: it takes no admission slot, so the re-joins that follow are not paced twice.
+    const admission = this.#d.hub.holds(request) ? this.#d.ops.admission.admit() : { ok: true as const };
     if (!admission.ok) {
       this.#d.hub.holdForRetry(request, this.#d.clock.now() + admission.retryAfterMs + RETRY_HOLD_MARGIN_MS);
       refuse(overloaded(admission.retryAfterMs));
@@ -287,6 +289,7 @@ export class SocketSession {
   }
 
   #joined(connection: Connection): void {
+    this.#d.ops.handshakes.settled(this.#socket.conn);
     this.#phase = 'joined';
     this.#connection = connection;
     this.#clearJoinTimer();

@@ -153,6 +153,11 @@ describe('session transitions: connecting (first join)', () => {
     expect(t(state, ev.failed).state).toMatchObject({ nextRetryAt: NOW + 1_000 });
   });
 
+  it('re-join retries back off to the long cap: a restarted node’s pages come in a crowd', () => {
+    const state: SessionState = { ...rejoining, attempt: 9 } as SessionState;
+    expect(t(state, ev.failed).state).toMatchObject({ nextRetryAt: NOW + 5_000 });
+  });
+
   it('a getToken failure rejects join() with TOKEN_FETCH_FAILED and reports an exception', () => {
     const { state, effects } = t(connecting, ev.tokenFailed);
     expect(state).toEqual({ status: 'idle' });

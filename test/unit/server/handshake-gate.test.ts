@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { GraceTimer } from '../../../src/server/hub/grace-timer';
+import { HandshakeGate } from '../../../src/server/ops/handshake-gate';
+import { FakeClock } from './fake-clock';
+
+/** Stand-ins for engine.io sockets (the gate only keys on their identity). */
+const sockets = (n: number) => Array.from({ length: n }, (_, i) => ({ i }));
+
+describe('handshake gate', () => {
+  it('lets handshakes through until maxPending sockets wait to join, then refuses until one settles', () => {
+    const clock = new FakeClock();
+    const gate = new HandshakeGate(clock, { maxPending: 3 });
+    const [a, b, c] = sockets(3) as [object, object, object];
+    for (const s of [a, b, c]) {
+      expect(gate.allow()).toBe(true);
+      gate.opened(s);
+    }
+    expect(gate.pending).toBe(3);
+    expect(gate.allow()).toBe(false);
+    expect(gate.allow()).toBe(false);
+    expect(gate.refusals).toBe(2);
+    // A join (or a close) frees a place.
+    gate.settled(b);
+    expect(gate.pending).toBe(2);
+    expect(gate.allow()).toBe(true);
+    // Settling twice (joined, then closed) frees the place once.
+    gate.settled(b);
+    expect(gate.pending).toBe(2);
+  });
+
+  it('counts the time spent refusing, an ongoing refusal included, and stops when the door opens', () => {
+    const clock = new FakeClock();
+    const gate = new HandshakeGate(clock, { maxPending: 1 });
+    const [a] = sockets(1) as [object];
+    gate.opened(a);
+    expect(gate.refusingMs()).toBe(0);
+    expect(gate.allow()).toBe(false);
+    clock.advance(700);
+    expect(gate.allow()).toBe(false);
+    expect(gate.refusingMs()).toBe(700);
+    clock.advance(300);
+    expect(gate.refusingMs()).toBe(1000);
+    gate.settled(a);
+    clock.advance(5_000);
+    // Refusing ended when the place was freed: the counter no longer grows.
+    expect(gate.refusingMs()).toBe(1000);
+    expect(gate.allow()).toBe(true);
+    expect(gate.refusingMs()).toBe(1000);
+  });
+
+  it('a member whose resumes are refused at the door keeps its place past its grace, within the cap', () => {
+    const clock = new FakeClock();
+    const gate = new HandshakeGate(clock, { maxPending: 1 });
+    const grace = new GraceTimer({
+      clock,
+      graceMs: 12_000,
+      maxExtensionMs: 30_000,
+      stalledMs: () => gate.refusingMs(),
+    });
+    const evicted: string[] = [];
+    const member = fakeConnection(clock);
+    grace.start(member as never, () => evicted.push('member'));
+    // A stuck socket holds the only place: every handshake is refused for 20 s.
+    gate.opened({});
+    for (let s = 0; s < 20; s += 1) {
+      expect(gate.allow()).toBe(false);
+      clock.advance(1_000);
+    }
+    expect(evicted).toEqual([]);
+    // The door stays shut longer than grace + cap: the member is evicted at the cap, not before.
+    clock.advance(21_000);
+    expect(evicted).toEqual([]);
+    clock.advance(1_001);
+    expect(evicted).toEqual(['member']);
+  });
+});
+
+/** The part of a Connection the grace timer uses: its status and one timer. */
+function fakeConnection(clock: FakeClock) {
+  let timer: unknown = null;
+  return {
+    status: 'grace' as const,
+    schedule(ms: number, fn: () => void) {
+      if (timer !== null) clock.clearTimeout(timer);
+      timer = clock.setTimeout(fn, ms);
+    },
+  };
+}
