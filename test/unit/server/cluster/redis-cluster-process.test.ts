@@ -195,4 +195,35 @@ describe('a cluster of real node processes on Redis (issue #19)', () => {
     if (!after) throw new Error('no token');
     await join(after, 'after-restart');
   }, 180_000);
+
+  it('REST on a node that does not host the session reaches the members through the socket.io Redis adapter', async () => {
+    await startNodes(2, 'bus');
+    const sessionId = 'bus-session';
+    await nodes[0]?.createSession(sessionId);
+    const tokenA = await nodes[0]?.createToken(sessionId, { identity: 'erin' });
+    const tokenB = await nodes[0]?.createToken(sessionId, { identity: 'finn' });
+    if (!tokenA || !tokenB) throw new Error('no token');
+    const host = hostOf(tokenA);
+    const other = nodes.find((n) => n !== host) as ServerProcess;
+    const erin = await join(tokenA, sessionId);
+    const finn = await join(tokenB, sessionId);
+    const finnId = (finn.reply as JoinSuccess).connectionId;
+
+    await other.rest('DELETE', `/api/sessions/${sessionId}/connections/${finnId}`);
+    await waitFor(() => finn.client.events.some((e) => e.evt.kind === 'sessionDisconnected'), {
+      what: 'finn forced out through the other node',
+    });
+    await expect(other.rest('DELETE', `/api/sessions/${sessionId}/connections/nobody`)).rejects.toThrow(
+      /404/,
+    );
+
+    await other.rest('DELETE', `/api/sessions/${sessionId}`);
+    await waitFor(
+      () =>
+        erin.client.events.some(
+          (e) => e.evt.kind === 'sessionDisconnected' && e.evt.reason === 'sessionClosedByServer',
+        ),
+      { what: 'erin told the session closed through the other node' },
+    );
+  }, 180_000);
 });
