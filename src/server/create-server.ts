@@ -3,9 +3,11 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { type ClusterBroadcast, type ClusterCommandHandler, ioClusterBus } from './cluster/cluster-bus';
 import { clusterMigrationTarget } from './cluster/cluster-migration-target';
 import { ClusterNode, DEFAULT_CLUSTER_TIMINGS } from './cluster/cluster-node';
 import type { ClusterStore } from './cluster/cluster-store';
+import { MemoryClusterStore } from './cluster/memory-cluster-store';
 import { RedisClusterStore } from './cluster/redis-cluster-store';
 import { SessionAdmin } from './hub/session-admin';
 import { type NodeInfo, SessionHub } from './hub/session-hub';
@@ -181,13 +183,21 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
     random: o.random,
     ...(cluster ? { cluster } : {}),
   });
+  const onCommand: ClusterCommandHandler = (command) =>
+    command.op === 'endSession'
+      ? hub.endSession(command.sessionId) > 0
+      : hub.forceDisconnect(command.sessionId, command.connectionId);
+  let broadcast: ClusterBroadcast | undefined;
+  let leaveBus = () => {};
+  if (store instanceof MemoryClusterStore)
+    ({ broadcast, leave: leaveBus } = store.bus.join(o.nodeId, onCommand));
   const admin = new SessionAdmin({
     hub,
     registry,
     tokens,
     options: o,
     logger,
-    ...(cluster ? { cluster } : {}),
+    ...(cluster ? { cluster, broadcast: (command) => broadcast?.(command) ?? Promise.resolve([]) } : {}),
   });
   const rest = createRestApp({
     admin,
@@ -230,6 +240,7 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
       if (store instanceof RedisClusterStore) {
         await store.connect();
         io.adapter(createAdapter(await store.adapterClient()));
+        broadcast = ioClusterBus(io, onCommand);
       }
       const info = await new Promise<ListenInfo>((resolve, reject) => {
         httpServer.once('error', reject);
@@ -248,6 +259,7 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
       closing ??= (async () => {
         logEvent(logger, 'warn', 'simulated crash');
         await cluster?.stop(false);
+        leaveBus();
         hub.shutdown();
         unstretch();
         ops.dispose();
@@ -260,6 +272,7 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
       closing ??= (async () => {
         logEvent(logger, 'info', 'closing', { members: hub.memberCount });
         await cluster?.stop(true);
+        leaveBus();
         hub.shutdown();
         unstretch();
         ops.dispose();

@@ -172,7 +172,9 @@ export class ClusterNode {
       this.#peers = live
         .filter((n) => n.nodeId !== d.nodeId && !n.draining)
         .map(({ nodeId, url }) => ({ nodeId, url }));
-      if (!this.serving() || d.clock.now() < this.#judgeFrom) return;
+      // Judged on the store's clock, so even a node just back from a pause (or a new boot still
+      // waiting for its previous boot's lease) may declare: only the store's view counts.
+      if (this.#fenced || d.clock.now() < this.#judgeFrom) return;
       for (const lapsed of await d.store.lapsed(d.timings.crashAfterMs)) {
         if (lapsed.nodeId === d.nodeId && lapsed.bootId === d.bootId) continue;
         const declaration = await d.store.declareCrashed(

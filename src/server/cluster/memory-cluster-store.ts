@@ -2,6 +2,7 @@ import type { ServerClock } from '../clock';
 import { systemClock } from '../clock';
 import { MemorySessionRegistry } from '../registry/memory-session-registry';
 import type { SessionRecord } from '../registry/session-registry';
+import { MemoryClusterBus } from './cluster-bus';
 import type {
   ClusterNodeInfo,
   ClusterStore,
@@ -20,6 +21,8 @@ interface NodeEntry extends Omit<ClusterNodeInfo, 'load'> {
  * embedded default and the playground). Each method runs in one synchronous block: atomic.
  */
 export class MemoryClusterStore implements ClusterStore {
+  /** Commands between the nodes sharing this store (REST calls on members another node hosts). */
+  readonly bus = new MemoryClusterBus();
   readonly #clock: ServerClock;
   readonly #sessions = new MemorySessionRegistry();
   readonly #nodes = new Map<string, NodeEntry>();

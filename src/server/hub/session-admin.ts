@@ -7,6 +7,7 @@ import type {
   RestSignalRequest,
   SessionDescription,
 } from '../../protocol';
+import type { ClusterBroadcast } from '../cluster/cluster-bus';
 import type { ClusterNode } from '../cluster/cluster-node';
 import { logEvent, type ServerLogger } from '../logger';
 import type { ResolvedServerOptions } from '../options';
@@ -24,6 +25,8 @@ export interface SessionAdminDeps {
   logger: ServerLogger;
   /** In a cluster: placement of sessions on nodes. */
   cluster?: ClusterNode;
+  /** In a cluster: asks the other nodes to act on the members they host. */
+  broadcast?: ClusterBroadcast;
 }
 
 /**
@@ -86,6 +89,7 @@ export class SessionAdmin {
     const closed = await this.#d.registry.close(sessionId, this.#d.hub.now());
     this.#d.hub.endSession(sessionId);
     if (closed) this.#d.hub.sessionDestroyed(sessionId, 'sessionClosedByServer');
+    await this.#d.broadcast?.({ op: 'endSession', sessionId });
   }
 
   /**
@@ -121,7 +125,9 @@ export class SessionAdmin {
   async forceDisconnect(sessionId: string, connectionId: string): Promise<void> {
     await this.#open(sessionId);
     this.#d.hub.assertServing(sessionId);
-    if (!this.#d.hub.forceDisconnect(sessionId, connectionId)) {
+    if (this.#d.hub.forceDisconnect(sessionId, connectionId)) return;
+    const elsewhere = (await this.#d.broadcast?.({ op: 'forceDisconnect', sessionId, connectionId })) ?? [];
+    if (!elsewhere.includes(true)) {
       throw new ProtocolFailure('CONNECTION_NOT_FOUND', `no connection "${connectionId}" in this session`);
     }
   }

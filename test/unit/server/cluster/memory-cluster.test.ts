@@ -113,4 +113,31 @@ describe('the in-memory cluster (several nodes in one process)', () => {
     expect(declaredAfterMs).toBeLessThan(6000);
     console.log(`in-memory crash → nodeCrashed declared after ${declaredAfterMs} ms`);
   }, 30_000);
+
+  it('REST DELETE on a node that does not host the session ends the members on the node that does', async () => {
+    cluster = createCluster({ nodes: 2, secret: SECRET, logLevel: 'silent' });
+    const urls = (await cluster.listen()).map((l) => l.url);
+    const sessionId = 'mem-bus';
+    await rest(urls[0] ?? '', 'POST', '/api/sessions', { customSessionId: sessionId });
+    const token = await rest<ConnectionTokenResponse>(
+      urls[0] ?? '',
+      'POST',
+      `/api/sessions/${sessionId}/connections`,
+      {
+        identity: 'gil',
+      },
+    );
+    const other = urls.find((u) => u !== token.url) ?? '';
+    const gil = await RawClient.connect(token.url ?? '');
+    clients.push(gil);
+    expect(await gil.join({ sessionId, token: token.token, identity: 'gil' })).toMatchObject({ ok: true });
+    await rest(other, 'DELETE', `/api/sessions/${sessionId}`);
+    await waitFor(
+      () =>
+        gil.events.some(
+          (e) => e.evt.kind === 'sessionDisconnected' && e.evt.reason === 'sessionClosedByServer',
+        ),
+      { what: 'gil told the session closed through the other node' },
+    );
+  }, 30_000);
 });
