@@ -325,17 +325,18 @@ export class SessionHub {
       throw new ProtocolFailure('RESUME_SECRET_INVALID', 'resume secret does not match');
     }
     const previous = connection.detach();
+    const reply: ResumeSuccess = {
+      ok: true,
+      connectionId: connection.id,
+      lastClientSeq: connection.lastClientSeq,
+      timing: this.timing,
+      node: this.node,
+      ...this.peers(),
+    };
     const moved = connection.movedTo;
     if (moved) {
       connection.attach(sink);
       previous?.close();
-      const reply: ResumeSuccess = {
-        ok: true,
-        connectionId: connection.id,
-        lastClientSeq: connection.lastClientSeq,
-        timing: this.timing,
-        node: this.node,
-      };
       return { reply, connection, replay: () => sink.move(moved) };
     }
     if (connection.status === 'grace') {
@@ -346,14 +347,6 @@ export class SessionHub {
     connection.attach(sink);
     // The client may notice a half-open link before the server does: drop the old socket.
     previous?.close();
-    const reply: ResumeSuccess = {
-      ok: true,
-      connectionId: connection.id,
-      lastClientSeq: connection.lastClientSeq,
-      timing: this.timing,
-      node: this.node,
-      ...this.peers(),
-    };
     const replay = () => {
       const replayed = connection.replayAfter(request.lastSeq);
       this.#event('resume', connection, {
