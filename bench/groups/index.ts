@@ -10,4 +10,5 @@ export const GROUPS: Record<string, () => Promise<BenchGroup>> = {
   media: async () => (await import('../media')).mediaGroup,
   flows: async () => (await import('../flows')).flowsGroup,
   server: async () => (await import('./server')).serverGroup,
+  cluster: async () => (await import('./cluster')).clusterGroup,
 };
