@@ -112,6 +112,9 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
   const store = clusterStore(o, logger);
   const registry = store ?? o.registry ?? new MemorySessionRegistry();
   let listenUrl = '';
+  let closing: Promise<void> | null = null;
+  /** Draining for a rotation, or closing: no new work here (readyz, placement, `draining`). */
+  const draining = () => closing !== null || hub.drain.draining;
   const cluster = store
     ? new ClusterNode({
         store,
@@ -120,7 +123,7 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
         url: () => o.cluster?.publicUrl ?? listenUrl,
         capacity: o.cluster?.capacity ?? 1000,
         // A draining node takes no new session: placement picks the others.
-        draining: () => closing !== null || hub.drain.draining,
+        draining,
         clock: o.clock,
         logger,
         timings: { ...DEFAULT_CLUSTER_TIMINGS, ...o.cluster?.timings },
@@ -149,7 +152,6 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
     o.migrationTarget ??
     (cluster ? clusterMigrationTarget({ cluster, nodeId: o.nodeId, secret }) : undefined);
   const tokens = new TokenService(secret, o.clock, o.ids);
-  let closing: Promise<void> | null = null;
   const ops = createServerOps(o, logger, {
     sockets: () => io.engine.clientsCount,
     members: () => hub.memberCount,
@@ -209,7 +211,7 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
   });
   mountOpsRoutes(rest, {
     metrics: ops.metrics,
-    draining: () => closing !== null || hub.drain.draining,
+    draining,
     saturated: () => ops.monitor.saturated,
     lagMs: () => ops.monitor.lagMs,
     ...(cluster ? { serving: () => cluster.serving() } : {}),
@@ -232,7 +234,7 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
     drain: (withinMs) => admin.drain(withinMs),
     webhooks,
     get draining() {
-      return closing !== null || hub.drain.draining;
+      return draining();
     },
     importSession: (snapshot) => hub.importSession(snapshot),
     cluster,
