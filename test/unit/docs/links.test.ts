@@ -65,8 +65,17 @@ describe('markdown link helpers', () => {
   });
 
   it('finds links and images outside code, and numbers repeated headings', () => {
-    const text = ['# A', '## A', '![x](a.png) [y](b.md#a-1)', '```', '[z](c.md)', '```', '`[w](d.md)`'];
+    const text = [
+      '# A',
+      '## A',
+      '## `<B>`',
+      '![x](a.png) [y](b.md#a-1)',
+      '```',
+      '[z](c.md)',
+      '```',
+      '`[w](d.md)`',
+    ];
     expect(markdownLinks(text.join('\n')).map((link) => link.target)).toEqual(['a.png', 'b.md#a-1']);
-    expect([...markdownAnchors(text.join('\n'))]).toEqual(['a', 'a-1']);
+    expect([...markdownAnchors(text.join('\n'))]).toEqual(['a', 'a-1', 'b']);
   });
 });

@@ -4,8 +4,8 @@ export interface MarkdownLink {
   line: number;
 }
 
-/** The markdown text with fenced code blocks and inline code blanked out (line numbers kept). */
-function withoutCode(text: string): string {
+/** The markdown text with fenced code blocks (and inline code, unless kept) blanked out, line numbers kept. */
+function withoutCode(text: string, keepInline = false): string {
   let inFence = false;
   return text
     .split('\n')
@@ -14,7 +14,8 @@ function withoutCode(text: string): string {
         inFence = !inFence;
         return '';
       }
-      return inFence ? '' : line.replace(/`[^`]*`/g, '``');
+      if (inFence) return '';
+      return keepInline ? line : line.replace(/`[^`]*`/g, '``');
     })
     .join('\n');
 }
@@ -49,7 +50,7 @@ export function headingSlug(heading: string): string {
 export function markdownAnchors(text: string): Set<string> {
   const anchors = new Set<string>();
   const seen = new Map<string, number>();
-  for (const line of withoutCode(text).split('\n')) {
+  for (const line of withoutCode(text, true).split('\n')) {
     const heading = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
     if (heading) {
       const base = headingSlug(heading[1] ?? '');
