@@ -12,8 +12,8 @@ const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 /**
  * Signs `claims` as a compact JWS, HS256 (`{"alg":"HS256","typ":"JWT"}`), with node:crypto's HMAC.
- * Synchronous and about 50× cheaper than going through WebCrypto per token (jose: 250–550 µs a sign or
- * verify on this machine, against 5 µs), which is what a join storm pays for every join.
+ * Synchronous and far cheaper than going through WebCrypto per token, which is what a join storm pays
+ * for every join (measured in docs/decisions/0020-storms-admission.md).
  */
 export function signHs256(claims: Record<string, unknown>, key: Uint8Array): string {
   const input = `${HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;

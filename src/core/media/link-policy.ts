@@ -78,7 +78,8 @@ const RENEW: LinkAction = { type: 'repair', renew: true };
 /**
  * Evidence of a network change: a link ICE still calls connected but that receives nothing for
  * {@link FLOW_CHECK_MS} sits on a path that is gone (an address change, a Wi-Fi → cellular handoff), and
- * is repaired then rather than after ICE notices (~5.5 s) and the disconnected timeout.
+ * is repaired then rather than after ICE notices (seconds later) and the disconnected timeout (see
+ * docs/decisions/0009-path-back-before-ice-notices.md).
  */
 function checkFlow(facts: LinkFacts, why: string): Verdict {
   const { pending, peerAlive, expectsTraffic, transport } = facts;
@@ -218,9 +219,8 @@ const RULES = {
   /**
    * A link whose transport went down with the drop gets a fresh peer rather than an ICE restart: after
    * such an outage an ICE-restarted sender often takes seconds to send a decodable frame again (its
-   * encoder and bandwidth estimate wound down on the dead path), while a fresh peer starts clean. On
-   * this machine (S2, 9 s, new path, 10 trials × 4 streams): ICE restart p50 786 / p95 3068 ms to the
-   * first decoded frame, fresh peer p50 859 / p95 1118 ms.
+   * encoder and bandwidth estimate wound down on the dead path), while a fresh peer starts clean. See
+   * docs/decisions/0003-fresh-peer-after-signaling-drop.md for the measurements.
    */
   signalingRestored: (facts, { force, downtimeMs, addressChanged = false }) => {
     if (force || isDown(facts.transport)) return { actions: [RENEW] };

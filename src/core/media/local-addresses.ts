@@ -23,8 +23,9 @@ const PROBE_TIMEOUT_MS = 1_000;
  * - `never`: not within {@link NEW_ADDRESS_WATCH_MS} (the address the server saw changed behind a NAT,
  *   or the probe cannot tell).
  *
- * Chromium learns of a new interface address with a delay (on this machine about a second the first time
- * a page sees one, then promptly), while the page's signaling may be back within 100 ms.
+ * Chromium learns of a new interface address with a delay (the first time a page sees one, then
+ * promptly), while the page's signaling may be back well before; see
+ * docs/decisions/0021-handoff-address-probe.md.
  */
 export async function watchForNewAddress({
   clock,
@@ -63,8 +64,8 @@ export function localCandidateAddresses(report: RTCStatsReport): string[] {
 
 /**
  * The browser probe: a throwaway RTCPeerConnection without ICE servers gathers its host candidates; it
- * answers at the first new address (Chromium may hold the end of such a gathering for a second while
- * it takes in a network change, and show the new address during it).
+ * answers at the first new address (Chromium may hold the end of such a gathering while it takes in
+ * a network change, and show the new address during it; docs/decisions/0021-handoff-address-probe.md).
  */
 export const browserLocalAddresses: LocalAddressProbe = (known) =>
   new Promise((resolve) => {

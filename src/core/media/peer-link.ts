@@ -105,7 +105,7 @@ export class PeerLink {
    * The restart's offer also turns every transceiver inactive, and the next offer turns each back to
    * its direction. Chromium then drops its receive streams and builds new ones, so their timing starts
    * over on the new path. A receiver kept from before the outage could hold the first complete frames
-   * for seconds (docs/decisions.md, "new receivers with every ICE restart").
+   * for seconds (docs/decisions/0006-new-receivers-with-ice-restart.md).
    */
   restartIce(): boolean {
     const pc = this.pc;

@@ -5,7 +5,7 @@ import { ProtocolFailure } from '../protocol-failure';
 import type { SessionRecord } from '../registry/session-registry';
 import type { ClusterNodeInfo, ClusterStore, CrashDeclaration } from './cluster-store';
 
-/** Lease and watch timings of a cluster node (see docs/decisions.md, "Cluster leases"). */
+/** Lease and watch timings of a cluster node (see docs/decisions/0019-cluster-leases-fencing.md). */
 export interface ClusterTimings {
   /** A lease lives this long unless renewed. @default 3000 */
   leaseTtlMs: number;

@@ -26,6 +26,9 @@ const INPUTS = [
   'tsconfig.json',
   'tsconfig.build.json',
   'README.md',
+  'CONTRIBUTING.md',
+  'LICENSE',
+  'docs',
   'test/consumer/app',
 ];
 
@@ -111,7 +114,11 @@ async function packLibrary(dir: string): Promise<string> {
     REPO_ROOT,
   );
   cpSync(join(REPO_ROOT, 'package.json'), join(stage, 'package.json'));
-  cpSync(join(REPO_ROOT, 'README.md'), join(stage, 'README.md'));
+  // Everything else `files` packs beside `dist`: the README, the pages and pictures it links to.
+  for (const path of ['README.md', 'CONTRIBUTING.md', 'LICENSE', 'docs']) {
+    if (existsSync(join(REPO_ROOT, path)))
+      cpSync(join(REPO_ROOT, path), join(stage, path), { recursive: true });
+  }
   const out = await run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', dir], stage);
   const name = out.trim().split('\n').pop() ?? '';
   return join(dir, name);
