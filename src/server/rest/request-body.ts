@@ -18,7 +18,8 @@ const tooLarge = (maxBytes: number) =>
  * reads it; a body without one is counted as it is read ({@link readBodyText}). Under
  * `@hono/node-server` it reads only the header: hono's `bodyLimit` asks for `request.body`, which makes
  * the adapter build a web `Request` and a `ReadableStream` for every request, most of the REST API's
- * CPU in a join storm (docs/decisions/0020-storms-admission.md). Elsewhere (tests calling `app.request`) it is hono's `bodyLimit`.
+ * CPU in a join storm (docs/decisions/0020-storms-admission.md). Elsewhere (tests calling
+ * `app.request`) it is hono's `bodyLimit`.
  */
 export function limitBody(maxBytes: number): MiddlewareHandler {
   const fallback = bodyLimit({
