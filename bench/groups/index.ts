@@ -11,4 +11,5 @@ export const GROUPS: Record<string, () => Promise<BenchGroup>> = {
   flows: async () => (await import('../flows')).flowsGroup,
   server: async () => (await import('./server')).serverGroup,
   cluster: async () => (await import('./cluster')).clusterGroup,
+  'cluster-media': async () => (await import('./cluster-media')).clusterMediaGroup,
 };
