@@ -25,6 +25,7 @@ const INPUTS = [
   'vite.config.ts',
   'tsconfig.json',
   'tsconfig.build.json',
+  'scripts/write-style-types.mjs',
   'README.md',
   'test/consumer/app',
 ];
@@ -110,6 +111,7 @@ async function packLibrary(dir: string): Promise<string> {
     ['-p', 'tsconfig.build.json', '--declarationDir', join(stage, 'dist/types')],
     REPO_ROOT,
   );
+  await run(process.execPath, ['scripts/write-style-types.mjs', join(stage, 'dist/types')], REPO_ROOT);
   cpSync(join(REPO_ROOT, 'package.json'), join(stage, 'package.json'));
   cpSync(join(REPO_ROOT, 'README.md'), join(stage, 'README.md'));
   const out = await run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', dir], stage);
