@@ -20,6 +20,18 @@ const ENTRIES: { exportPath: string; file: string }[] = [
   { exportPath: './protocol', file: 'src/protocol/index.ts' },
   { exportPath: './styles.css', file: 'src/components/styles.css' },
 ];
+/** What a typical call UI imports from the root entry: the provider, three hooks, banner, overlay, tile. */
+const TYPICAL_APP_NAMES = [
+  'SessionProvider',
+  'useSession',
+  'useReconnectState',
+  'useStreamIds',
+  'ReconnectingBanner',
+  'FrozenStreamOverlay',
+  'StreamView',
+];
+const TYPICAL_APP = `typical app (${TYPICAL_APP_NAMES.join(', ')})`;
+const TYPICAL_APP_CODE = `export { ${TYPICAL_APP_NAMES.join(', ')} } from ${JSON.stringify(join(REPO_ROOT, 'src/index.ts'))};\n`;
 const LIVEKIT = 'livekit-client + @livekit/components-react';
 const LIVEKIT_CODE = "export * from 'livekit-client';\nexport * from '@livekit/components-react';\n";
 
@@ -50,9 +62,44 @@ function metric(
   return result;
 }
 
+/** The typical app beside the whole root entry, in gzip and in minified bytes. */
+function typicalAppMetrics(typical: BundleSize, whole: BundleSize): MetricResult[] {
+  const measuredAt = new Date().toISOString();
+  const method =
+    `${METHOD} The typical app is an entry that re-exports only ${TYPICAL_APP_NAMES.join(', ')} from the ` +
+    'root entry (what the rest of the app would not pull in is shaken away); the whole entry keeps every export.';
+  const subjects = (bytes: (size: BundleSize) => number) => ({
+    [`holdfast: ${TYPICAL_APP}`]: { value: bytes(typical) },
+    'holdfast: the whole root entry': { value: bytes(whole) },
+  });
+  return [
+    {
+      metric: 'bundle_gzip_bytes[typical app]',
+      group: 'bundle',
+      unit: 'bytes',
+      description:
+        'Gzipped bytes holdfast adds to the bundle of a typical call UI, beside the whole root entry.',
+      subjects: subjects((size) => size.gzipBytes),
+      method,
+      measuredAt,
+    },
+    {
+      metric: 'bundle_min_bytes[typical app]',
+      group: 'bundle',
+      unit: 'bytes',
+      description:
+        'Minified bytes holdfast adds to the bundle of a typical call UI, beside the whole root entry.',
+      subjects: subjects((size) => size.minBytes),
+      method,
+      measuredAt,
+    },
+  ];
+}
+
 export const bundleGroup: BenchGroup = {
   name: 'bundle',
-  description: 'bundle_gzip_bytes of each browser entry, and LiveKit React kit bundled the same way',
+  description:
+    'bundle_gzip_bytes of each browser entry and of a typical call UI, and LiveKit React kit bundled the same way',
   async run({ log }) {
     const results: MetricResult[] = [];
     for (const { exportPath, file } of ENTRIES) {
@@ -66,6 +113,13 @@ export const bundleGroup: BenchGroup = {
         results.push(metric(exportPath, { holdfast: own }));
         continue;
       }
+      const typical = await measureBundle({
+        entry: { code: TYPICAL_APP_CODE },
+        external: PEERS,
+        root: REPO_ROOT,
+      });
+      log(`${TYPICAL_APP}: ${typical.gzipBytes} B gzip (${typical.minBytes} B min)`);
+      results.push(...typicalAppMetrics(typical, own));
       const withPeers = await measureBundle({
         entry: { file: join(REPO_ROOT, file) },
         external: ['react', 'react-dom'],

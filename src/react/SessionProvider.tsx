@@ -1,10 +1,11 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import type { Clock } from '../core/clock';
 import type { PublishOptions } from '../core/media/types';
+import { createSession as createCoreSession } from '../core/session/create-session';
 import type { GetToken, SessionOptions } from '../core/session/options';
-import { createSession as createCoreSession, type Session } from '../core/session/session';
+import type { Session } from '../core/session/session';
+import { SessionController } from '../store/session-controller';
 import { SessionContext } from './session-context';
-import { SessionController } from './session-controller';
 
 /** Core options the provider passes to `createSession` (everything but what it takes as props). */
 export type SessionProviderOptions = Omit<SessionOptions, 'serverUrl' | 'sessionId' | 'getToken'>;

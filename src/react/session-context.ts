@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { SessionController } from './session-controller';
+import type { SessionController } from '../store/session-controller';
 
 /** The context a `SessionProvider` fills. Prefer the hooks; this is for advanced integrations. */
 export const SessionContext = createContext<SessionController | null>(null);

@@ -53,20 +53,24 @@ export function syncFromSession(state: SessionStoreState, session: SessionSnapsh
   return { ...state, participants, streams, localStream, connectionId };
 }
 
-function onStateChanged(state: SessionStoreState, next: SessionState, previous: SessionState, now: number) {
+/** The latest recovery a session state tells of: a `connected` state says what it came back from. */
+function recoveryOf(session: SessionState): LastRecovery | null {
+  if (session.status !== 'connected' || session.recoveredFrom === null) return null;
+  const { cause, downtimeMs, attempts } = session.recoveredFrom;
+  return { reason: cause, at: session.since, downtimeMs, attempts };
+}
+
+/**
+ * The store state showing the session state `next`, with the facts that state carries: the recovery a
+ * `connected` state came back from, and the reason a `disconnected` state ended with. The only writer
+ * of `session`, `status`, `lastRecovery` (apart from media repairs, see {@link recordMediaRecovery})
+ * and `lastDisconnect`.
+ */
+export function showSessionState(state: SessionStoreState, next: SessionState): SessionStoreState {
+  if (state.session === next) return state;
   const patch: Partial<SessionStoreState> = { session: next, status: next.status };
-  const outage =
-    previous.status === 'reconnecting' || previous.status === 'rejoining' || previous.status === 'migrating';
-  if (next.status === 'connected' && outage) {
-    const migrated = previous.status === 'migrating';
-    patch.lastRecovery = {
-      reason: migrated ? 'serverRotation' : previous.cause,
-      at: now,
-      // Make-before-break: signaling stayed up through a migration, so no downtime is invented for it.
-      downtimeMs: migrated ? 0 : Math.max(0, now - previous.since),
-      attempts: migrated ? null : previous.attempt,
-    };
-  }
+  const recovery = recoveryOf(next);
+  if (recovery) patch.lastRecovery = recovery;
   if (next.status === 'disconnected') {
     patch.lastDisconnect = { reason: next.reason, error: next.error, at: next.since };
     patch.notification = null;
@@ -74,88 +78,53 @@ function onStateChanged(state: SessionStoreState, next: SessionState, previous: 
   return { ...state, ...patch };
 }
 
+const wasTroubled = (stream: RemoteStream | undefined): boolean => stream !== undefined && isTroubled(stream);
+
 /**
- * Refines (or records) the latest recovery with what a `reconnected`/`rejoined`/`migrated` event says:
- * `figures` is the event's payload (a figure it does not carry keeps the one already recorded).
+ * Records the end of a media outage the streams' snapshots show: the store was `recoveringMedia`, a
+ * stream that was frozen or recovering is live again and none is left in trouble (a troubled stream
+ * that simply went away repairs nothing).
  */
-function recordRecovery(
-  state: SessionStoreState,
-  fallbackReason: LastRecovery['reason'],
+function recordMediaRecovery(
+  before: SessionStoreState,
+  after: SessionStoreState,
   now: number,
-  figures: { downtimeMs?: number; attempts?: number },
 ): SessionStoreState {
-  const known = state.lastRecovery;
-  // The matching `stateChanged` may come just before this event and already recorded the recovery.
-  const recent = known !== null && known.at <= now && now - known.at < 1000 ? known : null;
-  const session = state.session;
-  const reason = recent
-    ? recent.reason
-    : session.status === 'rejoining' || session.status === 'reconnecting'
-      ? session.cause
-      : fallbackReason;
-  const at = recent ? recent.at : now;
+  const { phase, since } = before.reconnect;
+  if (phase !== 'recoveringMedia' || since === null || after.streams === before.streams) return after;
+  if (after.session.status !== 'connected') return after;
+  const streams = [...after.streams.values()];
+  const healed = streams.some(
+    (stream) => stream.health === 'live' && wasTroubled(before.streams.get(stream.streamId)),
+  );
+  if (!healed || streams.some(isTroubled)) return after;
+  // Streams held `recovering` through a re-join (node crash, rotation) heal after it: that is the end
+  // of the same incident, still reported as the re-join, with the time until video was back.
+  const known = after.lastRecovery;
+  if (
+    known &&
+    (known.reason === 'nodeCrashed' || known.reason === 'serverRotation') &&
+    Math.abs(known.at - since) < 1000
+  ) {
+    return {
+      ...after,
+      lastRecovery: { ...known, at: now, downtimeMs: (known.downtimeMs ?? 0) + Math.max(0, now - known.at) },
+    };
+  }
   return {
-    ...state,
-    lastRecovery: {
-      reason,
-      at,
-      downtimeMs: figures.downtimeMs ?? known?.downtimeMs ?? null,
-      attempts: figures.attempts ?? known?.attempts ?? null,
-    },
+    ...after,
+    lastRecovery: { reason: 'mediaFailure', at: now, downtimeMs: Math.max(0, now - since), attempts: null },
   };
 }
 
 function applyEvent(state: SessionStoreState, event: SessionEventRecord, now: number): SessionStoreState {
   switch (event.name) {
-    case 'stateChanged':
-      return onStateChanged(state, event.payload.state, event.payload.previous, now);
-    case 'reconnected':
-      return recordRecovery(state, 'networkDisconnect', now, event.payload);
-    case 'rejoined':
-      return recordRecovery(state, 'nodeCrashed', now, event.payload);
-    case 'migrated':
-      return {
-        ...recordRecovery(state, 'serverRotation', now, {}),
-        notification: null,
-      };
-    case 'sessionDisconnected':
-      return {
-        ...state,
-        lastDisconnect: { reason: event.payload.reason, error: event.payload.error, at: now },
-        notification: null,
-      };
-    case 'streamHealthChanged': {
-      const { health, previous } = event.payload;
-      const healed = health === 'live' && (previous === 'frozen' || previous === 'recovering');
-      const { phase, since } = state.reconnect;
-      if (!healed || phase !== 'recoveringMedia' || since === null) return state;
-      if ([...state.streams.values()].some(isTroubled)) return state;
-      // Streams held `recovering` through a re-join (node crash, rotation) heal after it: that is the
-      // end of the same incident, still reported as the re-join, with the time until video was back.
-      const known = state.lastRecovery;
-      if (
-        known &&
-        (known.reason === 'nodeCrashed' || known.reason === 'serverRotation') &&
-        Math.abs(known.at - since) < 1000
-      ) {
-        return {
-          ...state,
-          lastRecovery: {
-            ...known,
-            at: now,
-            downtimeMs: (known.downtimeMs ?? 0) + Math.max(0, now - known.at),
-          },
-        };
-      }
-      return {
-        ...state,
-        lastRecovery: {
-          reason: 'mediaFailure',
-          at: now,
-          downtimeMs: Math.max(0, now - since),
-          attempts: null,
-        },
-      };
+    case 'stateChanged': {
+      const { state: next, previous } = event.payload;
+      const shown = showSessionState(state, next);
+      // A rotation notice has played out once the migration it announced is done.
+      const migrated = previous.status === 'migrating' && next.status === 'connected';
+      return migrated && shown.notification !== null ? { ...shown, notification: null } : shown;
     }
     case 'sessionNotification': {
       const { reason, deadline, message } = event.payload;
@@ -167,18 +136,21 @@ function applyEvent(state: SessionStoreState, event: SessionEventRecord, now: nu
 }
 
 /**
- * The store's reducer: the next state after one core event, for what the event says beyond the
- * session's snapshots (the lifecycle state, recoveries, the last disconnect, notices). The roster, the
- * streams, the local stream and the connection id are not replayed from events: {@link syncFromSession}
- * re-reads them from the session before each event. Pure; returns `state` itself when the event changes
- * nothing the UI shows.
+ * The store's reducer: the next state after one core event. The session's snapshots are the truth for
+ * the roster, the streams (with their health), the local stream and the connection id: they are re-read
+ * first ({@link syncFromSession}), and media recoveries are read from how the streams changed. The
+ * lifecycle and what it recovered from, or ended with, come from state changes only; of the domain
+ * events only `sessionNotification` is kept (it has no snapshot). Pure; returns `state` itself when the
+ * event changes nothing the UI shows.
  */
 export function applySessionEvent(
   state: SessionStoreState,
+  session: SessionSnapshotSource,
   event: SessionEventRecord,
   context: ApplyContext,
 ): SessionStoreState {
-  return refreshReconnect(applyEvent(state, event, context.now), context);
+  const synced = recordMediaRecovery(state, syncFromSession(state, session), context.now);
+  return refreshReconnect(applyEvent(synced, event, context.now), context);
 }
 
 /** Re-derives `reconnect` (e.g. when the `recovered` display time runs out). */

@@ -1,15 +1,16 @@
 import { type Clock, clearTimer, systemClock, type TimerHandle } from '../core/clock';
 import type { Disposer } from '../core/emitter';
 import type { Session } from '../core/session/session';
+import { SESSION_EVENT_NAMES } from '../core/session/session-event-names';
 import {
   type ApplyContext,
   applySessionEvent,
   refreshReconnect,
   type SessionEventRecord,
+  showSessionState,
   syncFromSession,
 } from './apply-session-event';
 import type { SessionStore } from './create-session-store';
-import { SESSION_EVENT_NAMES } from './session-event-names';
 import type { SessionStoreState } from './session-store-state';
 
 /** Options of {@link bindSessionToStore}. */
@@ -29,18 +30,11 @@ export function readSessionIntoState(
   session: Session,
   context: ApplyContext,
 ): SessionStoreState {
-  const base: SessionStoreState =
-    state.session === session.state &&
-    state.sessionId === session.sessionId &&
-    state.identity === session.identity
+  const known =
+    state.sessionId === session.sessionId && state.identity === session.identity
       ? state
-      : {
-          ...state,
-          session: session.state,
-          status: session.state.status,
-          sessionId: session.sessionId,
-          identity: session.identity,
-        };
+      : { ...state, sessionId: session.sessionId, identity: session.identity };
+  const base = showSessionState(known, session.state);
   return refreshReconnect(syncFromSession(base, session), context);
 }
 
@@ -84,9 +78,8 @@ export function bindSessionToStore(
 
   const apply = (event: SessionEventRecord) => {
     if (disposed) return;
-    // The session's snapshots are the truth for the roster, the streams, the local stream and the
-    // connection id (some of their changes have no event of their own): re-read them first.
-    write(applySessionEvent(syncFromSession(store.getState(), session), event, context()));
+    // The reducer re-reads the session's snapshots first: some of their changes have no event of their own.
+    write(applySessionEvent(store.getState(), session, event, context()));
   };
 
   write(readSessionIntoState(store.getState(), session, context()));

@@ -5,7 +5,7 @@ import type { SessionOptions } from '../../src/core/session/options';
 import { FakeSession } from '../../stories/fixtures/fake-session';
 
 const created: { session: FakeSession; options: SessionOptions }[] = [];
-vi.mock('../../src/core/session/session', () => ({
+vi.mock('../../src/core/session/create-session', () => ({
   createSession: (options: SessionOptions) => {
     const session = new FakeSession({ sessionId: options.sessionId, identity: options.identity ?? 'me' });
     created.push({ session, options });

@@ -29,15 +29,17 @@ export interface AttemptRunnerDeps {
 /**
  * Runs connect attempts one at a time: each gets a new epoch, and starting or aborting one makes
  * every older one stale, so a late result (a token, an answer) is dropped instead of acted on.
- * Keeps the join token for the retries of one join and fetches a fresh one for every new join, for
- * a retry after a join that reached the server unanswered (it may have used the token up), and for
- * every attempt of a re-join (in a cluster, each new token names the node the session is placed on).
+ * Owns the join token: keeps it for the retries of one join on one channel and fetches a fresh one
+ * for every new membership (a new channel), after a join succeeded or was refused, for a retry after a
+ * join that reached the server unanswered (it may have used the token up), and for every attempt of a
+ * re-join (in a cluster, each new token names the node the session is placed on).
  */
 export class AttemptRunner {
   readonly #deps: AttemptRunnerDeps;
   #epoch = 0;
   #abort: AbortController | null = null;
-  #token: string | null = null;
+  /** The join token and the channel (membership) it was fetched for. */
+  #token: { channel: SignalingChannel; token: string } | null = null;
   #stopped = false;
 
   constructor(deps: AttemptRunnerDeps) {
@@ -59,15 +61,20 @@ export class AttemptRunner {
     this.#abort = null;
   }
 
-  /** The next join fetches a new token (after a join succeeded, was refused, or the membership ended). */
-  forgetToken(): void {
-    this.#token = null;
-  }
-
   /** Aborts and refuses to run again. */
   stop(): void {
     this.#stopped = true;
     this.abort();
+  }
+
+  /** The token a retry of the join on `channel` may reuse (none for another membership). */
+  #keptToken(channel: SignalingChannel): string | null {
+    return this.#token?.channel === channel ? this.#token.token : null;
+  }
+
+  /** The next join fetches a new token. The only place the token is dropped. */
+  #forgetToken(): void {
+    this.#token = null;
   }
 
   async #run(mode: AttemptMode, epoch: number, signal: AbortSignal, moveTo?: string): Promise<void> {
@@ -80,7 +87,7 @@ export class AttemptRunner {
     if (mode === 'join' || mode === 'rejoin') {
       try {
         // A re-join asks for a new token every time: in a cluster each names the node to go to.
-        token = (mode === 'join' ? this.#token : null) ?? (await deps.getToken());
+        token = (mode === 'join' ? this.#keptToken(channel) : null) ?? (await deps.getToken());
         if (typeof token !== 'string' || token.length === 0) throw new Error('getToken returned no token');
       } catch (error) {
         if (!current()) return;
@@ -92,10 +99,10 @@ export class AttemptRunner {
         return;
       }
       if (!current()) return;
-      this.#token = token;
+      this.#token = { channel, token };
     }
     const { outcome, link } = await channel.attempt(token, signal, moveTo);
-    if ((outcome.kind === 'failed' || outcome.kind === 'aborted') && outcome.requestSent) this.#token = null;
+    if ((outcome.kind === 'failed' || outcome.kind === 'aborted') && outcome.requestSent) this.#forgetToken();
     if (!current()) {
       link.close('stale attempt');
       return;
@@ -104,13 +111,14 @@ export class AttemptRunner {
     switch (outcome.kind) {
       case 'joined':
       case 'resumed':
+        if (outcome.kind === 'joined') this.#forgetToken();
         deps.dispatch(
           { type: outcome.kind, now, connectionId: outcome.reply.connectionId },
           { link, outcome },
         );
         return;
       case 'refused': {
-        this.#token = null;
+        this.#forgetToken();
         const joinedBoot = channel.node?.bootId;
         const nodeRestarted =
           joinedBoot !== undefined && outcome.node !== undefined && outcome.node.bootId !== joinedBoot;

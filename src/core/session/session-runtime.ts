@@ -275,7 +275,6 @@ export class SessionRuntime implements Session {
     });
     this.#roster.clear();
     this.#timers.clear('releaseHeld');
-    this.#attempts.forgetToken();
     this.#connectionId = null;
     this.#watchEnvironment();
     const channel: SignalingChannel = new SignalingChannel({
@@ -347,7 +346,6 @@ export class SessionRuntime implements Session {
     channel.adopt(landing.link, landing.outcome);
     if (landing.outcome.kind !== 'joined') return true;
     const reply = landing.outcome.reply;
-    this.#attempts.forgetToken();
     this.#connectionId = reply.connectionId;
     const cause = previous.status === 'rejoining' ? previous.cause : 'networkDisconnect';
     const deps = {
@@ -367,7 +365,6 @@ export class SessionRuntime implements Session {
     const channel = this.#channel;
     this.#channel = null;
     this.#unwatchEnvironment();
-    this.#attempts.forgetToken();
     this.#roster.clear();
     this.#timers.clear('releaseHeld');
     if (!channel) return;

@@ -1,10 +1,6 @@
 import type { Disposer } from '../emitter';
 import type { LocalStream, Participant, PublishOptions, RemoteStream } from '../media/types';
 import type { SessionEventMap } from './events';
-import type { SessionInternals } from './internals';
-import type { SessionOptions } from './options';
-import { resolveSessionOptions } from './resolve-options';
-import { SessionRuntime } from './session-runtime';
 import type { SessionState } from './state';
 
 /** What `signal()` sends. */
@@ -78,15 +74,4 @@ export interface Session {
   once<K extends keyof SessionEventMap>(event: K, handler: (payload: SessionEventMap[K]) => void): Disposer;
   /** Leaves (if needed) and releases every resource; the session cannot be used afterwards. */
   destroy(): void;
-}
-
-/**
- * Creates a session. Nothing connects until `join()`.
- *
- * @param options - see {@link SessionOptions}.
- * @param internals - INTERNAL seams for tests (socket factory, media plane factory, environment); not
- *   part of the public API.
- */
-export function createSession(options: SessionOptions, internals?: SessionInternals): Session {
-  return new SessionRuntime(resolveSessionOptions(options), internals);
 }

@@ -3,12 +3,26 @@ import type { DisconnectReason, ProtocolError } from '../../protocol';
 /** Why the session is reconnecting or re-joining right now. */
 export type RecoveryCause = 'networkDisconnect' | 'nodeCrashed' | 'serverRotation';
 
+/** What a `connected` state came back from: the outage that the resume, re-join or migration ended. */
+export interface Recovery {
+  /** `networkDisconnect` (resumed), the re-join's cause, or `serverRotation` (migrated). */
+  cause: RecoveryCause;
+  /**
+   * How long the session was without signaling (ms): from the loss, or the server's ending, until
+   * connected again. 0 after a migration (make-before-break: signaling stayed up).
+   */
+  downtimeMs: number;
+  /** How many tries it took; null after a migration (it never lost the connection). */
+  attempts: number | null;
+}
+
 /**
  * The session's lifecycle, one `status` at a time.
  * - `idle`: created and not joined: never joined, or the first join failed or was abandoned (no
  *   `sessionDisconnected`: it was never connected). `join()` may be called again.
  * - `connecting`: first join in progress.
- * - `connected`: in the session; signaling is up.
+ * - `connected`: in the session; signaling is up. `recoveredFrom` says what it came back from (null
+ *   after a first join).
  * - `reconnecting`: signaling lost; retrying to resume the same connection inside the server's grace.
  * - `rejoining`: the server side ended the connection (`nodeCrashed`, `serverRotation`); joining the same
  *   session id again with a fresh token.
@@ -26,7 +40,14 @@ export type SessionState =
       /** When retrying stops (epoch ms). */
       giveUpAt?: number;
     }
-  | { status: 'connected'; connectionId: string; since: number }
+  | {
+      status: 'connected';
+      connectionId: string;
+      /** When it connected, or came back (epoch ms). */
+      since: number;
+      /** The outage this state ends (a resume, re-join or migration); null after a first join. */
+      recoveredFrom: Recovery | null;
+    }
   | {
       status: 'reconnecting';
       connectionId: string;

@@ -298,7 +298,7 @@ const table = {
   },
   connecting: {
     joined: (_state, event) => ({
-      state: { status: 'connected', connectionId: event.connectionId, since: event.now },
+      state: { status: 'connected', connectionId: event.connectionId, since: event.now, recoveredFrom: null },
       effects: [
         { type: 'cancelRetry' },
         { type: 'cancelGiveUp' },
@@ -330,7 +330,12 @@ const table = {
     resumed: (state, event) => {
       const downtimeMs = event.now - state.since;
       return {
-        state: { status: 'connected', connectionId: state.connectionId, since: event.now },
+        state: {
+          status: 'connected',
+          connectionId: state.connectionId,
+          since: event.now,
+          recoveredFrom: { cause: state.cause, downtimeMs, attempts: state.attempt },
+        },
         effects: [
           { type: 'cancelRetry' },
           { type: 'cancelGiveUp' },
@@ -361,25 +366,33 @@ const table = {
     leave: (_state, event) => end(event.now, 'disconnect', null),
   },
   rejoining: {
-    joined: (state, event) => ({
-      state: { status: 'connected', connectionId: event.connectionId, since: event.now },
-      effects: [
-        { type: 'cancelRetry' },
-        { type: 'cancelGiveUp' },
-        { type: 'adopt', mode: 'rejoin' },
-        {
-          type: 'emit',
-          event: 'rejoined',
-          payload: {
-            connectionId: event.connectionId,
-            previousConnectionId: state.previousConnectionId,
-            downtimeMs: event.now - state.since,
-          },
+    joined: (state, event) => {
+      const downtimeMs = event.now - state.since;
+      return {
+        state: {
+          status: 'connected',
+          connectionId: event.connectionId,
+          since: event.now,
+          recoveredFrom: { cause: state.cause, downtimeMs, attempts: state.attempt },
         },
-        { type: 'flushOutbox' },
-        { type: 'releaseInbound' },
-      ],
-    }),
+        effects: [
+          { type: 'cancelRetry' },
+          { type: 'cancelGiveUp' },
+          { type: 'adopt', mode: 'rejoin' },
+          {
+            type: 'emit',
+            event: 'rejoined',
+            payload: {
+              connectionId: event.connectionId,
+              previousConnectionId: state.previousConnectionId,
+              downtimeMs,
+            },
+          },
+          { type: 'flushOutbox' },
+          { type: 'releaseInbound' },
+        ],
+      };
+    },
     refused: (state, event, policy) =>
       TRANSIENT_REFUSALS.includes(event.error.code)
         ? backOff(state, event, policy)
@@ -393,7 +406,13 @@ const table = {
   },
   migrating: {
     resumed: (state, event) => ({
-      state: { status: 'connected', connectionId: state.connectionId, since: event.now },
+      state: {
+        status: 'connected',
+        connectionId: state.connectionId,
+        since: event.now,
+        // Make-before-break: signaling stayed up through the move, so there is no downtime to report.
+        recoveredFrom: { cause: 'serverRotation', downtimeMs: 0, attempts: null },
+      },
       effects: [
         { type: 'cancelRetry' },
         { type: 'adopt', mode: 'migrate' },

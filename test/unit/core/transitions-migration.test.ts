@@ -8,7 +8,12 @@ import { NOW } from './support/machine-states';
 const t = createTransition(resolveReconnectPolicy({ jitter: 0 }));
 const DEADLINE = NOW + 10_000;
 
-const connected: SessionState = { status: 'connected', connectionId: 'c1', since: NOW - 50_000 };
+const connected: SessionState = {
+  status: 'connected',
+  connectionId: 'c1',
+  since: NOW - 50_000,
+  recoveredFrom: null,
+};
 const URL2 = 'http://127.0.0.1:4001';
 const migrating: Extract<SessionState, { status: 'migrating' }> = {
   status: 'migrating',
@@ -52,7 +57,13 @@ describe('session transitions: migration (hf:move)', () => {
 
   it('the resume at the new node connects again with the same connection id: adopt (closing the old link), migrated, then queued messages and held events', () => {
     const { state, effects } = t(migrating, resumed);
-    expect(state).toEqual({ status: 'connected', connectionId: 'c1', since: NOW });
+    expect(state).toEqual({
+      status: 'connected',
+      connectionId: 'c1',
+      since: NOW,
+      // Make-before-break: no downtime, nothing retried while down.
+      recoveredFrom: { cause: 'serverRotation', downtimeMs: 0, attempts: null },
+    });
     expect(types(effects)).toEqual([
       'cancelRetry',
       'adopt',

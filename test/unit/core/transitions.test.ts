@@ -8,7 +8,12 @@ import { connecting, NOW, reconnecting, rejoining } from './support/machine-stat
 const t = createTransition(resolveReconnectPolicy({ jitter: 0 }));
 
 const idle: SessionState = { status: 'idle' };
-const connected: SessionState = { status: 'connected', connectionId: 'c1', since: NOW - 50_000 };
+const connected: SessionState = {
+  status: 'connected',
+  connectionId: 'c1',
+  since: NOW - 50_000,
+  recoveredFrom: null,
+};
 const disconnected: SessionState = {
   status: 'disconnected',
   reason: 'networkDisconnect',
@@ -102,7 +107,7 @@ describe('session transitions: idle and disconnected', () => {
 describe('session transitions: connecting (first join)', () => {
   it('a successful join connects, adopts the link, then flushes queued messages and resolves join()', () => {
     const { state, effects } = t(connecting, ev.joined);
-    expect(state).toEqual({ status: 'connected', connectionId: 'c9', since: NOW });
+    expect(state).toEqual({ status: 'connected', connectionId: 'c9', since: NOW, recoveredFrom: null });
     expect(types(effects)).toEqual([
       'cancelRetry',
       'cancelGiveUp',
@@ -296,7 +301,12 @@ describe('session transitions: connected', () => {
 describe('session transitions: reconnecting', () => {
   it('a resume reconnects with the same connection id; reconnected is emitted before queued messages go out', () => {
     const { state, effects } = t(reconnecting, ev.resumed);
-    expect(state).toEqual({ status: 'connected', connectionId: 'c1', since: NOW });
+    expect(state).toEqual({
+      status: 'connected',
+      connectionId: 'c1',
+      since: NOW,
+      recoveredFrom: { cause: 'networkDisconnect', downtimeMs: 2_000, attempts: 1 },
+    });
     expect(types(effects)).toEqual([
       'cancelRetry',
       'cancelGiveUp',
@@ -400,7 +410,12 @@ describe('session transitions: reconnecting', () => {
 describe('session transitions: rejoining', () => {
   it('a successful re-join connects under the new connection id and emits rejoined', () => {
     const { state, effects } = t(rejoining, ev.joined);
-    expect(state).toEqual({ status: 'connected', connectionId: 'c9', since: NOW });
+    expect(state).toEqual({
+      status: 'connected',
+      connectionId: 'c9',
+      since: NOW,
+      recoveredFrom: { cause: 'nodeCrashed', downtimeMs: 3_000, attempts: 1 },
+    });
     expect(effects).toContainEqual({ type: 'adopt', mode: 'rejoin' });
     expect(effects).toContainEqual({
       type: 'emit',

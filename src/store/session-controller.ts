@@ -3,9 +3,9 @@ import { type Disposer, Emitter } from '../core/emitter';
 import type { LocalStream, PublishOptions } from '../core/media/types';
 import type { SessionEventMap } from '../core/session/events';
 import type { Session, SignalOptions } from '../core/session/session';
-import { bindSessionToStore, readSessionIntoState } from '../store/bind-session-to-store';
-import { createSessionStore, type SessionStore } from '../store/create-session-store';
-import { SESSION_EVENT_NAMES } from '../store/session-event-names';
+import { SESSION_EVENT_NAMES } from '../core/session/session-event-names';
+import { bindSessionToStore, readSessionIntoState } from './bind-session-to-store';
+import { createSessionStore, type SessionStore } from './create-session-store';
 
 /** Options of {@link SessionController}. */
 export interface SessionControllerOptions {

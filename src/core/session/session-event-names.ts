@@ -1,4 +1,4 @@
-import type { SessionEventName } from '../core/session/events';
+import type { SessionEventName } from './events';
 
 /** Every session event name, so the store and the React relay can listen to all of them. */
 export const SESSION_EVENT_NAMES = [
