@@ -18,16 +18,6 @@ type Story = StoryObj<typeof meta>;
 
 const SECOND = 1000;
 
-/** All is well: an empty live region, kept in the page so later messages are announced. */
-export const Stable: Story = {
-  decorators: [withScenario(({ fake }) => fake.connect())],
-  play: async ({ canvasElement }) => {
-    const status = within(canvasElement).getByRole('status');
-    await expect(status).toBeEmptyDOMElement();
-    await expect(canvasElement.querySelector('[data-holdfast-phase="stable"]')).not.toBeNull();
-  },
-};
-
 /** The first join is under way. */
 export const Connecting: Story = {
   decorators: [
@@ -251,5 +241,15 @@ export const Removed: Story = {
     await expect(await within(canvasElement).findByRole('status')).toHaveTextContent(
       'You were removed from the call.',
     );
+  },
+};
+
+/** All is well: an empty live region, kept in the page so later messages are announced. */
+export const Stable: Story = {
+  decorators: [withScenario(({ fake }) => fake.connect())],
+  play: async ({ canvasElement }) => {
+    const status = within(canvasElement).getByRole('status');
+    await expect(status).toBeEmptyDOMElement();
+    await expect(canvasElement.querySelector('[data-holdfast-phase="stable"]')).not.toBeNull();
   },
 };

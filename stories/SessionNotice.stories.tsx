@@ -12,14 +12,6 @@ const meta = {
 export default meta;
 type Story = StoryObj<typeof meta>;
 
-/** Nothing pending: an empty live region. */
-export const NothingPending: Story = {
-  decorators: [withScenario(({ fake }) => fake.connect())],
-  play: async ({ canvasElement }) => {
-    await expect(within(canvasElement).getByRole('status')).toBeEmptyDOMElement();
-  },
-};
-
 /** A rotation in 30 s: the call will move without hanging up. */
 export const RotationAnnounced: Story = {
   decorators: [
@@ -47,5 +39,13 @@ export const WithServerMessage: Story = {
     await expect(await within(canvasElement).findByRole('status')).toHaveTextContent(
       'Node eu-1 restarts for an upgrade.',
     );
+  },
+};
+
+/** Nothing pending: an empty live region. */
+export const NothingPending: Story = {
+  decorators: [withScenario(({ fake }) => fake.connect())],
+  play: async ({ canvasElement }) => {
+    await expect(within(canvasElement).getByRole('status')).toBeEmptyDOMElement();
   },
 };

@@ -6,7 +6,7 @@ import { connectedWith, withScenario } from './fixtures/scenario';
 
 /**
  * A video tile bound to one stream. Its `<video>` element stays for the tile's whole life; repairs only
- * re-attach media. The remote "cameras" here are canvases.
+ * re-attach media. The remote "cameras" here are drawn canvases (the Playground uses real cameras).
  */
 const meta = {
   title: 'Components/StreamView',
@@ -97,18 +97,31 @@ export const LocalPreview: Story = {
   },
 };
 
-/** The browser refused autoplay with sound: playing muted, offering "Turn on sound". */
+/**
+ * The browser refused autoplay with sound: the tile plays muted and offers "Turn on sound". Click it
+ * to hear the stream (the click is the user gesture the browser waits for).
+ */
 export const SoundBlocked: Story = {
   args: { muted: false },
   decorators: [withBlockedSound, withScenario((kit) => connectedWith(kit, ['alice']))],
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
-    const button = await canvas.findByRole('button', { name: 'Turn on sound of alice' });
+    await expect(await canvas.findByRole('button', { name: 'Turn on sound of alice' })).toBeEnabled();
     await expect(canvas.getByRole('figure', { name: 'Video of alice' })).toHaveAttribute(
       'data-holdfast-playback',
       'audioBlocked',
     );
-    await userEvent.click(button);
+  },
+};
+
+/** After the viewer's click on "Turn on sound": playing with sound, the button gone (a test; not in the docs page). */
+export const SoundTurnedOnByAClick: Story = {
+  tags: ['!autodocs'],
+  args: { muted: false },
+  decorators: [withBlockedSound, withScenario((kit) => connectedWith(kit, ['alice']))],
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await userEvent.click(await canvas.findByRole('button', { name: 'Turn on sound of alice' }));
     await waitFor(() => expect(canvas.queryByRole('button', { name: 'Turn on sound of alice' })).toBeNull());
     await expect(canvas.getByRole('figure', { name: 'Video of alice' })).toHaveAttribute(
       'data-holdfast-playback',
