@@ -1,6 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, fn, within } from 'storybook/test';
 import { ReconnectingBanner } from '../src/components/ReconnectingBanner/ReconnectingBanner';
+import { prop, ROOT_PROPS } from './fixtures/prop-tables';
 import { withScenario } from './fixtures/scenario';
 
 /**
@@ -11,6 +12,18 @@ const meta = {
   title: 'Components/ReconnectingBanner',
   component: ReconnectingBanner,
   args: { onLeave: fn() },
+  argTypes: {
+    onLeave: prop(
+      'Shows a "Leave" action while in trouble or disconnected; called when it is pressed.',
+      '() => void',
+    ),
+    messages: prop(
+      'The words for each state (another language, other wording): a function of the reconnect state returning `{ message, detail? }` or null.',
+      '(state: ReconnectState) => BannerText | null',
+      'English (defaultBannerMessages)',
+    ),
+    ...ROOT_PROPS,
+  },
 } satisfies Meta<typeof ReconnectingBanner>;
 
 export default meta;

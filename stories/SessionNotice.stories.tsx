@@ -1,12 +1,21 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, within } from 'storybook/test';
 import { SessionNotice } from '../src/components/SessionNotice/SessionNotice';
+import { prop, ROOT_PROPS } from './fixtures/prop-tables';
 import { withScenario } from './fixtures/scenario';
 
 /** The server's advance notice of a planned rotation, with a countdown, until it plays out. */
 const meta = {
   title: 'Components/SessionNotice',
   component: SessionNotice,
+  argTypes: {
+    message: prop(
+      'The words for a notification.',
+      '(notification: PendingNotification) => string',
+      "English, or the server's own message when it sent one",
+    ),
+    ...ROOT_PROPS,
+  },
 } satisfies Meta<typeof SessionNotice>;
 
 export default meta;

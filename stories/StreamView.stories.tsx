@@ -2,6 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { StreamView } from '../src/components/StreamView/StreamView';
 import { withBlockedSound } from './fixtures/blocked-sound';
+import { prop } from './fixtures/prop-tables';
 import { connectedWith, withScenario } from './fixtures/scenario';
 
 /**
@@ -11,6 +12,23 @@ import { connectedWith, withScenario } from './fixtures/scenario';
 const meta = {
   title: 'Components/StreamView',
   component: StreamView,
+  argTypes: {
+    streamId: prop('The remote stream to show.', 'string'),
+    local: prop("Show this page's published stream instead (muted, mirrored).", 'boolean', 'false'),
+    muted: prop(
+      "Silence the stream's audio.",
+      'boolean',
+      'false for remote streams, always true for `local`',
+    ),
+    mirror: prop('Flip horizontally.', 'boolean', 'true for `local`, false otherwise'),
+    overlay: prop('Show the FrozenStreamOverlay of a remote stream.', 'boolean', 'true'),
+    label: prop(
+      'Name shown on the tile; `false` for none.',
+      'ReactNode | false',
+      'the identity ("You" for `local`)',
+    ),
+    children: prop('More content over the tile (controls, badges).', 'ReactNode'),
+  },
   args: { streamId: 'stream-alice', muted: true },
   render: (args) => (
     <div className="holdfast-story-tile">
@@ -115,7 +133,7 @@ export const SoundBlocked: Story = {
 };
 
 /** After the viewer's click on "Turn on sound": playing with sound, the button gone (a test; not in the docs page). */
-export const SoundTurnedOnByAClick: Story = {
+export const SoundTurnedOnByClick: Story = {
   tags: ['!autodocs'],
   args: { muted: false },
   decorators: [withBlockedSound, withScenario((kit) => connectedWith(kit, ['alice']))],

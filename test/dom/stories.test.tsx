@@ -53,7 +53,7 @@ type PortableStory = FunctionComponent & {
 };
 
 // Canvas capture does not exist in jsdom, and jsdom implements no media playback.
-const JSDOM_LIMITED = new Set(['StreamView/SoundBlocked', 'StreamView/SoundTurnedOnByAClick']);
+const JSDOM_LIMITED = new Set(['StreamView/SoundBlocked', 'StreamView/SoundTurnedOnByClick']);
 
 for (const [component, module] of Object.entries(MODULES)) {
   describe(component, () => {
