@@ -67,7 +67,7 @@ function BannerRecorder({ log, panel }: { log: TimelineLog; panel: React.RefObje
 
 function Call({ props, camera }: { props: PanelProps; camera: PlaygroundCamera | null }) {
   const { participant, sessionId, config, log } = props;
-  const [node, setNode] = useState<string | null>(null);
+  const [node, setNode] = useState<{ id: string; inCall: boolean } | null>(null);
   const [session, setSession] = useState<Session | null>(null);
   const panel = useRef<HTMLElement>(null);
   const nodeNames = useMemo(() => new Map(config.nodes.map((n) => [n.url, n.id])), [config.nodes]);
@@ -94,9 +94,9 @@ function Call({ props, camera }: { props: PanelProps; camera: PlaygroundCamera |
     );
     const offNode = created.on('stateChanged', ({ state, previous }) => {
       if (state.status === 'connected' && previous.status !== 'connected') {
-        setNode(reached);
+        setNode(reached ? { id: reached, inCall: true } : null);
         log.push('node', `in the call on ${reached ?? 'the server'}`);
-      } else if (state.status === 'disconnected' || state.status === 'idle') setNode(null);
+      } else if (state.status !== 'connected') setNode((last) => last && { ...last, inCall: false });
     });
     const stop = recordSession(created, log);
     setSession(created);
@@ -123,8 +123,8 @@ function Call({ props, camera }: { props: PanelProps; camera: PlaygroundCamera |
       <section className="hf-pg-panel" aria-label={`Participant ${participant.name}`} ref={panel}>
         <header className="hf-pg-panel-head">
           <h3>{participant.name}</h3>
-          <span className="hf-pg-badge" data-node={node ?? 'none'}>
-            {node ? `on ${node}` : 'no node yet'}
+          <span className="hf-pg-badge" data-node={node?.id ?? 'none'} data-in-call={node?.inCall ?? false}>
+            {node ? `${node.inCall ? 'on' : 'was on'} ${node.id}` : 'no node yet'}
           </span>
           <ConnectionIndicator showLabel />
         </header>
