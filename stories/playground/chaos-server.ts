@@ -154,7 +154,13 @@ export async function startChaosServer(options: ChaosServerOptions = {}): Promis
     if (req.method === 'GET' && url.pathname === '/config') return reply(200, config);
     if (req.method === 'GET' && url.pathname === '/nodes') return reply(200, nodes.status());
     if (req.method !== 'POST') return reply(405, { ok: false, message: 'POST only' });
-    const [, kind = '', name = '', action = ''] = url.pathname.split('/').map(decodeURIComponent);
+    let parts: string[];
+    try {
+      parts = url.pathname.split('/').map(decodeURIComponent);
+    } catch {
+      return reply(400, { ok: false, message: 'malformed path' } satisfies ChaosAnswer);
+    }
+    const [, kind = '', name = '', action = ''] = parts;
     act(kind, name, action, url).then(
       (message) => reply(200, { ok: true, message } satisfies ChaosAnswer),
       (error: unknown) =>
