@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 /**
- * `npm start`: runs the holdfast server in dev mode on an in-memory registry (port 4000, or $PORT),
- * then prints how to get a session and a token. Works on a fresh machine after `npm install`: the
- * TypeScript source runs through tsx (a devDependency), no build step.
+ * `npm start`: the holdfast server in dev mode (dev tokens, in memory) and the playground. Works on a
+ * fresh machine after `npm install`: the TypeScript source runs through tsx (a devDependency), no build
+ * step. Prints how to get a session and a token.
  *
- * Then the playground: the chaos sidecar (stories/playground/chaos-server.ts: a TCP proxy per
- * participant, TURN + UDP paths when coturn is installed) and Storybook (port 6006 or $STORYBOOK_PORT,
- * the next free one if taken) with the live Playground story. The sidecar asks this script over IPC to
- * crash (SIGKILL, then restart empty on the same port) or freeze (SIGSTOP/SIGCONT) the server.
- * `HOLDFAST_PLAYGROUND=0` runs the server alone.
+ * The playground: the chaos sidecar (stories/playground/chaos-server.ts) runs a two-node in-memory
+ * cluster (node-1 on port 4000 or $PORT, node-2 on a free port), a TCP proxy per participant per node,
+ * TURN + UDP paths when coturn is installed; then Storybook (port 6006 or $STORYBOOK_PORT, the next free
+ * one if taken) with the live Playground story, whose buttons crash, rotate and cut off nodes and break
+ * participants' paths. `HOLDFAST_PLAYGROUND=0` runs the CLI server alone (one node).
  *
  * Every child process is started here, listed in `children`, and stopped (SIGINT by pid, then SIGKILL)
  * when this script is stopped (Ctrl+C / SIGTERM) or when any child exits. More children (Storybook)
@@ -84,12 +84,12 @@ function formatServerLine(text) {
   } catch {
     return `[server] ${text}`;
   }
-  const { level, time, msg, nodeId, event, ...fields } = line;
+  const { level, time, msg, nodeId, event, pid, hostname, ...fields } = line;
   const names = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
   const rest = Object.entries(fields)
     .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
     .join(' ');
-  return `[server] ${names[level] ?? level} ${msg}${rest ? ` ${rest}` : ''}`;
+  return `[${nodeId ?? 'server'}] ${names[level] ?? level} ${msg}${rest ? ` ${rest}` : ''}`;
 }
 
 function printHowTo(url) {
@@ -112,67 +112,38 @@ Protocol and REST reference: docs/protocol.md. Ctrl+C stops everything.
 `);
 }
 
-let server = null;
-let serverPort = PORT;
-let restartServer = false;
-let playgroundStarted = false;
-
-/** Starts (or, after a crash test, restarts) the server on the same port. */
+/** `HOLDFAST_PLAYGROUND=0`: the CLI server alone (one node, in memory). */
 function startServer() {
-  server = startChild('server', ['--import', 'tsx', 'src/server/cli.ts', '--dev', '--port', serverPort], {
+  startChild('server', ['--import', 'tsx', 'src/server/cli.ts', '--dev', '--port', PORT], {
     env: { ...process.env, HOLDFAST_SECRET: SECRET },
     onLine: (text) => {
       console.log(formatServerLine(text));
-      if (!text.includes('"msg":"listening"')) return;
-      const { url, port } = JSON.parse(text);
-      serverPort = String(port);
-      if (playgroundStarted) return;
-      printHowTo(url);
-      if (PLAYGROUND) {
-        playgroundStarted = true;
-        startPlayground(port, url);
-      }
-    },
-    onExit: () => {
-      if (!restartServer) return false;
-      restartServer = false;
-      console.log('[start] server killed by the playground; restarting it empty on the same port');
-      setTimeout(startServer, 300);
-      return true;
+      if (text.includes('"msg":"listening"')) printHowTo(JSON.parse(text).url);
     },
   });
 }
 
-/** Carries out what the chaos sidecar asks for the server process (crash tests from the Playground). */
-function onSidecarMessage(message) {
-  if (message?.type !== 'holdfast-server' || !server) return;
-  if (message.action === 'crash') {
-    restartServer = true;
-    server.kill('SIGKILL');
-  } else if (message.action === 'freeze') {
-    const frozen = server;
-    frozen.kill('SIGSTOP');
-    console.log(`[start] server frozen (SIGSTOP) for ${message.ms} ms`);
-    setTimeout(() => frozen.kill('SIGCONT'), Math.min(60_000, Number(message.ms) || 0));
-  }
-}
-
-/** The chaos sidecar, then Storybook pointed at it. */
-function startPlayground(port, serverUrl) {
-  const sidecar = startChild(
+/**
+ * The playground: the chaos sidecar, which runs the two-node in-memory cluster (node-1 on $PORT,
+ * node-2 on a free port) and the per-participant proxies, then Storybook pointed at it.
+ */
+function startPlayground() {
+  startChild(
     'chaos sidecar',
-    ['--import', 'tsx', 'stories/playground/chaos-server.ts', '--server-port', String(port)],
+    ['--import', 'tsx', 'stories/playground/chaos-server.ts', '--node-ports', `${PORT},0`],
     {
+      env: { ...process.env, HOLDFAST_SECRET: SECRET },
       ipc: true,
       onLine: (text) => {
-        if (!text.includes('"msg":"chaos listening"')) return console.log(`[chaos] ${text}`);
-        const { url } = JSON.parse(text);
+        if (!text.includes('"msg":"chaos listening"')) return console.log(formatServerLine(text));
+        const { url, nodes } = JSON.parse(text);
+        for (const node of nodes) console.log(`[start] ${node.id} on ${node.url}`);
+        printHowTo(nodes[0].url);
         console.log(`[chaos] sidecar on ${url}`);
-        startStorybook(url, serverUrl);
+        startStorybook(url, nodes[0].url);
       },
     },
   );
-  sidecar.on('message', onSidecarMessage);
 }
 
 function startStorybook(chaosUrl, serverUrl) {
@@ -196,7 +167,8 @@ function startStorybook(chaosUrl, serverUrl) {
   );
 }
 
-startServer();
+if (PLAYGROUND) startPlayground();
+else startServer();
 
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void stopAll(0));
 process.once('exit', () => {

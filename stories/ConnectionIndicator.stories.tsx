@@ -1,12 +1,22 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, within } from 'storybook/test';
 import { ConnectionIndicator } from '../src/components/ConnectionIndicator/ConnectionIndicator';
+import { prop, ROOT_PROPS } from './fixtures/prop-tables';
 import { withScenario } from './fixtures/scenario';
 
 /** An always-present dot (and optional label) for the session's connection. */
 const meta = {
   title: 'Components/ConnectionIndicator',
   component: ConnectionIndicator,
+  argTypes: {
+    showLabel: prop('Also show the label as text (it is always the accessible name).', 'boolean', 'false'),
+    labels: prop(
+      'Words for some or all phases (idle, connecting, stable, reconnecting, recoveringMedia, rejoining, migrating, recovered, disconnected).',
+      'Partial<Record<ReconnectPhase, string>>',
+      'English',
+    ),
+    ...ROOT_PROPS,
+  },
   args: { showLabel: true },
 } satisfies Meta<typeof ConnectionIndicator>;
 

@@ -2,6 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, within } from 'storybook/test';
 import { FrozenStreamOverlay } from '../src/components/FrozenStreamOverlay/FrozenStreamOverlay';
 import { StreamView } from '../src/components/StreamView/StreamView';
+import { prop, ROOT_PROPS } from './fixtures/prop-tables';
 import { type ScenarioKit, withScenario } from './fixtures/scenario';
 
 /**
@@ -12,6 +13,15 @@ import { type ScenarioKit, withScenario } from './fixtures/scenario';
 const meta = {
   title: 'Components/FrozenStreamOverlay',
   component: FrozenStreamOverlay,
+  argTypes: {
+    streamId: prop('The remote stream whose picture the overlay explains.', 'string'),
+    messages: prop(
+      'Words for some or all states.',
+      'Partial<{ frozen: string; recovering: string; muted: string }>',
+      "'Video frozen' / 'Reconnecting video…' / 'Camera off'",
+    ),
+    ...ROOT_PROPS,
+  },
   args: { streamId: 'stream-alice' },
   render: (args) => (
     <div className="holdfast-story-tile">

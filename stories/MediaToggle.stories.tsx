@@ -2,12 +2,18 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, within } from 'storybook/test';
 import { MediaToggle } from '../src/components/MediaToggle/MediaToggle';
 import type { FakeSession } from './fixtures/fake-session';
+import { prop, ROOT_PROPS } from './fixtures/prop-tables';
 import { withScenario } from './fixtures/scenario';
 
 /** Microphone/camera toggles. Turning video off shows as muted to others, never as frozen. */
 const meta = {
   title: 'Components/MediaToggle',
   component: MediaToggle,
+  argTypes: {
+    kind: prop("Which of this page's tracks the button turns on and off.", "'audio' | 'video'"),
+    children: prop('Button content.', 'ReactNode', "'Microphone' / 'Camera'"),
+    ...ROOT_PROPS,
+  },
   args: { kind: 'video' },
 } satisfies Meta<typeof MediaToggle>;
 

@@ -2,9 +2,10 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { Playground } from './playground/Playground';
 
 /**
- * Live: participants in this page join the local holdfast server (`npm start` runs it with dev tokens,
- * the chaos sidecar and this Storybook). Break their signaling or media for N seconds, freeze a video,
- * crash the server node, and watch each participant's banner, overlays and event log tell the truth.
+ * Live: participants in this page, each with its own camera (`getUserMedia`) and its own network paths,
+ * join a two-node holdfast cluster (`npm start` runs it in the chaos sidecar, with dev tokens, and this
+ * Storybook). Crash or rotate a node, cut it off, drop one participant's signaling or media, freeze a
+ * camera, and read in each participant's timeline what it saw: states, banners, events.
  */
 const meta = {
   title: 'Playground/Live call',

@@ -1,6 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, fn, within } from 'storybook/test';
 import { ReconnectingBanner } from '../src/components/ReconnectingBanner/ReconnectingBanner';
+import { prop, ROOT_PROPS } from './fixtures/prop-tables';
 import { withScenario } from './fixtures/scenario';
 
 /**
@@ -11,22 +12,24 @@ const meta = {
   title: 'Components/ReconnectingBanner',
   component: ReconnectingBanner,
   args: { onLeave: fn() },
+  argTypes: {
+    onLeave: prop(
+      'Shows a "Leave" action while in trouble or disconnected; called when it is pressed.',
+      '() => void',
+    ),
+    messages: prop(
+      'The words for each state (another language, other wording): a function of the reconnect state returning `{ message, detail? }` or null.',
+      '(state: ReconnectState) => BannerText | null',
+      'English (defaultBannerMessages)',
+    ),
+    ...ROOT_PROPS,
+  },
 } satisfies Meta<typeof ReconnectingBanner>;
 
 export default meta;
 type Story = StoryObj<typeof meta>;
 
 const SECOND = 1000;
-
-/** All is well: an empty live region, kept in the page so later messages are announced. */
-export const Stable: Story = {
-  decorators: [withScenario(({ fake }) => fake.connect())],
-  play: async ({ canvasElement }) => {
-    const status = within(canvasElement).getByRole('status');
-    await expect(status).toBeEmptyDOMElement();
-    await expect(canvasElement.querySelector('[data-holdfast-phase="stable"]')).not.toBeNull();
-  },
-};
 
 /** The first join is under way. */
 export const Connecting: Story = {
@@ -251,5 +254,15 @@ export const Removed: Story = {
     await expect(await within(canvasElement).findByRole('status')).toHaveTextContent(
       'You were removed from the call.',
     );
+  },
+};
+
+/** All is well: an empty live region, kept in the page so later messages are announced. */
+export const Stable: Story = {
+  decorators: [withScenario(({ fake }) => fake.connect())],
+  play: async ({ canvasElement }) => {
+    const status = within(canvasElement).getByRole('status');
+    await expect(status).toBeEmptyDOMElement();
+    await expect(canvasElement.querySelector('[data-holdfast-phase="stable"]')).not.toBeNull();
   },
 };

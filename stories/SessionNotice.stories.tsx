@@ -1,24 +1,25 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, within } from 'storybook/test';
 import { SessionNotice } from '../src/components/SessionNotice/SessionNotice';
+import { prop, ROOT_PROPS } from './fixtures/prop-tables';
 import { withScenario } from './fixtures/scenario';
 
 /** The server's advance notice of a planned rotation, with a countdown, until it plays out. */
 const meta = {
   title: 'Components/SessionNotice',
   component: SessionNotice,
+  argTypes: {
+    message: prop(
+      'The words for a notification.',
+      '(notification: PendingNotification) => string',
+      "English, or the server's own message when it sent one",
+    ),
+    ...ROOT_PROPS,
+  },
 } satisfies Meta<typeof SessionNotice>;
 
 export default meta;
 type Story = StoryObj<typeof meta>;
-
-/** Nothing pending: an empty live region. */
-export const NothingPending: Story = {
-  decorators: [withScenario(({ fake }) => fake.connect())],
-  play: async ({ canvasElement }) => {
-    await expect(within(canvasElement).getByRole('status')).toBeEmptyDOMElement();
-  },
-};
 
 /** A rotation in 30 s: the call will move without hanging up. */
 export const RotationAnnounced: Story = {
@@ -47,5 +48,13 @@ export const WithServerMessage: Story = {
     await expect(await within(canvasElement).findByRole('status')).toHaveTextContent(
       'Node eu-1 restarts for an upgrade.',
     );
+  },
+};
+
+/** Nothing pending: an empty live region. */
+export const NothingPending: Story = {
+  decorators: [withScenario(({ fake }) => fake.connect())],
+  play: async ({ canvasElement }) => {
+    await expect(within(canvasElement).getByRole('status')).toBeEmptyDOMElement();
   },
 };

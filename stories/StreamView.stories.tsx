@@ -2,15 +2,33 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { StreamView } from '../src/components/StreamView/StreamView';
 import { withBlockedSound } from './fixtures/blocked-sound';
+import { prop } from './fixtures/prop-tables';
 import { connectedWith, withScenario } from './fixtures/scenario';
 
 /**
  * A video tile bound to one stream. Its `<video>` element stays for the tile's whole life; repairs only
- * re-attach media. The remote "cameras" here are canvases.
+ * re-attach media. The remote "cameras" here are drawn canvases (the Playground uses real cameras).
  */
 const meta = {
   title: 'Components/StreamView',
   component: StreamView,
+  argTypes: {
+    streamId: prop('The remote stream to show.', 'string'),
+    local: prop("Show this page's published stream instead (muted, mirrored).", 'boolean', 'false'),
+    muted: prop(
+      "Silence the stream's audio.",
+      'boolean',
+      'false for remote streams, always true for `local`',
+    ),
+    mirror: prop('Flip horizontally.', 'boolean', 'true for `local`, false otherwise'),
+    overlay: prop('Show the FrozenStreamOverlay of a remote stream.', 'boolean', 'true'),
+    label: prop(
+      'Name shown on the tile; `false` for none.',
+      'ReactNode | false',
+      'the identity ("You" for `local`)',
+    ),
+    children: prop('More content over the tile (controls, badges).', 'ReactNode'),
+  },
   args: { streamId: 'stream-alice', muted: true },
   render: (args) => (
     <div className="holdfast-story-tile">
@@ -97,18 +115,31 @@ export const LocalPreview: Story = {
   },
 };
 
-/** The browser refused autoplay with sound: playing muted, offering "Turn on sound". */
+/**
+ * The browser refused autoplay with sound: the tile plays muted and offers "Turn on sound". Click it
+ * to hear the stream (the click is the user gesture the browser waits for).
+ */
 export const SoundBlocked: Story = {
   args: { muted: false },
   decorators: [withBlockedSound, withScenario((kit) => connectedWith(kit, ['alice']))],
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
-    const button = await canvas.findByRole('button', { name: 'Turn on sound of alice' });
+    await expect(await canvas.findByRole('button', { name: 'Turn on sound of alice' })).toBeEnabled();
     await expect(canvas.getByRole('figure', { name: 'Video of alice' })).toHaveAttribute(
       'data-holdfast-playback',
       'audioBlocked',
     );
-    await userEvent.click(button);
+  },
+};
+
+/** After the viewer's click on "Turn on sound": playing with sound, the button gone (a test; not in the docs page). */
+export const SoundTurnedOnByClick: Story = {
+  tags: ['!autodocs'],
+  args: { muted: false },
+  decorators: [withBlockedSound, withScenario((kit) => connectedWith(kit, ['alice']))],
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await userEvent.click(await canvas.findByRole('button', { name: 'Turn on sound of alice' }));
     await waitFor(() => expect(canvas.queryByRole('button', { name: 'Turn on sound of alice' })).toBeNull());
     await expect(canvas.getByRole('figure', { name: 'Video of alice' })).toHaveAttribute(
       'data-holdfast-playback',

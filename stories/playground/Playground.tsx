@@ -1,7 +1,10 @@
 import { useEffect, useState } from 'react';
-import { CHAOS_ROUTES, type ChaosConfig } from './chaos-api';
-import { CHAOS_URL, chaos, loadChaosConfig } from './chaos-client';
+import type { ChaosConfig, NodeStatus } from './chaos-api';
+import { CHAOS_URL, chaos, loadChaosConfig, loadNodes } from './chaos-client';
+import { NodeCard } from './NodeCard';
 import { ParticipantPanel } from './ParticipantPanel';
+import { TimelineLog } from './timeline-log';
+import './playground.css';
 
 /** Props of {@link Playground}. */
 export interface PlaygroundProps {
@@ -11,42 +14,136 @@ export interface PlaygroundProps {
   sessionId: string;
 }
 
-function ServerControls({ config }: { config: ChaosConfig }) {
-  const [note, setNote] = useState('');
-  const [seconds, setSeconds] = useState(5);
-  const run = (route: string) => void chaos(route).then(setNote, (e: unknown) => setNote(String(e)));
-  const off = !config.capabilities.server;
+/** How often the node cards are refreshed (ms). */
+const NODE_POLL_MS = 500;
+
+function useNodes(enabled: boolean): { nodes: NodeStatus[] | null; now: number } {
+  const [state, setState] = useState<{ nodes: NodeStatus[] | null; now: number }>({
+    nodes: null,
+    now: Date.now(),
+  });
+  useEffect(() => {
+    if (!enabled) return;
+    let live = true;
+    const poll = async () => {
+      const nodes = await loadNodes();
+      if (live) setState({ nodes, now: Date.now() });
+    };
+    void poll();
+    const timer = setInterval(() => void poll(), NODE_POLL_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [enabled]);
+  return state;
+}
+
+function Seconds({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: number;
+  onChange: (seconds: number) => void;
+}) {
   return (
-    <fieldset className="holdfast-playground-controls">
-      <legend>Server</legend>
-      <button type="button" disabled={off} onClick={() => run(CHAOS_ROUTES.crashServer)}>
-        Crash the node (SIGKILL, restart empty)
-      </button>
-      <label>
-        freeze for{' '}
-        <input
-          type="number"
-          min={1}
-          max={60}
-          value={seconds}
-          onChange={(e) => setSeconds(Math.max(1, Math.min(60, Number(e.target.value) || 1)))}
-        />{' '}
-        s
-      </label>
-      <button type="button" disabled={off} onClick={() => run(CHAOS_ROUTES.freezeServer(seconds * 1000))}>
-        Freeze the node (SIGSTOP)
-      </button>
-      <button type="button" disabled title="Needs the multi-node server with drain (a later issue)">
-        Rotate the node
-      </button>
-      {off ? <output>Server controls need `npm start`.</output> : note ? <output>{note}</output> : null}
-    </fieldset>
+    <label className="hf-pg-seconds">
+      {label}
+      <input
+        type="number"
+        min={1}
+        max={60}
+        value={value}
+        onChange={(e) => onChange(Math.max(1, Math.min(60, Number(e.target.value) || 1)))}
+      />
+      s
+    </label>
+  );
+}
+
+function Loaded({
+  config,
+  chaosOn,
+  participants,
+  sessionId,
+}: {
+  config: ChaosConfig;
+  chaosOn: boolean;
+  participants: string[];
+  sessionId: string;
+}) {
+  const [faultSeconds, setFaultSeconds] = useState(5);
+  const [rotateSeconds, setRotateSeconds] = useState(10);
+  const [logs] = useState(() => new Map(participants.map((name) => [name, new TimelineLog()])));
+  const { nodes, now } = useNodes(chaosOn);
+  const [people] = useState(() => {
+    const byName = new Map(config.participants.map((p) => [p.name, p]));
+    return participants.map((name) => byName.get(name) ?? { name, routes: {} });
+  });
+  const act = (label: string, route: string) => {
+    for (const log of logs.values()) log.push('fault', `you: ${label}`);
+    void chaos(route).then((answer) => {
+      for (const log of logs.values())
+        log.push('fault', answer.ok ? answer.message : `refused: ${answer.message}`);
+    });
+  };
+  return (
+    <div className="hf-pg">
+      <header className="hf-pg-intro">
+        <h2>Playground</h2>
+        <p>
+          {participants.length} participants in session <code>{sessionId}</code>
+          {chaosOn
+            ? ` on a ${config.nodes.length}-node cluster. Every fault is real: a participant's own TCP paths to the nodes, its UDP path to TURN, a node's sockets and lease.`
+            : '. No chaos sidecar: start everything with `npm start` to get the nodes and the fault buttons.'}
+          {chaosOn && !config.capabilities.media
+            ? ' Media cannot be cut here (coturn is not installed).'
+            : ''}
+        </p>
+        <div className="hf-pg-row">
+          <Seconds label="Faults last" value={faultSeconds} onChange={setFaultSeconds} />
+          <Seconds label="Rotation deadline" value={rotateSeconds} onChange={setRotateSeconds} />
+        </div>
+      </header>
+      {chaosOn ? (
+        <section className="hf-pg-nodes" aria-label="Nodes">
+          {(nodes ?? []).map((node) => (
+            <NodeCard
+              key={node.id}
+              node={node}
+              now={now}
+              faultMs={faultSeconds * 1000}
+              rotateMs={rotateSeconds * 1000}
+              act={act}
+            />
+          ))}
+          {nodes === null ? <p className="hf-pg-muted">The chaos sidecar does not answer.</p> : null}
+        </section>
+      ) : null}
+      <div className="hf-pg-panels">
+        {people.map((participant, index) => (
+          <ParticipantPanel
+            key={participant.name}
+            participant={participant}
+            index={index}
+            sessionId={sessionId}
+            config={config}
+            chaosEnabled={chaosOn}
+            faultMs={faultSeconds * 1000}
+            log={logs.get(participant.name) as TimelineLog}
+          />
+        ))}
+      </div>
+    </div>
   );
 }
 
 /**
  * The live playground: two or three participants in one page, each with its own session, signaling
- * path and media path to the local holdfast server, and a chaos panel that breaks those paths for real.
+ * paths and media path, on a two-node cluster; node cards crash, rotate and cut off nodes, and each
+ * participant's panel breaks its own paths and shows what it saw.
  */
 export function Playground({ participants, sessionId }: PlaygroundProps) {
   const [loaded, setLoaded] = useState<{ config: ChaosConfig; chaos: boolean } | null>(null);
@@ -58,36 +155,14 @@ export function Playground({ participants, sessionId }: PlaygroundProps) {
       current = false;
     };
   }, [key]);
-  if (!loaded) return <p>Loading the playground…</p>;
-  const { config } = loaded;
-  const byName = new Map(config.participants.map((p) => [p.name, p]));
+  if (!loaded) return <p className="hf-pg-muted">Loading the playground…</p>;
   return (
-    <div className="holdfast-playground">
-      <p className="holdfast-playground-intro">
-        Session <code>{sessionId}</code> on <code>{config.serverUrl}</code>.{' '}
-        {loaded.chaos
-          ? `Chaos sidecar at ${CHAOS_URL}: every fault below happens at the transport (TCP proxy, UDP path to TURN, the server process).`
-          : 'No chaos sidecar: start everything with `npm start` to get the fault controls.'}
-        {loaded.chaos && !config.capabilities.media
-          ? ' Media paths cannot be cut here (coturn is not installed).'
-          : ''}
-      </p>
-      <ServerControls config={config} />
-      <div className="holdfast-playground-panels">
-        {participants.map((name, index) => {
-          const participant = byName.get(name) ?? { name, serverUrl: config.serverUrl };
-          return (
-            <ParticipantPanel
-              key={name}
-              participant={participant}
-              index={index}
-              sessionId={sessionId}
-              config={config}
-              chaosEnabled={loaded.chaos}
-            />
-          );
-        })}
-      </div>
-    </div>
+    <Loaded
+      key={`${key}\n${sessionId}\n${CHAOS_URL}`}
+      config={loaded.config}
+      chaosOn={loaded.chaos}
+      participants={participants}
+      sessionId={sessionId}
+    />
   );
 }

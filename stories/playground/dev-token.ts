@@ -2,19 +2,28 @@ import type { GetToken } from '../../src/core';
 import type { ConnectionTokenResponse } from '../../src/protocol';
 
 /**
- * `getToken` for the playground: the dev server's `POST /dev/token` (dev mode only; creates the session
- * when missing, so a re-join after a server crash finds it again), bound to the page's identity. A real
- * app asks its own backend.
+ * `getToken` for the playground: a node's `POST /dev/token` (dev mode only; creates the session when
+ * missing and places it on a healthy node, whose URL the token names), bound to the page's identity.
+ * Asks the nodes in turn, like an app backend behind a load balancer: a crashed node does not answer.
+ * A real app asks its own backend.
  */
-export function devTokenFetcher(serverUrl: string, data: string): GetToken {
+export function devTokenFetcher(nodeUrls: readonly string[], data: string): GetToken {
   return async (sessionId, { identity }) => {
-    const response = await fetch(`${serverUrl}/dev/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ sessionId, identity, data }),
-    });
-    if (!response.ok)
-      throw new Error(`dev token: HTTP ${response.status} (is the server running with --dev?)`);
-    return ((await response.json()) as ConnectionTokenResponse).token;
+    let last: unknown = new Error('dev token: no node to ask');
+    for (const url of nodeUrls) {
+      try {
+        const response = await fetch(`${url}/dev/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ sessionId, identity, data }),
+          signal: AbortSignal.timeout(3000),
+        });
+        if (response.ok) return ((await response.json()) as ConnectionTokenResponse).token;
+        last = new Error(`dev token: HTTP ${response.status} from ${url} (is it running with --dev?)`);
+      } catch (error) {
+        last = error;
+      }
+    }
+    throw last;
   };
 }
