@@ -18,11 +18,11 @@ function tsc(args: string[], cwd: string): string {
 
 /**
  * An app's file, type-checked against the declarations as the package ships them (`package.json`
- * exports, `tsc -p tsconfig.build.json`, `scripts/write-style-types.mjs`, as `npm run build` makes
+ * exports, `tsc -p tsconfig.build.json`, `scripts/finish-declarations.mjs`, as `npm run build` makes
  * them), installed as `node_modules/holdfast`, with the settings of a TypeScript app outside Vite.
  */
 describe('the packed types in an app', () => {
-  it("type-checks `import 'holdfast/styles.css'` with noUncheckedSideEffectImports (no TS2882)", () => {
+  it("type-checks `import 'holdfast/styles.css'` with noUncheckedSideEffectImports (no TS2882), and the types are real under moduleResolution bundler and nodenext", () => {
     const dir = join(REPO_ROOT, '.cache/package-types', String(process.pid));
     const pkg = join(dir, 'node_modules/holdfast');
     rmSync(dir, { recursive: true, force: true });
@@ -30,14 +30,16 @@ describe('the packed types in an app', () => {
     try {
       const types = join(pkg, 'dist/types');
       expect(tsc(['-p', 'tsconfig.build.json', '--declarationDir', types], REPO_ROOT)).toBe('');
-      execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/write-style-types.mjs'), types]);
+      execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/finish-declarations.mjs'), types]);
       cpSync(join(REPO_ROOT, 'package.json'), join(pkg, 'package.json'));
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
       writeFileSync(
         join(dir, 'app.ts'),
         [
           "import 'holdfast/styles.css';",
           "import { type ReconnectState, SessionProvider } from 'holdfast';",
           "import { createSession } from 'holdfast/core';",
+          "import { createServer } from 'holdfast/server';",
           '',
           'export const phaseOf = (state: ReconnectState): string => state.phase;',
           'export const parts = [SessionProvider, createSession] as const;',
@@ -47,24 +49,30 @@ describe('the packed types in an app', () => {
           '',
         ].join('\n'),
       );
-      writeFileSync(
-        join(dir, 'tsconfig.json'),
-        JSON.stringify({
-          compilerOptions: {
-            module: 'preserve',
-            moduleResolution: 'bundler',
-            target: 'es2022',
-            lib: ['es2023', 'dom'],
-            strict: true,
-            noEmit: true,
-            skipLibCheck: true,
-            noUncheckedSideEffectImports: true,
-            types: [],
-          },
-          files: ['app.ts'],
-        }),
-      );
-      expect(tsc(['-p', 'tsconfig.json'], dir)).toBe('');
+      // A bundler app, and a Node ESM app (where a relative import without its extension does not resolve).
+      for (const [module, moduleResolution] of [
+        ['preserve', 'bundler'],
+        ['nodenext', 'nodenext'],
+      ] as const) {
+        writeFileSync(
+          join(dir, `tsconfig.${moduleResolution}.json`),
+          JSON.stringify({
+            compilerOptions: {
+              module,
+              moduleResolution,
+              target: 'es2022',
+              lib: ['es2023', 'dom'],
+              strict: true,
+              noEmit: true,
+              skipLibCheck: true,
+              noUncheckedSideEffectImports: true,
+              types: [],
+            },
+            files: ['app.ts'],
+          }),
+        );
+        expect(tsc(['-p', `tsconfig.${moduleResolution}.json`], dir), moduleResolution).toBe('');
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -25,7 +25,7 @@ const INPUTS = [
   'vite.config.ts',
   'tsconfig.json',
   'tsconfig.build.json',
-  'scripts/write-style-types.mjs',
+  'scripts/finish-declarations.mjs',
   'README.md',
   'CONTRIBUTING.md',
   'LICENSE',
@@ -114,7 +114,7 @@ async function packLibrary(dir: string): Promise<string> {
     ['-p', 'tsconfig.build.json', '--declarationDir', join(stage, 'dist/types')],
     REPO_ROOT,
   );
-  await run(process.execPath, ['scripts/write-style-types.mjs', join(stage, 'dist/types')], REPO_ROOT);
+  await run(process.execPath, ['scripts/finish-declarations.mjs', join(stage, 'dist/types')], REPO_ROOT);
   cpSync(join(REPO_ROOT, 'package.json'), join(stage, 'package.json'));
   // Everything else `files` packs beside `dist`: the README, the pages and pictures it links to.
   for (const path of ['README.md', 'CONTRIBUTING.md', 'LICENSE', 'docs']) {
