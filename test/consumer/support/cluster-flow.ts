@@ -45,6 +45,8 @@ export interface PageContinuity {
   frozen: { frozenMs: number; connections: number };
   /** The same freeze measure over the quiet baseline before the fault. */
   baseline: { frozenMs: number; connections: number };
+  /** The ticker's largest gap over that baseline (what the machine alone does to the measure). */
+  baselineGap: { gapMs: number; at: number; connections: number };
 }
 
 /** A three-party call under a node fault: what was seen before and during it. */
@@ -105,6 +107,7 @@ export async function continuityOf(fault: ClusterFault): Promise<PageContinuity[
       gap: await p.page.largestFrameGapPerConnection(from, to),
       frozen: await p.page.frozenMsPerConnection(from, to),
       baseline: await p.page.frozenMsPerConnection(fault.baselineFrom, from),
+      baselineGap: await p.page.largestFrameGapPerConnection(fault.baselineFrom, from),
     })),
   );
 }
@@ -115,7 +118,7 @@ export function describeContinuity(fault: ClusterFault, pages: PageContinuity[])
   return pages
     .map(
       (p) =>
-        `${p.name} largest gap ${p.gap.gapMs} ms at +${p.gap.at - from - 500} ms, frozen ${p.frozen.frozenMs} ms (baseline ${p.baseline.frozenMs} ms over ${from - fault.baselineFrom} ms)`,
+        `${p.name} largest gap ${p.gap.gapMs} ms at +${p.gap.at - from - 500} ms, frozen ${p.frozen.frozenMs} ms (baseline over ${from - fault.baselineFrom} ms: largest gap ${p.baselineGap.gapMs} ms, frozen ${p.baseline.frozenMs} ms)`,
     )
     .join('; ');
 }
