@@ -185,10 +185,23 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
     random: o.random,
     ...(cluster ? { cluster } : {}),
   });
-  const onCommand: ClusterCommandHandler = (command) =>
-    command.op === 'endSession'
-      ? hub.endSession(command.sessionId) > 0
-      : hub.forceDisconnect(command.sessionId, command.connectionId);
+  const onCommand: ClusterCommandHandler = (command) => {
+    switch (command.op) {
+      case 'endSession':
+        return hub.endSession(command.sessionId) > 0;
+      case 'forceDisconnect':
+        return hub.forceDisconnect(command.sessionId, command.connectionId);
+      case 'describe':
+        return admin.describeHere(command.sessionId);
+      case 'signal':
+        try {
+          return admin.signalHere(command.sessionId, command.request);
+        } catch {
+          // Moving to another node: that node answers once the move is done.
+          return 'notHere';
+        }
+    }
+  };
   let broadcast: ClusterBroadcast | undefined;
   let leaveBus = () => {};
   if (store instanceof MemoryClusterStore)

@@ -7,7 +7,7 @@ import type {
   RestSignalRequest,
   SessionDescription,
 } from '../../protocol';
-import type { ClusterBroadcast } from '../cluster/cluster-bus';
+import type { ClusterBroadcast, SignalOutcome } from '../cluster/cluster-bus';
 import type { ClusterNode } from '../cluster/cluster-node';
 import { logEvent, type ServerLogger } from '../logger';
 import type { ResolvedServerOptions } from '../options';
@@ -76,9 +76,24 @@ export class SessionAdmin {
     return { nodeId: hub.node.nodeId, deadline: hub.drain.start(withinMs) };
   }
 
-  /** The open session `sessionId` with its members and streams. */
+  /**
+   * The open session `sessionId` with its members and streams. In a cluster, when this node does not
+   * host its members, the node that does answers for them.
+   */
   async describe(sessionId: string): Promise<SessionDescription> {
-    return this.#describe(await this.#open(sessionId));
+    const record = await this.#open(sessionId);
+    const local = this.#describe(record);
+    if (this.#d.hub.liveSession(sessionId) || !this.#d.broadcast) return local;
+    const answers = await this.#d.broadcast({ op: 'describe', sessionId });
+    const hosted = answers.find(isMembers);
+    return hosted ? { ...local, connections: hosted.connections, streams: hosted.streams } : local;
+  }
+
+  /** The members and streams of `sessionId` on this node, or false when it hosts none of them. */
+  describeHere(sessionId: string): Pick<SessionDescription, 'connections' | 'streams'> | false {
+    const live = this.#d.hub.liveSession(sessionId);
+    if (!live) return false;
+    return { connections: live.members().map((member) => member.info), streams: live.streams() };
   }
 
   /** Closes `sessionId`: every member gets `sessionDisconnected` `sessionClosedByServer`. */
@@ -132,19 +147,44 @@ export class SessionAdmin {
     }
   }
 
-  /** Sends an app signal from the server (`from: null`) to everyone, or to the members in `to`. */
+  /**
+   * Sends an app signal from the server (`from: null`) to everyone, or to the members in `to`. In a
+   * cluster, when this node does not host the session's members, the node that does delivers it.
+   */
   async signal(sessionId: string, request: RestSignalRequest): Promise<void> {
     await this.#open(sessionId);
-    this.#d.hub.assertServing(sessionId);
+    let outcome = this.signalHere(sessionId, request);
+    if (outcome === 'notHere' && this.#d.broadcast) {
+      const answers = await this.#d.broadcast({ op: 'signal', sessionId, request });
+      outcome =
+        (answers.find((a) => a === 'delivered' || isMissing(a)) as SignalOutcome | undefined) ?? outcome;
+    } else if (outcome === 'notHere') {
+      // No other node to ask: one the session moved away from refuses the order rather than swallow it.
+      this.#d.hub.assertServing(sessionId);
+    }
+    // Nobody hosts a member: a signal to everyone reaches no one; one to named members names a stranger.
+    const missing = isMissing(outcome)
+      ? outcome.missing
+      : outcome === 'notHere'
+        ? request.to?.[0]
+        : undefined;
+    if (missing !== undefined)
+      throw new ProtocolFailure('TARGET_NOT_IN_SESSION', `"${missing}" is not a connection of this session`);
+  }
+
+  /** Delivers a server signal to the members of `sessionId` this node hosts (see {@link SignalOutcome}). */
+  signalHere(sessionId: string, request: RestSignalRequest): SignalOutcome {
     const live = this.#d.hub.liveSession(sessionId);
-    const targets = request.to === undefined ? (live?.members() ?? []) : [];
+    if (!live) return 'notHere';
+    this.#d.hub.assertServing(sessionId);
+    const targets = request.to === undefined ? live.members() : [];
     for (const id of request.to ?? []) {
-      const member = live?.member(id);
-      if (!member)
-        throw new ProtocolFailure('TARGET_NOT_IN_SESSION', `"${id}" is not a connection of this session`);
+      const member = live.member(id);
+      if (!member) return { missing: id };
       targets.push(member);
     }
-    live?.deliver(targets, { kind: 'signal', from: null, type: request.type, data: request.data });
+    live.deliver(targets, { kind: 'signal', from: null, type: request.type, data: request.data });
+    return 'delivered';
   }
 
   /** Liveness and load of this node. */
@@ -176,3 +216,14 @@ export class SessionAdmin {
     };
   }
 }
+
+const isMissing = (answer: unknown): answer is { missing: string } =>
+  typeof answer === 'object' &&
+  answer !== null &&
+  typeof (answer as { missing?: unknown }).missing === 'string';
+
+const isMembers = (answer: unknown): answer is Pick<SessionDescription, 'connections' | 'streams'> =>
+  typeof answer === 'object' &&
+  answer !== null &&
+  Array.isArray((answer as { connections?: unknown }).connections) &&
+  Array.isArray((answer as { streams?: unknown }).streams);

@@ -4,6 +4,7 @@ import {
   type JoinSuccess,
   PROTOCOL_VERSION,
   type ResumeReply,
+  type SessionDescription,
   WIRE,
 } from '../../../../src/protocol';
 import type { CrashDeclaration } from '../../../../src/server';
@@ -114,7 +115,7 @@ describe('the in-memory cluster (several nodes in one process)', () => {
     console.log(`in-memory crash → nodeCrashed declared after ${declaredAfterMs} ms`);
   }, 30_000);
 
-  it('REST DELETE on a node that does not host the session ends the members on the node that does', async () => {
+  it('REST on a node that does not host the session: GET lists the members, a signal reaches them, DELETE ends them on the node that does', async () => {
     cluster = createCluster({ nodes: 2, secret: SECRET, logLevel: 'silent' });
     const urls = (await cluster.listen()).map((l) => l.url);
     const sessionId = 'mem-bus';
@@ -131,6 +132,16 @@ describe('the in-memory cluster (several nodes in one process)', () => {
     const gil = await RawClient.connect(token.url ?? '');
     clients.push(gil);
     expect(await gil.join({ sessionId, token: token.token, identity: 'gil' })).toMatchObject({ ok: true });
+    // GET and a server signal through the node that does not host the members.
+    const described = await rest<SessionDescription>(other, 'GET', `/api/sessions/${sessionId}`);
+    expect(described.connections.map((c) => c.identity)).toEqual(['gil']);
+    await rest(other, 'POST', `/api/sessions/${sessionId}/signal`, { type: 'hello', data: 'x' });
+    await waitFor(() => gil.signals().some((x) => x.type === 'hello' && x.from === null), {
+      what: 'gil gets the server signal sent through the other node',
+    });
+    await expect(
+      rest(other, 'POST', `/api/sessions/${sessionId}/signal`, { type: 'x', data: 0, to: ['c_nobody'] }),
+    ).rejects.toThrow(/400/);
     await rest(other, 'DELETE', `/api/sessions/${sessionId}`);
     await waitFor(
       () =>

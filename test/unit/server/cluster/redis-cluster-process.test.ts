@@ -4,6 +4,7 @@ import {
   type JoinSuccess,
   PROTOCOL_VERSION,
   type ResumeReply,
+  type SessionDescription,
   WIRE,
 } from '../../../../src/protocol';
 import { RawClient } from '../../../support/raw-client';
@@ -208,6 +209,29 @@ describe('a cluster of real node processes on Redis (issue #19)', () => {
     const erin = await join(tokenA, sessionId);
     const finn = await join(tokenB, sessionId);
     const finnId = (finn.reply as JoinSuccess).connectionId;
+    const erinId = (erin.reply as JoinSuccess).connectionId;
+
+    // GET answers with the members the hosting node has, whichever node is asked.
+    const described = (await other.rest('GET', `/api/sessions/${sessionId}`)) as SessionDescription;
+    expect(described.connections.map((c) => c.identity).sort()).toEqual(['erin', 'finn']);
+    // A server signal through the other node reaches the members (all, or the one named).
+    await other.rest('POST', `/api/sessions/${sessionId}/signal`, { type: 'all', data: 1 });
+    await other.rest('POST', `/api/sessions/${sessionId}/signal`, {
+      type: 'erin-only',
+      data: 2,
+      to: [erinId],
+    });
+    await waitFor(() => erin.client.signals().length === 2 && finn.client.signals().length === 1, {
+      what: 'signals delivered through the other node',
+    });
+    expect(erin.client.signals().map((x) => [x.from, x.type])).toEqual([
+      [null, 'all'],
+      [null, 'erin-only'],
+    ]);
+    expect(finn.client.signals().map((x) => x.type)).toEqual(['all']);
+    await expect(
+      other.rest('POST', `/api/sessions/${sessionId}/signal`, { type: 'x', data: 0, to: ['c_nobody'] }),
+    ).rejects.toThrow(/400/);
 
     await other.rest('DELETE', `/api/sessions/${sessionId}/connections/${finnId}`);
     await waitFor(() => finn.client.events.some((e) => e.evt.kind === 'sessionDisconnected'), {
