@@ -4,6 +4,7 @@ import type {
   JoinReply,
   MessageReply,
   MoveNotice,
+  NodesNotice,
   ResumeReply,
   ServerEnvelope,
 } from './server-messages';
@@ -17,6 +18,7 @@ export const WIRE = {
   evt: 'hf:evt',
   error: 'hf:error',
   move: 'hf:move',
+  nodes: 'hf:nodes',
 } as const;
 
 /**
@@ -35,4 +37,5 @@ export interface ServerToClientEvents {
   'hf:evt': (env: ServerEnvelope) => void;
   'hf:error': (notice: ErrorNotice) => void;
   'hf:move': (notice: MoveNotice) => void;
+  'hf:nodes': (notice: NodesNotice) => void;
 }

@@ -177,3 +177,13 @@ export const MoveNoticeSchema = v.object({
   deadline: v.number(),
 });
 export type MoveNotice = v.InferOutput<typeof MoveNoticeSchema>;
+
+/**
+ * `hf:nodes` (cluster, not sequenced): the other healthy nodes changed as the sending node sees them (a
+ * node joined, left, started or stopped draining). A client whose node later dies fails over to them
+ * even if they were not there when it joined.
+ */
+export const NodesNoticeSchema = v.object({
+  nodes: v.pipe(v.array(ClusterPeerSchema), v.maxLength(256)),
+});
+export type NodesNotice = v.InferOutput<typeof NodesNoticeSchema>;

@@ -3,6 +3,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { WIRE } from '../protocol';
 import { type ClusterBroadcast, type ClusterCommandHandler, ioClusterBus } from './cluster/cluster-bus';
 import { clusterMigrationTarget } from './cluster/cluster-migration-target';
 import { ClusterNode, DEFAULT_CLUSTER_TIMINGS } from './cluster/cluster-node';
@@ -145,6 +146,8 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
           hub.shutdown();
           io.disconnectSockets(true);
         },
+        // Clients learn of nodes that appear after they joined (their failover candidates).
+        onPeersChanged: (peers) => io.local.emit(WIRE.nodes, { nodes: peers }),
       })
     : undefined;
   // Sessions move on a drain: to the target given, or in a cluster to where the store places them.

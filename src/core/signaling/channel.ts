@@ -6,6 +6,7 @@ import {
   JoinReplySchema,
   type MoveNotice,
   MoveNoticeSchema,
+  NodesNoticeSchema,
   PROTOCOL_VERSION,
   ResumeReplySchema,
   ServerEnvelopeSchema,
@@ -197,6 +198,7 @@ export class SignalingChannel {
       onEvent: (raw) => this.#onRawEvent(raw),
       onErrorNotice: (raw) => this.#onRawErrorNotice(raw),
       onMove: (raw) => this.#onRawMove(raw),
+      onNodes: (raw) => this.#onRawNodes(raw),
       onClose: (reason) => {
         if (this.#link !== link) return;
         this.#unplug();
@@ -342,6 +344,16 @@ export class SignalingChannel {
       return;
     }
     this.#deps.onMove(parsed.output);
+  }
+
+  /** The cluster's healthy nodes changed while connected: a later failover tries them too. */
+  #onRawNodes(raw: unknown): void {
+    const parsed = v.safeParse(NodesNoticeSchema, raw);
+    if (!parsed.success) {
+      this.#deps.onProtocolError(`invalid nodes notice: ${firstIssue(parsed.issues)}`);
+      return;
+    }
+    this.#learnNodes([this.#homeUrl, ...parsed.output.nodes.map((node) => node.url)]);
   }
 
   #unplug(): void {

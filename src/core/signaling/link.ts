@@ -10,6 +10,8 @@ export interface LinkHandlers {
   onErrorNotice(raw: unknown): void;
   /** A raw `hf:move` payload (held and delivered in order with the events). */
   onMove(raw: unknown): void;
+  /** A raw `hf:nodes` payload (the cluster's other healthy nodes changed). */
+  onNodes(raw: unknown): void;
   /** The socket closed without us asking (network, heartbeat, server). Called at most once. */
   onClose(reason: string): void;
 }
@@ -48,6 +50,7 @@ export class SignalingLink {
     socket.on(WIRE.evt, (raw: unknown) => this.#inbound(() => this.#handlers?.onEvent(raw)));
     socket.on(WIRE.error, (raw: unknown) => this.#inbound(() => this.#handlers?.onErrorNotice(raw)));
     socket.on(WIRE.move, (raw: unknown) => this.#inbound(() => this.#handlers?.onMove(raw)));
+    socket.on(WIRE.nodes, (raw: unknown) => this.#inbound(() => this.#handlers?.onNodes(raw)));
   }
 
   /** True between connect and close. */

@@ -41,6 +41,8 @@ export interface ClusterNodeDeps {
   onNodeCrashed: (declaration: CrashDeclaration) => void;
   /** Called once when this node learns it was declared crashed: stop serving. */
   onFenced: () => void;
+  /** The other healthy, non-draining nodes changed (a node joined, left, or began draining). */
+  onPeersChanged?: (peers: ClusterPeer[]) => void;
 }
 
 /**
@@ -169,9 +171,13 @@ export class ClusterNode {
     const d = this.#d;
     try {
       const live = await d.store.liveNodes();
-      this.#peers = live
+      const peers = live
         .filter((n) => n.nodeId !== d.nodeId && !n.draining)
-        .map(({ nodeId, url }) => ({ nodeId, url }));
+        .map(({ nodeId, url }) => ({ nodeId, url }))
+        .sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
+      const changed = peers.map((p) => p.url).join(' ') !== this.#peers.map((p) => p.url).join(' ');
+      this.#peers = peers;
+      if (changed) d.onPeersChanged?.(peers);
       // Judged on the store's clock, so even a node just back from a pause (or a new boot still
       // waiting for its previous boot's lease) may declare: only the store's view counts.
       if (this.#fenced || d.clock.now() < this.#judgeFrom) return;

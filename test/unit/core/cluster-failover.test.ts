@@ -33,9 +33,9 @@ describe('client core on a Redis cluster of two node processes (issue #19)', () 
     await redis?.stop();
   });
 
-  const startNodes = async (prefix: string): Promise<ServerProcess[]> => {
+  const startNodes = async (prefix: string, which = [1, 2]): Promise<ServerProcess[]> => {
     const nodes = await Promise.all(
-      [1, 2].map((i) =>
+      which.map((i) =>
         ServerProcess.start({
           secret: SECRET,
           redisUrl: redis.url,
@@ -55,7 +55,7 @@ describe('client core on a Redis cluster of two node processes (issue #19)', () 
     await waitFor(
       async () =>
         (await Promise.all(nodes.map((n) => fetch(`${n.url}/readyz`).then((r) => r.ok)))).every(Boolean),
-      { what: 'both nodes ready', timeoutMs: 20_000 },
+      { what: 'the nodes ready', timeoutMs: 20_000 },
     );
     await delay(700);
     return nodes;
@@ -153,6 +153,27 @@ describe('client core on a Redis cluster of two node processes (issue #19)', () 
     expect(crashed()).toHaveLength(1);
     expect(crashed()[0]?.data).toMatchObject({ sessionIds: [sessionId] });
     console.log(`[cluster] SIGKILL → all 3 clients rejoined on the survivor after ${rejoinedAfterMs} ms`);
+  }, 120_000);
+
+  it('N1 after a scale-out: node 2 joins the cluster after the clients joined node 1; node 1 is SIGKILLed → the clients (told of node 2 while on node 1) rejoin there', async () => {
+    const nodes = await startNodes('s1', [1]);
+    const sessionId = 's1-call';
+    // The backend's list of nodes grows with the cluster (the same array).
+    const people = ['alice', 'bob'].map((who) => participant(who, sessionId, nodes));
+    for (const p of people) await p.session.join();
+    await waitFor(() => people.every((p) => p.session.participants.size === 1), { what: 'a full roster' });
+    nodes.push(...(await startNodes('s1', [2])));
+    // Node 1 sees node 2 within its next look (every 500 ms) and tells its clients.
+    await delay(1500);
+
+    await nodes[0]?.kill('SIGKILL');
+    for (const p of people) {
+      await waitFor(
+        () => p.log.some((e) => e.name === 'rejoined') && p.session.state.status === 'connected',
+        { what: `${p.session.identity} rejoined on node 2`, timeoutMs: 20_000 },
+      );
+    }
+    expect((await nodes[1]?.health())?.connections).toBe(2);
   }, 120_000);
 
   it('R1 with migration: drain the hosting node with a 10 s deadline → every client moves to the other node before it (same connection ids), 50 signals sent during the move arrive once each, in order', async () => {
