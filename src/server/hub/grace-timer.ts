@@ -37,8 +37,11 @@ export class GraceTimer {
     this.#d = deps;
   }
 
-  /** Starts `connection`'s grace; `expire` runs once it is really over. */
-  start(connection: Connection, expire: () => void): void {
+  /**
+   * A live `connection` lost its socket: it enters its grace, and `expire` runs once the grace is really
+   * over. Returns false, changing nothing, when it was not live.
+   */
+  start(connection: Connection, expire: () => void): boolean {
     const record: GraceRecord = {
       endsAt: this.#d.clock.now() + this.#d.graceMs,
       stalledAtStart: this.#d.stalledMs(),
@@ -46,8 +49,9 @@ export class GraceTimer {
       holdUntil: 0,
       expire,
     };
+    if (!connection.enterGrace(this.#d.graceMs, () => this.#judge(connection, record))) return false;
     this.#records.set(connection, record);
-    connection.schedule(this.#d.graceMs, () => this.#judge(connection, record));
+    return true;
   }
 
   /**
@@ -78,7 +82,7 @@ export class GraceTimer {
     const wait = Math.min(room, Math.max(lost, record.holdUntil - now));
     if (wait > 0) {
       record.credited += Math.max(0, lost);
-      connection.schedule(wait, () => this.#judge(connection, record));
+      connection.extendGrace(wait, () => this.#judge(connection, record));
       return;
     }
     this.#records.delete(connection);

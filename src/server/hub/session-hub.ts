@@ -324,7 +324,6 @@ export class SessionHub {
     if (!connection.resumeSecretMatches(request.resumeSecret)) {
       throw new ProtocolFailure('RESUME_SECRET_INVALID', 'resume secret does not match');
     }
-    const previous = connection.detach();
     const reply: ResumeSuccess = {
       ok: true,
       connectionId: connection.id,
@@ -333,20 +332,12 @@ export class SessionHub {
       node: this.node,
       ...this.peers(),
     };
-    const moved = connection.movedTo;
-    if (moved) {
-      connection.attach(sink);
-      previous?.close();
-      return { reply, connection, replay: () => sink.move(moved) };
-    }
-    if (connection.status === 'grace') {
-      this.#grace.clear(connection);
-      connection.cancelTimer();
-      connection.status = 'live';
-    }
-    connection.attach(sink);
-    // The client may notice a half-open link before the server does: drop the old socket.
+    // The client may notice a half-open socket before the server does: the old one is dropped.
+    const previous = connection.resumeOn(sink);
     previous?.close();
+    const moved = connection.movedTo;
+    if (moved) return { reply, connection, replay: () => sink.move(moved) };
+    this.#grace.clear(connection);
     const replay = () => {
       const replayed = connection.replayAfter(request.lastSeq);
       this.#event('resume', connection, {
@@ -390,9 +381,8 @@ export class SessionHub {
   socketClosed(connection: Connection, sink: EventSink, reason: string): void {
     if (connection.sink !== sink) return;
     connection.detach();
-    if (connection.status !== 'live' || connection.frozen || this.#closing) return;
-    connection.status = 'grace';
-    this.#grace.start(connection, () => this.#evict(connection, 'graceExpired'));
+    if (connection.frozen || this.#closing) return;
+    if (!this.#grace.start(connection, () => this.#evict(connection, 'graceExpired'))) return;
     this.#event('grace start', connection, { socketId: sink.id, reason, graceMs: this.#o.graceMs });
   }
 
@@ -463,10 +453,7 @@ export class SessionHub {
     this.#transfer.clear();
     this.#emptyExpiry.clear();
     this.#gate.clear();
-    for (const connection of this.#dir.connections()) {
-      connection.cancelTimer();
-      connection.detach()?.close();
-    }
+    for (const connection of this.#dir.connections()) connection.shutdown();
     this.#dir.clear();
   }
 

@@ -64,7 +64,7 @@ export class SessionTransfer {
     if (!live) throw new Error(`no live session ${sessionId}`);
     this.#frozen.add(sessionId);
     const members = live.members();
-    for (const member of members) member.frozen = true;
+    for (const member of members) member.freeze();
     return {
       sessionId,
       fromNodeId: this.#d.options.nodeId,
@@ -80,12 +80,8 @@ export class SessionTransfer {
   thaw(sessionId: string): void {
     this.#frozen.delete(sessionId);
     for (const member of this.#d.dir.session(sessionId)?.members() ?? []) {
-      member.frozen = false;
-      member.detach()?.close();
-      if (member.status === 'live') {
-        member.status = 'grace';
-        this.#d.grace.start(member, () => this.#d.evict(member));
-      }
+      member.thaw();
+      this.#d.grace.start(member, () => this.#d.evict(member));
     }
   }
 
@@ -99,12 +95,10 @@ export class SessionTransfer {
     const clock = this.#d.options.clock;
     const members = live.members();
     for (const member of members) {
-      member.cancelTimer();
-      this.#d.grace.clear(member);
-      member.dropBuffer();
       // Kept findable (not a member any more): a client that missed the notice and resumes here is
       // answered and told again.
-      member.movedTo = notice;
+      member.moveAway(notice);
+      this.#d.grace.clear(member);
       const sink = member.sink;
       if (!sink) continue;
       sink.move(notice);
@@ -151,7 +145,6 @@ export class SessionTransfer {
     for (const connection of connections) {
       live.add(connection);
       dir.register(connection);
-      connection.status = 'grace';
       this.#d.grace.start(connection, () => this.#d.evict(connection));
     }
     logEvent(this.#d.logger, 'info', 'session arrived', {
