@@ -34,17 +34,17 @@ export interface SessionAdminDeps {
  * signals, health. Throws {@link ProtocolFailure} for every refusal.
  */
 export class SessionAdmin {
-  readonly #d: SessionAdminDeps;
+  readonly #deps: SessionAdminDeps;
 
   constructor(deps: SessionAdminDeps) {
-    this.#d = deps;
+    this.#deps = deps;
   }
 
   /** Creates a session, or answers the open one with `customSessionId` (idempotent). */
   async createSession(customSessionId?: string): Promise<SessionDescription> {
-    const { registry, options, hub } = this.#d;
+    const { registry, options, hub } = this.#deps;
     const sessionId = customSessionId ?? options.ids.sessionId();
-    if (hub.drain.draining && !this.#d.cluster) {
+    if (hub.drain.draining && !this.#deps.cluster) {
       // A draining single node hosts no new session (an open one may still be asked for,
       // idempotently). In a cluster, placement sends new sessions to nodes that are not draining.
       const known = await registry.get(sessionId);
@@ -56,11 +56,11 @@ export class SessionAdmin {
       }
     }
     // In a cluster the session is placed when its first token is asked for, on the node with room.
-    const host = this.#d.cluster ? '' : options.nodeId;
+    const host = this.#deps.cluster ? '' : options.nodeId;
     const { record, created } = await registry.create(sessionId, host, hub.now());
     if (created) {
-      logEvent(this.#d.logger, 'info', 'session created', { sessionId });
-      if (!this.#d.cluster) hub.sessionOpened(sessionId);
+      logEvent(this.#deps.logger, 'info', 'session created', { sessionId });
+      if (!this.#deps.cluster) hub.sessionOpened(sessionId);
       hub.sessionCreated(sessionId);
     }
     return this.#describe(record);
@@ -71,8 +71,8 @@ export class SessionAdmin {
    * `serverRotation` with a deadline `withinMs` from now and end with `serverRotation` at it. Returns
    * the deadline (the first one when already draining).
    */
-  drain(withinMs: number = this.#d.options.drainMs): DrainResponse {
-    const { hub } = this.#d;
+  drain(withinMs: number = this.#deps.options.drainMs): DrainResponse {
+    const { hub } = this.#deps;
     return { nodeId: hub.node.nodeId, deadline: hub.drain.start(withinMs) };
   }
 
@@ -83,13 +83,13 @@ export class SessionAdmin {
 
   /** Closes `sessionId`: every member gets `sessionDisconnected` `sessionClosedByServer`. */
   async close(sessionId: string): Promise<void> {
-    const record = await this.#d.registry.get(sessionId);
+    const record = await this.#deps.registry.get(sessionId);
     if (!record) throw new ProtocolFailure('SESSION_NOT_FOUND', `no session "${sessionId}"`);
     if (record.closedAt !== undefined) return;
-    const closed = await this.#d.registry.close(sessionId, this.#d.hub.now());
-    this.#d.hub.endSession(sessionId);
-    if (closed) this.#d.hub.sessionDestroyed(sessionId, 'sessionClosedByServer');
-    await this.#d.broadcast?.({ op: 'endSession', sessionId });
+    const closed = await this.#deps.registry.close(sessionId, this.#deps.hub.now());
+    this.#deps.hub.endSession(sessionId);
+    if (closed) this.#deps.hub.sessionDestroyed(sessionId, 'sessionClosedByServer');
+    await this.#deps.broadcast?.({ op: 'endSession', sessionId });
   }
 
   /**
@@ -98,7 +98,7 @@ export class SessionAdmin {
    */
   async issueToken(sessionId: string, request: CreateConnectionRequest): Promise<ConnectionTokenResponse> {
     const { incarnation } = await this.#open(sessionId);
-    const { options } = this.#d;
+    const { options } = this.#deps;
     const grant = {
       sessionId,
       incarnation,
@@ -108,8 +108,8 @@ export class SessionAdmin {
       maxUses: request.maxUses ?? 1,
     };
     const ttlSeconds = request.ttlSeconds ?? options.tokenTtlSeconds;
-    const placed = this.#d.cluster ? { url: (await this.#d.cluster.place(sessionId)).url } : {};
-    const { token, expiresAt } = await this.#d.tokens.issue({ ...grant, ...placed, ttlSeconds });
+    const placed = this.#deps.cluster ? { url: (await this.#deps.cluster.place(sessionId)).url } : {};
+    const { token, expiresAt } = await this.#deps.tokens.issue({ ...grant, ...placed, ttlSeconds });
     const { identity, role, data, maxUses } = grant;
     return { sessionId, token, identity, role, data, expiresAt, maxUses, ...placed };
   }
@@ -124,9 +124,10 @@ export class SessionAdmin {
   /** Ends one member with `forceDisconnectByServer` (REST). */
   async forceDisconnect(sessionId: string, connectionId: string): Promise<void> {
     await this.#open(sessionId);
-    this.#d.hub.assertServing(sessionId);
-    if (this.#d.hub.forceDisconnect(sessionId, connectionId)) return;
-    const elsewhere = (await this.#d.broadcast?.({ op: 'forceDisconnect', sessionId, connectionId })) ?? [];
+    this.#deps.hub.assertServing(sessionId);
+    if (this.#deps.hub.forceDisconnect(sessionId, connectionId)) return;
+    const elsewhere =
+      (await this.#deps.broadcast?.({ op: 'forceDisconnect', sessionId, connectionId })) ?? [];
     if (!elsewhere.includes(true)) {
       throw new ProtocolFailure('CONNECTION_NOT_FOUND', `no connection "${connectionId}" in this session`);
     }
@@ -135,8 +136,8 @@ export class SessionAdmin {
   /** Sends an app signal from the server (`from: null`) to everyone, or to the members in `to`. */
   async signal(sessionId: string, request: RestSignalRequest): Promise<void> {
     await this.#open(sessionId);
-    this.#d.hub.assertServing(sessionId);
-    const live = this.#d.hub.liveSession(sessionId);
+    this.#deps.hub.assertServing(sessionId);
+    const live = this.#deps.hub.liveSession(sessionId);
     const targets = request.to === undefined ? (live?.members() ?? []) : [];
     for (const id of request.to ?? []) {
       const member = live?.member(id);
@@ -149,7 +150,7 @@ export class SessionAdmin {
 
   /** Liveness and load of this node. */
   async health(): Promise<HealthResponse> {
-    const { hub, registry } = this.#d;
+    const { hub, registry } = this.#deps;
     return {
       ok: true,
       nodeId: hub.node.nodeId,
@@ -160,14 +161,14 @@ export class SessionAdmin {
   }
 
   async #open(sessionId: string): Promise<SessionRecord> {
-    const record = await this.#d.registry.get(sessionId);
+    const record = await this.#deps.registry.get(sessionId);
     if (!record) throw new ProtocolFailure('SESSION_NOT_FOUND', `no session "${sessionId}"`);
     if (record.closedAt !== undefined) throw new ProtocolFailure('SESSION_CLOSED', 'session was closed');
     return record;
   }
 
   #describe(record: SessionRecord): SessionDescription {
-    const live = this.#d.hub.liveSession(record.sessionId);
+    const live = this.#deps.hub.liveSession(record.sessionId);
     return {
       sessionId: record.sessionId,
       createdAt: record.createdAt,
