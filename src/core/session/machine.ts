@@ -112,7 +112,7 @@ export type Effect =
    * `recovering` until their publisher is back); `cause` ends those that do not come back.
    */
   | { type: 'mediaRejoining'; cause: DisconnectReason }
-  /** The membership ended for good: close every link, forget the remote streams, stop the local one. */
+  /** The membership ended for good: close every media link, forget the remote streams, stop the local one. */
   | { type: 'closeMedia'; reason: DisconnectReason }
   /** Settle the `join()` promise (null: joined). */
   | { type: 'settleJoin'; error: HoldfastErrorData | null }

@@ -77,7 +77,7 @@ export class Outbox {
     });
   }
 
-  /** A link is up: (re)sends, in order, every message without an answer. */
+  /** A socket is up: (re)sends, in order, every message without an answer. */
   attach(transmit: Transmit): void {
     this.#transmit = transmit;
     for (const entry of [...this.#entries]) {
