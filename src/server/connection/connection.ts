@@ -57,8 +57,6 @@ export interface ConnectionSnapshot {
 export class Connection {
   readonly info: ConnectionInfo;
   readonly sessionId: string;
-  /** Highest client message sequence processed. */
-  lastClientSeq = 0;
   /** The client follows `hf:move`. */
   readonly migratable: boolean;
   readonly #resumeSecret: string;
@@ -69,6 +67,7 @@ export class Connection {
   #frozen = false;
   #movedTo: MoveNotice | null = null;
   #lastSeq = 0;
+  #lastClientSeq = 0;
   #sink: EventSink | null = null;
   #timer: ServerTimer | null = null;
 
@@ -89,7 +88,7 @@ export class Connection {
       resumeSecret: this.#resumeSecret,
       migratable: this.migratable,
       lastSeq: this.#lastSeq,
-      lastClientSeq: this.lastClientSeq,
+      lastClientSeq: this.#lastClientSeq,
       events: this.#buffer.entries(),
       replies: this.#replies.all(),
     };
@@ -103,7 +102,7 @@ export class Connection {
     }
     for (const reply of snapshot.replies) this.#replies.remember(reply);
     this.#lastSeq = snapshot.lastSeq;
-    this.lastClientSeq = snapshot.lastClientSeq;
+    this.#lastClientSeq = snapshot.lastClientSeq;
   }
 
   /** The connection id (server-assigned, random). */
@@ -147,6 +146,11 @@ export class Connection {
   /** Sequence of the last event queued for this connection (0 before the first). */
   get lastSeq(): number {
     return this.#lastSeq;
+  }
+
+  /** Highest client message sequence processed. */
+  get lastClientSeq(): number {
+    return this.#lastClientSeq;
   }
 
   /** Events queued and not yet acknowledged. */
@@ -198,7 +202,7 @@ export class Connection {
 
   /** Remembers the reply to a processed client message and advances the client sequence. */
   recordReply(reply: MessageReply): void {
-    this.lastClientSeq = reply.seq;
+    this.#lastClientSeq = reply.seq;
     this.#replies.remember(reply);
   }
 
