@@ -24,7 +24,7 @@ import { LinkRepairer } from './link-repairer';
 import { type LinkStats, readLinkStats } from './link-stats';
 import { localCandidateAddresses } from './local-addresses';
 import type { MediaHost } from './media-plane';
-import { PeerLink } from './peer-link';
+import { PeerGeneration } from './peer-generation';
 import type { RepairPolicy } from './repair-policy';
 import type { SimplePeerFactory } from './simple-peer-like';
 import type { RemoteStream, StreamHealth } from './types';
@@ -73,7 +73,7 @@ export class MediaLink {
   readonly #repairer: LinkRepairer;
   #remoteConnectionId: string;
   #gen: number;
-  #peer: PeerLink | null = null;
+  #peer: PeerGeneration | null = null;
   #watchdog: IceWatchdog | null = null;
   #remoteMedia: MediaStream | null = null;
   #statsTimer: TimerHandle | null = null;
@@ -493,7 +493,7 @@ export class MediaLink {
    * a reading failed) and whether the peer is still this link's.
    */
   #countOver(
-    peer: PeerLink | null,
+    peer: PeerGeneration | null,
     ms: number,
     count: (stats: LinkStats) => number,
     done: (before: number | null, after: number | null, current: boolean) => void,
@@ -510,7 +510,7 @@ export class MediaLink {
     }, ms);
   }
 
-  #checkPath(peer: PeerLink | null, since: number): void {
+  #checkPath(peer: PeerGeneration | null, since: number): void {
     void this.#ctx.checkPath(since).then((ok) => {
       if (!this.#closed && peer === this.#peer) this.#act({ type: 'ownPathChecked', since, ok });
     });
@@ -532,7 +532,7 @@ export class MediaLink {
       },
     });
     this.#watchdog = watchdog;
-    const peer: PeerLink = new PeerLink({
+    const peer: PeerGeneration = new PeerGeneration({
       initiator: this.initiator,
       config: this.#ctx.iceConfiguration(),
       localStream: this.#ctx.localStream(),

@@ -60,7 +60,7 @@ export interface MediaHost {
 export type JoinKind = 'join' | 'rejoin' | 'migrate';
 
 /**
- * The session's media half: remote streams and their health, the local stream, and one peer link per
+ * The session's media half: remote streams and their health, the local stream, and one media link per
  * remote participant (keyed by identity, so a link outlives a re-join). The session forwards every
  * media-related server event here.
  */

@@ -33,7 +33,7 @@ export interface MeshMediaPlaneOptions {
 }
 
 /**
- * A full-mesh media plane: one simple-peer link per remote participant, keyed by identity (see
+ * A full-mesh media plane: one media link per remote participant, keyed by identity (see
  * {@link MediaLink}), the remote streams with their health, and the local stream.
  */
 class MeshMediaPlane implements MediaPlane {
@@ -358,7 +358,7 @@ export function createMeshMediaPlaneWith(options: MeshMediaPlaneOptions = {}): M
 }
 
 /**
- * Builds the mesh media plane for a session: one self-healing simple-peer link per remote participant.
+ * Builds the mesh media plane for a session: one self-healing media link per remote participant.
  *
  * @example
  * ```ts

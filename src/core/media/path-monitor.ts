@@ -40,7 +40,7 @@ const STEADY_PROBES = 4;
  * `maxProbes` in a minute.
  */
 export class PathMonitor {
-  readonly #o: Required<PathMonitorOptions>;
+  readonly #options: Required<PathMonitorOptions>;
   #timer: TimerHandle | null = null;
   #abort: AbortController | null = null;
   /** True once a probe failed since the path was last seen up. */
@@ -64,7 +64,7 @@ export class PathMonitor {
   #checks: { since: number; resolve: (ok: boolean) => void }[] = [];
 
   constructor(options: PathMonitorOptions) {
-    this.#o = { intervalMs: 400, timeoutMs: 1200, maxProbes: 8, ...options };
+    this.#options = { intervalMs: 400, timeoutMs: 1200, maxProbes: 8, ...options };
   }
 
   /** Probes started in the last {@link PROBE_WINDOW_MS} that count against the budget. */
@@ -96,7 +96,7 @@ export class PathMonitor {
 
   /** Something broke: probe until nothing needs it any more. */
   wake(): void {
-    if (this.#abort || !this.#o.needed()) return;
+    if (this.#abort || !this.#options.needed()) return;
     this.#start();
   }
 
@@ -108,7 +108,7 @@ export class PathMonitor {
   }
 
   stop(): void {
-    this.#timer = clearTimer(this.#o.clock, this.#timer);
+    this.#timer = clearTimer(this.#options.clock, this.#timer);
     this.#abort?.abort();
     this.#abort = null;
     this.#settleChecks(false, Number.POSITIVE_INFINITY);
@@ -118,7 +118,7 @@ export class PathMonitor {
     this.#timer = null;
     const abort = this.#abort;
     if (!abort) return;
-    if (!this.#o.needed() && this.#checks.length === 0) {
+    if (!this.#options.needed() && this.#checks.length === 0) {
       this.stop();
       return;
     }
@@ -127,23 +127,23 @@ export class PathMonitor {
       this.stop();
       return;
     }
-    const { intervalMs } = this.#o;
+    const { intervalMs } = this.#options;
     const doublings = Math.max(0, this.#launchedInWake - STEADY_PROBES);
     const delay = intervalMs * 2 ** Math.min(doublings, 6);
-    this.#timer = this.#o.clock.setTimeout(() => this.#tick(), delay);
+    this.#timer = this.#options.clock.setTimeout(() => this.#tick(), delay);
   }
 
   #prune(): void {
-    const from = this.#o.clock.now() - PROBE_WINDOW_MS;
+    const from = this.#options.clock.now() - PROBE_WINDOW_MS;
     while ((this.#launches[0] ?? Number.POSITIVE_INFINITY) <= from) this.#launches.shift();
   }
 
   /** Starts a probe; false when the budget is spent. */
   #launch(abort: AbortController): boolean {
-    if (this.#inFlight >= Math.ceil(this.#o.timeoutMs / this.#o.intervalMs) + 1) return true;
+    if (this.#inFlight >= Math.ceil(this.#options.timeoutMs / this.#options.intervalMs) + 1) return true;
     this.#prune();
-    if (this.#launches.length >= this.#o.maxProbes) return false;
-    const launchedAt = this.#o.clock.now();
+    if (this.#launches.length >= this.#options.maxProbes) return false;
+    const launchedAt = this.#options.clock.now();
     this.#launches.push(launchedAt);
     this.#episode.push(launchedAt);
     this.#lastLaunchAt = launchedAt;
@@ -152,14 +152,14 @@ export class PathMonitor {
     this.#seq += 1;
     const seq = this.#seq;
     const probe = new AbortController();
-    const timer = this.#o.clock.setTimeout(() => probe.abort(), this.#o.timeoutMs);
+    const timer = this.#options.clock.setTimeout(() => probe.abort(), this.#options.timeoutMs);
     const unwatch = listen(abort.signal, 'abort', () => probe.abort());
-    void this.#o
+    void this.#options
       .probe(probe.signal)
       .catch(() => false)
       .then((ok) => {
         this.#inFlight -= 1;
-        this.#o.clock.clearTimeout(timer);
+        this.#options.clock.clearTimeout(timer);
         unwatch();
         if (abort.signal.aborted || this.#abort !== abort) return;
         if (!ok) {
@@ -174,7 +174,7 @@ export class PathMonitor {
         this.#settleChecks(true, launchedAt);
         if (this.#down) {
           this.#down = false;
-          this.#o.onPathBack();
+          this.#options.onPathBack();
         }
         // The path answers: more probes would say nothing new until something breaks again (a later
         // wake or check). Probing on would only spend the budget that a real outage needs.

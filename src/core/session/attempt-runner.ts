@@ -1,13 +1,13 @@
 import { errorMessage } from '../errors';
 import type { AttemptOutcome } from '../signaling/attempt';
 import type { SignalingChannel } from '../signaling/channel';
-import type { SignalingLink } from '../signaling/link';
+import type { SocketLife } from '../signaling/socket-life';
 import type { AttemptMode, MachineEvent } from './machine';
 import type { Logger } from './resolve-options';
 
 /** A successful attempt waiting to be adopted (or dropped) by the session. */
 export interface Landing {
-  link: SignalingLink;
+  socket: SocketLife;
   outcome: AttemptOutcome;
 }
 
@@ -101,10 +101,10 @@ export class AttemptRunner {
       if (!current()) return;
       this.#token = { channel, token };
     }
-    const { outcome, link } = await channel.attempt(token, signal, moveTo);
+    const { outcome, socket } = await channel.attempt(token, signal, moveTo);
     if ((outcome.kind === 'failed' || outcome.kind === 'aborted') && outcome.requestSent) this.#forgetToken();
     if (!current()) {
-      link.close('stale attempt');
+      socket.close('stale attempt');
       return;
     }
     const now = deps.now();
@@ -114,7 +114,7 @@ export class AttemptRunner {
         if (outcome.kind === 'joined') this.#forgetToken();
         deps.dispatch(
           { type: outcome.kind, now, connectionId: outcome.reply.connectionId },
-          { link, outcome },
+          { socket, outcome },
         );
         return;
       case 'refused': {

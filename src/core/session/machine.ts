@@ -42,12 +42,12 @@ export type MachineEvent =
   /** Retry at once: `reconnectNow()`, the device back online, the page visible again. */
   | { type: 'retryNow'; now: number }
   /**
-   * The live link closed by itself (network, heartbeat, server). `graceMs` (here and above): the
+   * The live socket closed by itself (network, heartbeat, server). `graceMs` (here and above): the
    * server's eviction grace as last announced, which sets the retry budget.
    */
   | { type: 'signalingLost'; now: number; graceMs: number }
   /**
-   * The server handed the session to another node (`hf:move`): resume there, keeping the live link
+   * The server handed the session to another node (`hf:move`): resume there, keeping the live socket
    * until that succeeds. `deadline`: the rotation's (epoch ms).
    */
   | { type: 'moveOrdered'; now: number; url: string; nodeId: string; deadline: number }
@@ -95,14 +95,14 @@ export type Effect =
   | { type: 'cancelRetry' }
   | { type: 'scheduleGiveUp'; at: number }
   | { type: 'cancelGiveUp' }
-  /** Make the successful attempt's socket the live link and apply its answer (roster, sequences). */
+  /** Make the successful attempt's socket the live one and apply its answer (roster, sequences). */
   | { type: 'adopt'; mode: AttemptMode }
-  /** Send every queued message, in order, on the live link. */
+  /** Send every queued message, in order, on the live socket. */
   | { type: 'flushOutbox' }
   /** Deliver the server events held since the answer (the replay), then live ones. */
   | { type: 'releaseInbound' }
-  /** Close the live link, keeping the connection for a resume or re-join. */
-  | { type: 'dropLink' }
+  /** Close the live socket, keeping the connection for a resume or re-join. */
+  | { type: 'dropSocket' }
   /** End the membership's signaling; with `leave`, tell the server first. Pending messages fail. */
   | { type: 'endChannel'; leave: boolean; error: HoldfastErrorData }
   | { type: 'mediaSignalingLost' }
@@ -112,7 +112,7 @@ export type Effect =
    * `recovering` until their publisher is back); `cause` ends those that do not come back.
    */
   | { type: 'mediaRejoining'; cause: DisconnectReason }
-  /** The membership ended for good: close every link, forget the remote streams, stop the local one. */
+  /** The membership ended for good: close every media link, forget the remote streams, stop the local one. */
   | { type: 'closeMedia'; reason: DisconnectReason }
   /** Settle the `join()` promise (null: joined). */
   | { type: 'settleJoin'; error: HoldfastErrorData | null }

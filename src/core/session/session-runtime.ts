@@ -192,7 +192,7 @@ export class SessionRuntime implements Session {
 
   #dispatch(event: MachineEvent, landing: Landing | null = null): void {
     if (this.#destroyed) {
-      landing?.link.close('session destroyed');
+      landing?.socket.close('session destroyed');
       return;
     }
     this.#queue.push({ event, landing });
@@ -223,7 +223,7 @@ export class SessionRuntime implements Session {
       }
     }
     // A successful attempt the machine did not take (the state moved on) is a stale result: drop it.
-    if (landing && !adopted) landing.link.close('stale attempt');
+    if (landing && !adopted) landing.socket.close('stale attempt');
     if (state !== previous) this.#settleUpWaiters(state);
   }
 
@@ -241,7 +241,7 @@ export class SessionRuntime implements Session {
     cancelGiveUp: () => this.#timers.clear('giveUp'),
     flushOutbox: () => this.#channel?.startSending(),
     releaseInbound: () => this.#channel?.releaseInbound(),
-    dropLink: () => this.#channel?.dropLink(),
+    dropSocket: () => this.#channel?.dropSocket(),
     endChannel: (effect) => this.#endChannel(effect.leave, HoldfastError.fromData(effect.error)),
     mediaSignalingLost: () => this.#media.onSignalingLost(),
     mediaSignalingRestored: (effect) =>
@@ -343,7 +343,7 @@ export class SessionRuntime implements Session {
   #adopt(mode: AttemptMode, landing: Landing | null, previous: SessionState): boolean {
     const channel = this.#channel;
     if (!landing || !channel) return false;
-    channel.adopt(landing.link, landing.outcome);
+    channel.adopt(landing.socket, landing.outcome);
     if (landing.outcome.kind !== 'joined') return true;
     const reply = landing.outcome.reply;
     this.#connectionId = reply.connectionId;

@@ -112,7 +112,7 @@ function startRejoin(
     },
     effects: [
       ...STOP_RECOVERY,
-      { type: 'dropLink' },
+      { type: 'dropSocket' },
       { type: 'mediaRejoining', cause },
       { type: 'emit', event: 'rejoining', payload: { cause, previousConnectionId } },
       { type: 'startAttempt', mode: 'rejoin' },
@@ -208,7 +208,7 @@ function lostConnected(
       giveUpAt,
     },
     effects: [
-      { type: 'dropLink' },
+      { type: 'dropSocket' },
       { type: 'mediaSignalingLost' },
       { type: 'emit', event: 'reconnecting', payload: { cause: 'networkDisconnect', connectionId } },
       { type: 'startAttempt', mode: 'resume' },
@@ -228,7 +228,7 @@ function serverEnded(
   return end(event.now, event.reason, null);
 }
 
-/** `hf:move`: resume at the node the session moved to, keeping the live link meanwhile. */
+/** `hf:move`: resume at the node the session moved to, keeping the live socket meanwhile. */
 function moveOrdered(state: StateOf<'connected'>, event: EventOf<'moveOrdered'>): Transition {
   return {
     state: {
@@ -430,7 +430,7 @@ const table = {
             state: { ...state, nextRetryAt: null },
             effects: [{ type: 'startAttempt', mode: 'migrate', moveTo: state.url }],
           },
-    // The old link may close first (the old node lets go): the move's own attempt decides.
+    // The old socket may close first (the old node lets go): the move's own attempt decides.
     leave: leaveConnected,
     serverEnded,
   },

@@ -20,9 +20,9 @@ import { listen } from '../listen';
 import type { AttemptOutcome, AttemptRequest, NodeInfo } from './attempt';
 import { firstIssue } from './first-issue';
 import { Inbox } from './inbox';
-import { LinkClosedError, SignalingLink } from './link';
 import { Outbox } from './outbox';
 import type { SocketFactory } from './socket';
+import { SocketClosedError, SocketLife } from './socket-life';
 import { tokenUrl } from './token-url';
 
 /** Timing the server enforces (from the join/resume answer). */
@@ -47,7 +47,7 @@ export interface ChannelDeps {
   onMove(notice: MoveNotice): void;
   /** Something from the server broke the protocol and was dropped. */
   onProtocolError(message: string): void;
-  /** The live link closed without the client asking. */
+  /** The live socket closed without the client asking. */
   onLost(reason: string): void;
 }
 
@@ -65,7 +65,7 @@ export class SignalingChannel {
   readonly outbox: Outbox;
   readonly #inbox: Inbox;
   readonly #deps: ChannelDeps;
-  #link: SignalingLink | null = null;
+  #socket: SocketLife | null = null;
   #connectionId: string | null = null;
   #resumeSecret: string | null = null;
   #node: NodeInfo | null = null;
@@ -118,52 +118,52 @@ export class SignalingChannel {
     return this.#timing;
   }
 
-  /** True while a link is adopted and open. */
+  /** True while a socket is adopted and open. */
   get isUp(): boolean {
-    return this.#link?.isOpen ?? false;
+    return this.#socket?.isOpen ?? false;
   }
 
   /**
    * Opens a new socket and sends a join (with `token`) or, when `token` is undefined, a resume of the
    * current connection. The whole attempt is bounded by `attemptTimeoutMs`; `signal` abandons it. On
-   * `joined`/`resumed` the returned link is open and held; pass it to {@link adopt} or close it.
+   * `joined`/`resumed` the returned socket is open and held; pass it to {@link adopt} or close it.
    * `moveTo`: resume at that node (a migration); adopting the result makes it where later resumes go.
    */
   async attempt(
     token: string | undefined,
     signal: AbortSignal,
     moveTo?: string,
-  ): Promise<{ outcome: AttemptOutcome; link: SignalingLink }> {
+  ): Promise<{ outcome: AttemptOutcome; socket: SocketLife }> {
     const request = this.#request(token);
     // A move (migration) resumes at the node it names; adopting it makes that node home.
     const url = moveTo ?? this.#target(token);
     this.#attemptUrl = url;
-    const link = new SignalingLink(
+    const socket = new SocketLife(
       this.#deps.socketFactory(url, {
         path: this.#deps.path,
         timeoutMs: this.#deps.attemptTimeoutMs,
       }),
     );
-    if (!request) return { outcome: { kind: 'failed', message: 'nothing to resume' }, link };
+    if (!request) return { outcome: { kind: 'failed', message: 'nothing to resume' }, socket };
     const timer = this.#deps.clock.setTimeout(
-      () => link.close('attempt timed out'),
+      () => socket.close('attempt timed out'),
       this.#deps.attemptTimeoutMs,
     );
-    const unwatch = listen(signal, 'abort', () => link.close('attempt aborted'));
+    const unwatch = listen(signal, 'abort', () => socket.close('attempt aborted'));
     let requestSent = false;
     try {
-      if (signal.aborted) return { outcome: { kind: 'aborted' }, link };
-      await link.open();
+      if (signal.aborted) return { outcome: { kind: 'aborted' }, socket };
+      await socket.open();
       requestSent = true;
-      const raw = await link.request(WIRE[request.kind], request.request);
+      const raw = await socket.request(WIRE[request.kind], request.request);
       const outcome = this.#readReply(request.kind, raw, moveTo);
-      if (outcome.kind !== 'joined' && outcome.kind !== 'resumed') link.close(outcome.kind);
-      return { outcome: signal.aborted ? { kind: 'aborted', requestSent } : outcome, link };
+      if (outcome.kind !== 'joined' && outcome.kind !== 'resumed') socket.close(outcome.kind);
+      return { outcome: signal.aborted ? { kind: 'aborted', requestSent } : outcome, socket };
     } catch (error) {
-      link.close('attempt failed');
-      if (signal.aborted) return { outcome: { kind: 'aborted', requestSent }, link };
-      const message = error instanceof LinkClosedError ? error.message : String(error);
-      return { outcome: { kind: 'failed', message, requestSent }, link };
+      socket.close('attempt failed');
+      if (signal.aborted) return { outcome: { kind: 'aborted', requestSent }, socket };
+      const message = error instanceof SocketClosedError ? error.message : String(error);
+      return { outcome: { kind: 'failed', message, requestSent }, socket };
     } finally {
       this.#deps.clock.clearTimeout(timer);
       unwatch();
@@ -171,11 +171,11 @@ export class SignalingChannel {
   }
 
   /**
-   * Makes `link` the live link for the attempt's outcome. Nothing flows yet: call
+   * Makes `socket` the live socket for the attempt's outcome. Nothing flows yet: call
    * {@link startSending} and {@link releaseInbound} when the owner is ready.
    */
-  adopt(link: SignalingLink, outcome: AttemptOutcome): void {
-    this.dropLink();
+  adopt(socket: SocketLife, outcome: AttemptOutcome): void {
+    this.dropSocket();
     this.#homeUrl = this.#attemptUrl;
     this.#resumeTurn = 0;
     if (outcome.kind === 'joined') {
@@ -193,14 +193,14 @@ export class SignalingChannel {
       this.#addressChanged = address !== null && this.#address !== null && address !== this.#address;
       this.#address = address ?? this.#address;
     }
-    this.#link = link;
-    link.activate({
+    this.#socket = socket;
+    socket.activate({
       onEvent: (raw) => this.#onRawEvent(raw),
       onErrorNotice: (raw) => this.#onRawErrorNotice(raw),
       onMove: (raw) => this.#onRawMove(raw),
       onNodes: (raw) => this.#onRawNodes(raw),
       onClose: (reason) => {
-        if (this.#link !== link) return;
+        if (this.#socket !== socket) return;
         this.#unplug();
         this.#deps.onLost(reason);
       },
@@ -209,15 +209,15 @@ export class SignalingChannel {
 
   /** Starts sending: every pending message in order, then acknowledgements. */
   startSending(): void {
-    const link = this.#link;
-    if (!link) return;
-    this.#inbox.attach((seq) => link.emit(WIRE.ack, { seq }));
-    this.outbox.attach((envelope, onReply) => link.emit(WIRE.msg, envelope, onReply));
+    const socket = this.#socket;
+    if (!socket) return;
+    this.#inbox.attach((seq) => socket.emit(WIRE.ack, { seq }));
+    this.outbox.attach((envelope, onReply) => socket.emit(WIRE.msg, envelope, onReply));
   }
 
   /** Delivers what the server sent since the answer (the replay), then live events. */
   releaseInbound(): void {
-    this.#link?.release();
+    this.#socket?.release();
   }
 
   /** Sends a message through the outbox (queued while down). */
@@ -226,12 +226,12 @@ export class SignalingChannel {
     return this.outbox.enqueue(msg, meta);
   }
 
-  /** Closes the live link (keeps the connection, the queue and the sequences for a resume). */
-  dropLink(): void {
-    const link = this.#link;
-    if (!link) return;
+  /** Closes the live socket (keeps the connection, the queue and the sequences for a resume). */
+  dropSocket(): void {
+    const socket = this.#socket;
+    if (!socket) return;
     this.#unplug();
-    link.close();
+    socket.close();
   }
 
   /**
@@ -254,7 +254,7 @@ export class SignalingChannel {
     }
     this.#inbox.dispose();
     this.outbox.failAll(options.error);
-    this.dropLink();
+    this.dropSocket();
   }
 
   /**
@@ -357,7 +357,7 @@ export class SignalingChannel {
   }
 
   #unplug(): void {
-    this.#link = null;
+    this.#socket = null;
     this.outbox.detach();
     this.#inbox.attach(null);
   }

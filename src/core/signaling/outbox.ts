@@ -10,8 +10,8 @@ import { HoldfastError } from '../errors';
 import { firstIssue } from './first-issue';
 
 /**
- * Sends one envelope on the live link and calls `onReply` with the server's raw answer. Returns false
- * when nothing could be sent (the link is down).
+ * Sends one envelope on the live socket and calls `onReply` with the server's raw answer. Returns false
+ * when nothing could be sent (the socket is down).
  */
 export type Transmit = (envelope: ClientEnvelope, onReply: (raw: unknown) => void) => boolean;
 
@@ -32,7 +32,7 @@ interface Entry {
   seq: number;
   msg: ClientMessage;
   meta: unknown;
-  /** Sent on the currently attached link (reset on detach). */
+  /** Sent on the currently attached socket (reset on detach). */
   sent: boolean;
   everSent: boolean;
   resolve: () => void;
@@ -41,7 +41,7 @@ interface Entry {
 
 /**
  * The reliable, sequenced client → server queue of one membership. Every message gets the next
- * sequence and is kept until the server answers it; while the link is down messages wait; when a link
+ * sequence and is kept until the server answers it; while the socket is down messages wait; when a socket
  * is attached again every unanswered message is (re)sent in order. The server processes each sequence
  * once and answers duplicates with the answer it stored, so each message takes effect exactly once and
  * in order.
@@ -62,7 +62,7 @@ export class Outbox {
   }
 
   /**
-   * Queues `msg`; sends it at once when a link is attached. Resolves on the server's ok; rejects with
+   * Queues `msg`; sends it at once when a socket is attached. Resolves on the server's ok; rejects with
    * a {@link HoldfastError} carrying the server's code on refusal, or the client's when the message is
    * dropped (the membership ended) or cannot be sent at all (too large, not JSON).
    */
@@ -77,7 +77,7 @@ export class Outbox {
     });
   }
 
-  /** A link is up: (re)sends, in order, every message without an answer. */
+  /** A socket is up: (re)sends, in order, every message without an answer. */
   attach(transmit: Transmit): void {
     this.#transmit = transmit;
     for (const entry of [...this.#entries]) {
@@ -86,7 +86,7 @@ export class Outbox {
     }
   }
 
-  /** The link is down: every unanswered message will be sent again on the next link. */
+  /** The socket is down: every unanswered message will be sent again on the next socket. */
   detach(): void {
     this.#transmit = null;
     for (const entry of this.#entries) entry.sent = false;

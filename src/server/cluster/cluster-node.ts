@@ -52,7 +52,7 @@ export interface ClusterNodeDeps {
  * store is unreachable (nobody can declare it then); it never serves again once fenced.
  */
 export class ClusterNode {
-  readonly #d: ClusterNodeDeps;
+  readonly #deps: ClusterNodeDeps;
   #peers: ClusterPeer[] = [];
   #fenced = false;
   #stopped = false;
@@ -64,23 +64,24 @@ export class ClusterNode {
   #watchTimer: ServerTimer | null = null;
 
   constructor(deps: ClusterNodeDeps) {
-    this.#d = deps;
+    this.#deps = deps;
     this.#judgeFrom = deps.clock.now() + deps.timings.leaseTtlMs;
   }
 
   /** Takes the lease (first renewal) and starts the renewal and watch loops. */
   async start(): Promise<void> {
     await this.#renew();
-    this.#loop('renew', this.#d.timings.renewEveryMs, () => this.#renew());
-    this.#loop('watch', this.#d.timings.watchEveryMs, () => this.#watch());
+    this.#loop('renew', this.#deps.timings.renewEveryMs, () => this.#renew());
+    this.#loop('watch', this.#deps.timings.watchEveryMs, () => this.#watch());
   }
 
   /** Stops the loops and gives the lease up (graceful stop: no crash is declared). */
   async stop(leave = true): Promise<void> {
     this.#stopped = true;
     for (const timer of [this.#renewTimer, this.#watchTimer])
-      if (timer !== null) this.#d.clock.clearTimeout(timer);
-    if (leave && !this.#fenced) await this.#d.store.leave(this.#d.nodeId, this.#d.bootId).catch(() => {});
+      if (timer !== null) this.#deps.clock.clearTimeout(timer);
+    if (leave && !this.#fenced)
+      await this.#deps.store.leave(this.#deps.nodeId, this.#deps.bootId).catch(() => {});
   }
 
   /** Renews the lease now (e.g. so the store learns at once that this node drains). */
@@ -96,8 +97,8 @@ export class ClusterNode {
   /** Whether this node may serve right now. */
   serving(): boolean {
     if (this.#fenced || this.#stopped) return false;
-    const now = this.#d.clock.now();
-    return now - this.#heldAt <= this.#d.timings.leaseTtlMs || this.#storeFailedAt > this.#heldAt;
+    const now = this.#deps.clock.now();
+    return now - this.#heldAt <= this.#deps.timings.leaseTtlMs || this.#storeFailedAt > this.#heldAt;
   }
 
   /** The refusal for anything asked of a node that may not serve, if any. */
@@ -115,16 +116,17 @@ export class ClusterNode {
 
   /** Places `sessionId` (keeps its node when healthy); OVERLOADED when no node has room. */
   async place(sessionId: string): Promise<ClusterNodeInfo> {
-    const placed = await this.#d.store.place(sessionId);
+    const placed = await this.#deps.store.place(sessionId);
     if (!placed) throw new ProtocolFailure('OVERLOADED', 'no cluster node has room for this session');
     return placed;
   }
 
   /** Throws `NOT_OWNER` unless `record`'s session is (or can now be) placed on this node. */
   async checkHost(record: SessionRecord): Promise<void> {
-    if (record.nodeId === this.#d.nodeId) return;
+    if (record.nodeId === this.#deps.nodeId) return;
     const placed = await this.place(record.sessionId);
-    if (placed.nodeId !== this.#d.nodeId) throw notOwner(`session is hosted by node "${placed.nodeId}"`, 0);
+    if (placed.nodeId !== this.#deps.nodeId)
+      throw notOwner(`session is hosted by node "${placed.nodeId}"`, 0);
   }
 
   /**
@@ -133,18 +135,18 @@ export class ClusterNode {
    * Undefined when the session is this node's and never moved (the caller's own refusal stands).
    */
   async resumeRefusal(sessionId: string): Promise<ProtocolFailure | undefined> {
-    const record = await this.#d.store.get(sessionId);
+    const record = await this.#deps.store.get(sessionId);
     if (!record || record.closedAt !== undefined) return undefined;
     const owner = record.nodeId;
     // A declared node's sessions are unplaced at once: a named owner is alive or not declared yet.
-    if (owner !== '' && owner !== this.#d.nodeId)
+    if (owner !== '' && owner !== this.#deps.nodeId)
       return notOwner(`connection is hosted by node "${owner}"`, 1000);
     if (record.crashedOn !== undefined) return nodeCrashed(record.crashedOn);
     return undefined;
   }
 
   async #renew(): Promise<void> {
-    const d = this.#d;
+    const d = this.#deps;
     let answer: Awaited<ReturnType<ClusterStore['renew']>>;
     try {
       answer = await d.store.renew({
@@ -168,7 +170,7 @@ export class ClusterNode {
   }
 
   async #watch(): Promise<void> {
-    const d = this.#d;
+    const d = this.#deps;
     try {
       const live = await d.store.liveNodes();
       const peers = live
@@ -202,12 +204,12 @@ export class ClusterNode {
   }
 
   #storeFailed(error: unknown): void {
-    const now = this.#d.clock.now();
+    const now = this.#deps.clock.now();
     if (this.#storeFailedAt <= this.#heldAt) {
-      logEvent(this.#d.logger, 'warn', 'cluster store unreachable', { err: error });
+      logEvent(this.#deps.logger, 'warn', 'cluster store unreachable', { err: error });
     }
     this.#storeFailedAt = now;
-    this.#judgeFrom = now + this.#d.timings.leaseTtlMs;
+    this.#judgeFrom = now + this.#deps.timings.leaseTtlMs;
   }
 
   #loop(name: string, everyMs: number, step: () => Promise<void>): void {
@@ -215,16 +217,16 @@ export class ClusterNode {
       if (this.#stopped || this.#fenced) return;
       step()
         .catch((error: unknown) =>
-          logEvent(this.#d.logger, 'error', 'cluster loop fault', { loop: name, err: error }),
+          logEvent(this.#deps.logger, 'error', 'cluster loop fault', { loop: name, err: error }),
         )
         .finally(() => {
           if (this.#stopped || this.#fenced) return;
-          const timer = this.#d.clock.setTimeout(run, everyMs);
+          const timer = this.#deps.clock.setTimeout(run, everyMs);
           if (name === 'renew') this.#renewTimer = timer;
           else this.#watchTimer = timer;
         });
     };
-    const timer = this.#d.clock.setTimeout(run, everyMs);
+    const timer = this.#deps.clock.setTimeout(run, everyMs);
     if (name === 'renew') this.#renewTimer = timer;
     else this.#watchTimer = timer;
   }

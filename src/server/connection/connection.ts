@@ -49,28 +49,25 @@ export interface ConnectionSnapshot {
 
 /**
  * Per-connection state: server event sequence and replay buffer, client message sequence and stored
- * replies, the socket it is attached to, and its one timer (grace or retention).
+ * replies, the socket it is attached to, and its lifecycle (`status`) with the one timer that belongs to
+ * it (grace or retention). Only this class writes `status`; the hub drives it through the lifecycle
+ * methods: {@link enterGrace}, {@link resumeOn}, {@link retire}, {@link end}, and for a migration
+ * {@link freeze}, {@link thaw}, {@link moveAway}.
  */
 export class Connection {
   readonly info: ConnectionInfo;
   readonly sessionId: string;
-  status: ConnectionStatus = 'live';
-  /** Highest client message sequence processed. */
-  lastClientSeq = 0;
   /** The client follows `hf:move`. */
   readonly migratable: boolean;
-  /**
-   * The session is being (or was) handed to another node: nothing more is processed for this
-   * connection here — no message is answered (the client resends them after resuming there).
-   */
-  frozen = false;
-  /** Where the session moved (set once handed over): a resume here is answered, then told to follow. */
-  movedTo: MoveNotice | null = null;
   readonly #resumeSecret: string;
   readonly #buffer: ReplayBuffer;
   readonly #replies: ReplyStore;
   readonly #clock: ServerClock;
+  #status: ConnectionStatus = 'live';
+  #frozen = false;
+  #movedTo: MoveNotice | null = null;
   #lastSeq = 0;
+  #lastClientSeq = 0;
   #sink: EventSink | null = null;
   #timer: ServerTimer | null = null;
 
@@ -91,7 +88,7 @@ export class Connection {
       resumeSecret: this.#resumeSecret,
       migratable: this.migratable,
       lastSeq: this.#lastSeq,
-      lastClientSeq: this.lastClientSeq,
+      lastClientSeq: this.#lastClientSeq,
       events: this.#buffer.entries(),
       replies: this.#replies.all(),
     };
@@ -105,7 +102,7 @@ export class Connection {
     }
     for (const reply of snapshot.replies) this.#replies.remember(reply);
     this.#lastSeq = snapshot.lastSeq;
-    this.lastClientSeq = snapshot.lastClientSeq;
+    this.#lastClientSeq = snapshot.lastClientSeq;
   }
 
   /** The connection id (server-assigned, random). */
@@ -116,6 +113,24 @@ export class Connection {
   /** The participant's stable identity. */
   get identity(): string {
     return this.info.identity;
+  }
+
+  /** Where it is in its lifecycle (see {@link ConnectionStatus}). */
+  get status(): ConnectionStatus {
+    return this.#status;
+  }
+
+  /**
+   * The session is being (or was) handed to another node: nothing more is processed for this
+   * connection here — no message is answered (the client resends them after resuming there).
+   */
+  get frozen(): boolean {
+    return this.#frozen;
+  }
+
+  /** Where the session moved (set once handed over): a resume here is answered, then told to follow. */
+  get movedTo(): MoveNotice | null {
+    return this.#movedTo;
   }
 
   /** Fields identifying this connection in log lines. */
@@ -131,6 +146,11 @@ export class Connection {
   /** Sequence of the last event queued for this connection (0 before the first). */
   get lastSeq(): number {
     return this.#lastSeq;
+  }
+
+  /** Highest client message sequence processed. */
+  get lastClientSeq(): number {
+    return this.#lastClientSeq;
   }
 
   /** Events queued and not yet acknowledged. */
@@ -182,7 +202,7 @@ export class Connection {
 
   /** Remembers the reply to a processed client message and advances the client sequence. */
   recordReply(reply: MessageReply): void {
-    this.lastClientSeq = reply.seq;
+    this.#lastClientSeq = reply.seq;
     this.#replies.remember(reply);
   }
 
@@ -191,24 +211,100 @@ export class Connection {
     return this.#replies.get(seq);
   }
 
-  /** Runs `fn` after `ms`, replacing any timer already set. */
-  schedule(ms: number, fn: () => void): void {
-    this.cancelTimer();
+  /**
+   * live → grace: the socket was lost. `onTimeout` runs after `ms` unless the client resumes first
+   * (the grace's owner decides then whether the grace is really over; see {@link extendGrace}).
+   * Returns false, changing nothing, when the connection was not live.
+   */
+  enterGrace(ms: number, onTimeout: () => void): boolean {
+    if (this.#status !== 'live') return false;
+    this.#status = 'grace';
+    this.#schedule(ms, onTimeout);
+    return true;
+  }
+
+  /** Re-arms the grace's timer: `onTimeout` runs after `ms` more. Ignored when not in a grace. */
+  extendGrace(ms: number, onTimeout: () => void): void {
+    if (this.#status === 'grace') this.#schedule(ms, onTimeout);
+  }
+
+  /**
+   * The client is back on `sink`. A member in its grace is live again (its grace timer stopped); a
+   * connection that moved away or ended only takes the socket, to be told where to go or to fetch its
+   * final event. Returns the socket it replaces, unbound but still open.
+   */
+  resumeOn(sink: EventSink): EventSink | null {
+    const previous = this.detach();
+    if (this.#status === 'grace' && this.#movedTo === null) {
+      this.#cancelTimer();
+      this.#status = 'live';
+    }
+    this.attach(sink);
+    return previous;
+  }
+
+  /**
+   * Ends the membership with a final event (`sessionDisconnected`): it is queued, the socket closed,
+   * and the connection kept `retainMs` so a client that missed the event can resume and fetch it;
+   * then `onRetained` runs (it forgets the connection, see {@link end}).
+   */
+  retire(finalEvent: ServerEvent, bytes: number, retainMs: number, onRetained: () => void): void {
+    this.#status = 'ended';
+    this.push(finalEvent, bytes);
+    this.detach()?.close();
+    this.#schedule(retainMs, onRetained);
+  }
+
+  /** Ends for good: its timer stopped, kept events dropped, its socket closed. */
+  end(): void {
+    this.#status = 'ended';
+    this.#cancelTimer();
+    this.#buffer.clear();
+    this.detach()?.close();
+  }
+
+  /** The session is about to be handed to another node: stop processing anything for it here. */
+  freeze(): void {
+    this.#frozen = true;
+  }
+
+  /**
+   * The handover failed and the session stays: processing resumes, and the socket is dropped so the
+   * client resumes here and resends what the freeze left unanswered (a live member enters its grace
+   * next, see {@link enterGrace}).
+   */
+  thaw(): void {
+    this.#frozen = false;
+    this.detach()?.close();
+  }
+
+  /**
+   * The session was handed over to another node: its timer stopped and its kept events dropped, it
+   * stays findable so a resume that missed the notice is answered and told again where to go.
+   */
+  moveAway(notice: MoveNotice): void {
+    this.#cancelTimer();
+    this.#buffer.clear();
+    this.#movedTo = notice;
+  }
+
+  /** Stops its timer and drops its socket (server shutdown). */
+  shutdown(): void {
+    this.#cancelTimer();
+    this.detach()?.close();
+  }
+
+  #schedule(ms: number, fn: () => void): void {
+    this.#cancelTimer();
     this.#timer = this.#clock.setTimeout(() => {
       this.#timer = null;
       fn();
     }, ms);
   }
 
-  /** Cancels the pending timer, if any. */
-  cancelTimer(): void {
+  #cancelTimer(): void {
     if (this.#timer === null) return;
     this.#clock.clearTimeout(this.#timer);
     this.#timer = null;
-  }
-
-  /** Drops every kept event (the connection is gone for good). */
-  dropBuffer(): void {
-    this.#buffer.clear();
   }
 }

@@ -22,10 +22,10 @@ export interface EmptySessionExpiryDeps {
  */
 export class EmptySessionExpiry {
   readonly #timers = new Map<string, ServerTimer>();
-  readonly #d: EmptySessionExpiryDeps;
+  readonly #deps: EmptySessionExpiryDeps;
 
   constructor(deps: EmptySessionExpiryDeps) {
-    this.#d = deps;
+    this.#deps = deps;
   }
 
   /** Sessions waiting to expire. */
@@ -36,10 +36,10 @@ export class EmptySessionExpiry {
   /** `sessionId` became (or was created) empty: starts its timer unless it runs already. */
   arm(sessionId: string): void {
     if (this.#timers.has(sessionId)) return;
-    const timer = this.#d.clock.setTimeout(() => {
+    const timer = this.#deps.clock.setTimeout(() => {
       this.#timers.delete(sessionId);
       void this.#expire(sessionId);
-    }, this.#d.afterMs);
+    }, this.#deps.afterMs);
     this.#timers.set(sessionId, timer);
   }
 
@@ -47,24 +47,24 @@ export class EmptySessionExpiry {
   disarm(sessionId: string): void {
     const timer = this.#timers.get(sessionId);
     if (timer === undefined) return;
-    this.#d.clock.clearTimeout(timer);
+    this.#deps.clock.clearTimeout(timer);
     this.#timers.delete(sessionId);
   }
 
   /** Stops every timer (server shutdown). */
   clear(): void {
-    for (const timer of this.#timers.values()) this.#d.clock.clearTimeout(timer);
+    for (const timer of this.#timers.values()) this.#deps.clock.clearTimeout(timer);
     this.#timers.clear();
   }
 
   async #expire(sessionId: string): Promise<void> {
-    const { registry, logger, clock } = this.#d;
-    if (this.#d.hasMembers(sessionId)) return;
+    const { registry, logger, clock } = this.#deps;
+    if (this.#deps.hasMembers(sessionId)) return;
     try {
       const closed = await registry.close(sessionId, clock.now());
       if (!closed) return;
       logEvent(logger, 'info', 'session expired', { sessionId });
-      this.#d.onExpired?.(sessionId);
+      this.#deps.onExpired?.(sessionId);
     } catch (error) {
       logEvent(logger, 'error', 'session expiry failed', { sessionId, err: error });
     }

@@ -30,24 +30,28 @@ interface GraceRecord {
  * (`retryAfterMs`) keeps its place until that slot. Both stretch a grace by at most `maxExtensionMs`.
  */
 export class GraceTimer {
-  readonly #d: GraceTimerDeps;
+  readonly #deps: GraceTimerDeps;
   readonly #records = new WeakMap<Connection, GraceRecord>();
 
   constructor(deps: GraceTimerDeps) {
-    this.#d = deps;
+    this.#deps = deps;
   }
 
-  /** Starts `connection`'s grace; `expire` runs once it is really over. */
-  start(connection: Connection, expire: () => void): void {
+  /**
+   * A live `connection` lost its socket: it enters its grace, and `expire` runs once the grace is really
+   * over. Returns false, changing nothing, when it was not live.
+   */
+  start(connection: Connection, expire: () => void): boolean {
     const record: GraceRecord = {
-      endsAt: this.#d.clock.now() + this.#d.graceMs,
-      stalledAtStart: this.#d.stalledMs(),
+      endsAt: this.#deps.clock.now() + this.#deps.graceMs,
+      stalledAtStart: this.#deps.stalledMs(),
       credited: 0,
       holdUntil: 0,
       expire,
     };
+    if (!connection.enterGrace(this.#deps.graceMs, () => this.#judge(connection, record))) return false;
     this.#records.set(connection, record);
-    connection.schedule(this.#d.graceMs, () => this.#judge(connection, record));
+    return true;
   }
 
   /**
@@ -67,18 +71,18 @@ export class GraceTimer {
   }
 
   #latest(record: GraceRecord): number {
-    return record.endsAt + this.#d.maxExtensionMs;
+    return record.endsAt + this.#deps.maxExtensionMs;
   }
 
   #judge(connection: Connection, record: GraceRecord): void {
     if (this.#records.get(connection) !== record || connection.status !== 'grace') return;
-    const now = this.#d.clock.now();
+    const now = this.#deps.clock.now();
     const room = this.#latest(record) - now;
-    const lost = this.#d.stalledMs() - record.stalledAtStart - record.credited;
+    const lost = this.#deps.stalledMs() - record.stalledAtStart - record.credited;
     const wait = Math.min(room, Math.max(lost, record.holdUntil - now));
     if (wait > 0) {
       record.credited += Math.max(0, lost);
-      connection.schedule(wait, () => this.#judge(connection, record));
+      connection.extendGrace(wait, () => this.#judge(connection, record));
       return;
     }
     this.#records.delete(connection);

@@ -23,24 +23,24 @@ export interface JoinGateDeps {
  * is a {@link ProtocolFailure} with its own code.
  */
 export class JoinGate {
-  readonly #d: JoinGateDeps;
+  readonly #deps: JoinGateDeps;
   readonly #uses: TokenUses;
 
   constructor(deps: JoinGateDeps) {
-    this.#d = deps;
+    this.#deps = deps;
     this.#uses = new TokenUses(deps.clock);
   }
 
   /** Checks the token and the session (asynchronous: the registry may be remote). */
   async check(request: JoinRequest): Promise<TokenGrant> {
-    const grant = await this.#d.tokens.verify(request.token);
+    const grant = await this.#deps.tokens.verify(request.token);
     if (grant.sessionId !== request.sessionId) {
       throw new ProtocolFailure('TOKEN_SESSION_MISMATCH', 'token was issued for another session');
     }
     if (grant.identity !== request.identity) {
       throw new ProtocolFailure('TOKEN_IDENTITY_MISMATCH', 'token was issued for another identity');
     }
-    const record = await this.#d.registry.get(request.sessionId);
+    const record = await this.#deps.registry.get(request.sessionId);
     if (!record) throw new ProtocolFailure('SESSION_NOT_FOUND', `no session "${request.sessionId}"`);
     if (record.closedAt !== undefined) throw new ProtocolFailure('SESSION_CLOSED', 'session was closed');
     if (record.incarnation !== grant.incarnation) {
@@ -49,7 +49,7 @@ export class JoinGate {
         'token was issued for an earlier session with this id, closed since',
       );
     }
-    await this.#d.checkHost?.(record);
+    await this.#deps.checkHost?.(record);
     return grant;
   }
 
@@ -58,7 +58,7 @@ export class JoinGate {
    * the join replaces a member, then one use of the token.
    */
   claim(grant: TokenGrant, live: LiveSession | undefined, replacing: boolean): void {
-    const max = this.#d.maxSessionMembers;
+    const max = this.#deps.maxSessionMembers;
     if (!replacing && (live?.size ?? 0) >= max) {
       throw new ProtocolFailure('SESSION_FULL', `session has its maximum of ${max} members`);
     }

@@ -99,10 +99,7 @@ export class MembershipEndings {
 
   /** Forgets a connection for good; a later resume is answered `CONNECTION_EVICTED`. */
   bury(connection: Connection): void {
-    connection.status = 'ended';
-    connection.cancelTimer();
-    connection.dropBuffer();
-    connection.detach()?.close();
+    connection.end();
     this.#dir.bury(connection);
   }
 
@@ -118,11 +115,8 @@ export class MembershipEndings {
    * and it is kept for one grace period so a client that missed the event can resume and fetch it.
    */
   #retire(connection: Connection, reason: DisconnectReason): void {
-    connection.status = 'ended';
     const evt: ServerEvent = { kind: 'sessionDisconnected', reason };
-    connection.push(evt, eventBytes(evt));
-    connection.detach()?.close();
-    connection.schedule(this.#graceMs, () => this.bury(connection));
+    connection.retire(evt, eventBytes(evt), this.#graceMs, () => this.bury(connection));
   }
 
   #event(event: string, connection: Connection, extra: LogContext = {}): void {

@@ -39,12 +39,12 @@ export interface DrainNotice {
  * `sessionMigration` they move before the deadline). Starting again keeps the first deadline.
  */
 export class NodeDrain {
-  readonly #d: NodeDrainDeps;
+  readonly #deps: NodeDrainDeps;
   #deadline: number | null = null;
   #timer: ServerTimer | null = null;
 
   constructor(deps: NodeDrainDeps) {
-    this.#d = deps;
+    this.#deps = deps;
   }
 
   /** Whether a drain has started. */
@@ -60,14 +60,14 @@ export class NodeDrain {
   /** Starts draining with members given `withinMs` to move; returns the deadline (the first one if already draining). */
   start(withinMs: number): number {
     if (this.#deadline !== null) return this.#deadline;
-    const { clock, target, logger } = this.#d;
+    const { clock, target, logger } = this.#deps;
     const deadline = clock.now() + Math.max(0, withinMs);
     this.#deadline = deadline;
     const evt = this.notice();
     const sessionIds = target.sessionIds();
     for (const sessionId of sessionIds) if (evt) target.notify(sessionId, evt);
     logEvent(logger, 'info', 'drain', { deadline, withinMs, sessions: sessionIds.length });
-    this.#d.onNotice?.({ reason: 'serverRotation', deadline, sessionIds });
+    this.#deps.onNotice?.({ reason: 'serverRotation', deadline, sessionIds });
     this.#timer = clock.setTimeout(() => this.#expire(), deadline - clock.now());
     return deadline;
   }
@@ -80,16 +80,16 @@ export class NodeDrain {
 
   /** Stops the deadline timer (server shutdown). */
   clear(): void {
-    if (this.#timer !== null) this.#d.clock.clearTimeout(this.#timer);
+    if (this.#timer !== null) this.#deps.clock.clearTimeout(this.#timer);
     this.#timer = null;
   }
 
   #expire(): void {
     this.#timer = null;
-    const { target, logger } = this.#d;
+    const { target, logger } = this.#deps;
     let ended = 0;
     for (const sessionId of target.sessionIds()) ended += target.endForRotation(sessionId);
     logEvent(logger, 'info', 'drain deadline', { ended });
-    this.#d.onDeadline?.(ended);
+    this.#deps.onDeadline?.(ended);
   }
 }

@@ -34,17 +34,17 @@ export interface SessionAdminDeps {
  * signals, health. Throws {@link ProtocolFailure} for every refusal.
  */
 export class SessionAdmin {
-  readonly #d: SessionAdminDeps;
+  readonly #deps: SessionAdminDeps;
 
   constructor(deps: SessionAdminDeps) {
-    this.#d = deps;
+    this.#deps = deps;
   }
 
   /** Creates a session, or answers the open one with `customSessionId` (idempotent). */
   async createSession(customSessionId?: string): Promise<SessionDescription> {
-    const { registry, options, hub } = this.#d;
+    const { registry, options, hub } = this.#deps;
     const sessionId = customSessionId ?? options.ids.sessionId();
-    if (hub.drain.draining && !this.#d.cluster) {
+    if (hub.drain.draining && !this.#deps.cluster) {
       // A draining single node hosts no new session (an open one may still be asked for,
       // idempotently). In a cluster, placement sends new sessions to nodes that are not draining.
       const known = await registry.get(sessionId);
@@ -56,11 +56,11 @@ export class SessionAdmin {
       }
     }
     // In a cluster the session is placed when its first token is asked for, on the node with room.
-    const host = this.#d.cluster ? '' : options.nodeId;
+    const host = this.#deps.cluster ? '' : options.nodeId;
     const { record, created } = await registry.create(sessionId, host, hub.now());
     if (created) {
-      logEvent(this.#d.logger, 'info', 'session created', { sessionId });
-      if (!this.#d.cluster) hub.sessionOpened(sessionId);
+      logEvent(this.#deps.logger, 'info', 'session created', { sessionId });
+      if (!this.#deps.cluster) hub.sessionOpened(sessionId);
       hub.sessionCreated(sessionId);
     }
     return this.#describe(record);
@@ -71,8 +71,8 @@ export class SessionAdmin {
    * `serverRotation` with a deadline `withinMs` from now and end with `serverRotation` at it. Returns
    * the deadline (the first one when already draining).
    */
-  drain(withinMs: number = this.#d.options.drainMs): DrainResponse {
-    const { hub } = this.#d;
+  drain(withinMs: number = this.#deps.options.drainMs): DrainResponse {
+    const { hub } = this.#deps;
     return { nodeId: hub.node.nodeId, deadline: hub.drain.start(withinMs) };
   }
 
@@ -83,28 +83,28 @@ export class SessionAdmin {
   async describe(sessionId: string): Promise<SessionDescription> {
     const record = await this.#open(sessionId);
     const local = this.#describe(record);
-    if (this.#d.hub.liveSession(sessionId) || !this.#d.broadcast) return local;
-    const answers = await this.#d.broadcast({ op: 'describe', sessionId });
+    if (this.#deps.hub.liveSession(sessionId) || !this.#deps.broadcast) return local;
+    const answers = await this.#deps.broadcast({ op: 'describe', sessionId });
     const hosted = answers.find(isMembers);
     return hosted ? { ...local, connections: hosted.connections, streams: hosted.streams } : local;
   }
 
   /** The members and streams of `sessionId` on this node, or false when it hosts none of them. */
   describeHere(sessionId: string): Pick<SessionDescription, 'connections' | 'streams'> | false {
-    const live = this.#d.hub.liveSession(sessionId);
+    const live = this.#deps.hub.liveSession(sessionId);
     if (!live) return false;
     return { connections: live.members().map((member) => member.info), streams: live.streams() };
   }
 
   /** Closes `sessionId`: every member gets `sessionDisconnected` `sessionClosedByServer`. */
   async close(sessionId: string): Promise<void> {
-    const record = await this.#d.registry.get(sessionId);
+    const record = await this.#deps.registry.get(sessionId);
     if (!record) throw new ProtocolFailure('SESSION_NOT_FOUND', `no session "${sessionId}"`);
     if (record.closedAt !== undefined) return;
-    const closed = await this.#d.registry.close(sessionId, this.#d.hub.now());
-    this.#d.hub.endSession(sessionId);
-    if (closed) this.#d.hub.sessionDestroyed(sessionId, 'sessionClosedByServer');
-    await this.#d.broadcast?.({ op: 'endSession', sessionId });
+    const closed = await this.#deps.registry.close(sessionId, this.#deps.hub.now());
+    this.#deps.hub.endSession(sessionId);
+    if (closed) this.#deps.hub.sessionDestroyed(sessionId, 'sessionClosedByServer');
+    await this.#deps.broadcast?.({ op: 'endSession', sessionId });
   }
 
   /**
@@ -113,7 +113,7 @@ export class SessionAdmin {
    */
   async issueToken(sessionId: string, request: CreateConnectionRequest): Promise<ConnectionTokenResponse> {
     const { incarnation } = await this.#open(sessionId);
-    const { options } = this.#d;
+    const { options } = this.#deps;
     const grant = {
       sessionId,
       incarnation,
@@ -123,8 +123,8 @@ export class SessionAdmin {
       maxUses: request.maxUses ?? 1,
     };
     const ttlSeconds = request.ttlSeconds ?? options.tokenTtlSeconds;
-    const placed = this.#d.cluster ? { url: (await this.#d.cluster.place(sessionId)).url } : {};
-    const { token, expiresAt } = await this.#d.tokens.issue({ ...grant, ...placed, ttlSeconds });
+    const placed = this.#deps.cluster ? { url: (await this.#deps.cluster.place(sessionId)).url } : {};
+    const { token, expiresAt } = await this.#deps.tokens.issue({ ...grant, ...placed, ttlSeconds });
     const { identity, role, data, maxUses } = grant;
     return { sessionId, token, identity, role, data, expiresAt, maxUses, ...placed };
   }
@@ -139,9 +139,10 @@ export class SessionAdmin {
   /** Ends one member with `forceDisconnectByServer` (REST). */
   async forceDisconnect(sessionId: string, connectionId: string): Promise<void> {
     await this.#open(sessionId);
-    this.#d.hub.assertServing(sessionId);
-    if (this.#d.hub.forceDisconnect(sessionId, connectionId)) return;
-    const elsewhere = (await this.#d.broadcast?.({ op: 'forceDisconnect', sessionId, connectionId })) ?? [];
+    this.#deps.hub.assertServing(sessionId);
+    if (this.#deps.hub.forceDisconnect(sessionId, connectionId)) return;
+    const elsewhere =
+      (await this.#deps.broadcast?.({ op: 'forceDisconnect', sessionId, connectionId })) ?? [];
     if (!elsewhere.includes(true)) {
       throw new ProtocolFailure('CONNECTION_NOT_FOUND', `no connection "${connectionId}" in this session`);
     }
@@ -154,13 +155,13 @@ export class SessionAdmin {
   async signal(sessionId: string, request: RestSignalRequest): Promise<void> {
     await this.#open(sessionId);
     let outcome = this.signalHere(sessionId, request);
-    if (outcome === 'notHere' && this.#d.broadcast) {
-      const answers = await this.#d.broadcast({ op: 'signal', sessionId, request });
+    if (outcome === 'notHere' && this.#deps.broadcast) {
+      const answers = await this.#deps.broadcast({ op: 'signal', sessionId, request });
       outcome =
         (answers.find((a) => a === 'delivered' || isMissing(a)) as SignalOutcome | undefined) ?? outcome;
     } else if (outcome === 'notHere') {
       // No other node to ask: one the session moved away from refuses the order rather than swallow it.
-      this.#d.hub.assertServing(sessionId);
+      this.#deps.hub.assertServing(sessionId);
     }
     // Nobody hosts a member: a signal to everyone reaches no one; one to named members names a stranger.
     const missing = isMissing(outcome)
@@ -174,9 +175,9 @@ export class SessionAdmin {
 
   /** Delivers a server signal to the members of `sessionId` this node hosts (see {@link SignalOutcome}). */
   signalHere(sessionId: string, request: RestSignalRequest): SignalOutcome {
-    const live = this.#d.hub.liveSession(sessionId);
+    const live = this.#deps.hub.liveSession(sessionId);
     if (!live) return 'notHere';
-    this.#d.hub.assertServing(sessionId);
+    this.#deps.hub.assertServing(sessionId);
     const targets = request.to === undefined ? live.members() : [];
     for (const id of request.to ?? []) {
       const member = live.member(id);
@@ -189,7 +190,7 @@ export class SessionAdmin {
 
   /** Liveness and load of this node. */
   async health(): Promise<HealthResponse> {
-    const { hub, registry } = this.#d;
+    const { hub, registry } = this.#deps;
     return {
       ok: true,
       nodeId: hub.node.nodeId,
@@ -200,14 +201,14 @@ export class SessionAdmin {
   }
 
   async #open(sessionId: string): Promise<SessionRecord> {
-    const record = await this.#d.registry.get(sessionId);
+    const record = await this.#deps.registry.get(sessionId);
     if (!record) throw new ProtocolFailure('SESSION_NOT_FOUND', `no session "${sessionId}"`);
     if (record.closedAt !== undefined) throw new ProtocolFailure('SESSION_CLOSED', 'session was closed');
     return record;
   }
 
   #describe(record: SessionRecord): SessionDescription {
-    const live = this.#d.hub.liveSession(record.sessionId);
+    const live = this.#deps.hub.liveSession(record.sessionId);
     return {
       sessionId: record.sessionId,
       createdAt: record.createdAt,

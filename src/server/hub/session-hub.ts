@@ -73,7 +73,7 @@ export class SessionHub {
   readonly node: NodeInfo;
   readonly timing: ServerTiming;
   readonly ice: IceConfig;
-  readonly #o: ResolvedServerOptions;
+  readonly #options: ResolvedServerOptions;
   readonly #log: ServerLogger;
   readonly #dir: ConnectionDirectory;
   readonly #endings: MembershipEndings;
@@ -91,7 +91,7 @@ export class SessionHub {
 
   constructor(deps: SessionHubDeps) {
     const o = deps.options;
-    this.#o = o;
+    this.#options = o;
     this.#webhooks = deps.webhooks ?? noWebhooks;
     this.#log = deps.logger;
     this.node = { nodeId: o.nodeId, bootId: deps.bootId };
@@ -192,7 +192,7 @@ export class SessionHub {
 
   /** Epoch milliseconds on the hub's clock. */
   now(): number {
-    return this.#o.clock.now();
+    return this.#options.clock.now();
   }
 
   /** Members on this node (live or in grace). */
@@ -250,7 +250,7 @@ export class SessionHub {
     const live = this.#dir.sessionFor(request.sessionId);
     const replaced = live.memberWithIdentity(request.identity);
     if (replaced) this.#endings.replace(live, replaced);
-    const o = this.#o;
+    const o = this.#options;
     const resumeSecret = o.ids.resumeSecret();
     const connection = new Connection({
       info: {
@@ -324,7 +324,6 @@ export class SessionHub {
     if (!connection.resumeSecretMatches(request.resumeSecret)) {
       throw new ProtocolFailure('RESUME_SECRET_INVALID', 'resume secret does not match');
     }
-    const previous = connection.detach();
     const reply: ResumeSuccess = {
       ok: true,
       connectionId: connection.id,
@@ -333,20 +332,12 @@ export class SessionHub {
       node: this.node,
       ...this.peers(),
     };
-    const moved = connection.movedTo;
-    if (moved) {
-      connection.attach(sink);
-      previous?.close();
-      return { reply, connection, replay: () => sink.move(moved) };
-    }
-    if (connection.status === 'grace') {
-      this.#grace.clear(connection);
-      connection.cancelTimer();
-      connection.status = 'live';
-    }
-    connection.attach(sink);
-    // The client may notice a half-open link before the server does: drop the old socket.
+    // The client may notice a half-open socket before the server does: the old one is dropped.
+    const previous = connection.resumeOn(sink);
     previous?.close();
+    const moved = connection.movedTo;
+    if (moved) return { reply, connection, replay: () => sink.move(moved) };
+    this.#grace.clear(connection);
     const replay = () => {
       const replayed = connection.replayAfter(request.lastSeq);
       this.#event('resume', connection, {
@@ -390,10 +381,9 @@ export class SessionHub {
   socketClosed(connection: Connection, sink: EventSink, reason: string): void {
     if (connection.sink !== sink) return;
     connection.detach();
-    if (connection.status !== 'live' || connection.frozen || this.#closing) return;
-    connection.status = 'grace';
-    this.#grace.start(connection, () => this.#evict(connection, 'graceExpired'));
-    this.#event('grace start', connection, { socketId: sink.id, reason, graceMs: this.#o.graceMs });
+    if (connection.frozen || this.#closing) return;
+    if (!this.#grace.start(connection, () => this.#evict(connection, 'graceExpired'))) return;
+    this.#event('grace start', connection, { socketId: sink.id, reason, graceMs: this.#options.graceMs });
   }
 
   /** True when this node holds the connection `request` names (a resume of it is worth admitting). */
@@ -441,12 +431,15 @@ export class SessionHub {
 
   /** A session was created in the registry by this node (webhook). */
   sessionCreated(sessionId: string): void {
-    this.#webhooks.emit({ type: 'sessionCreated', data: { sessionId, nodeId: this.#o.nodeId } });
+    this.#webhooks.emit({ type: 'sessionCreated', data: { sessionId, nodeId: this.#options.nodeId } });
   }
 
   /** A session was closed in the registry by this node, after its members' endings (webhook). */
   sessionDestroyed(sessionId: string, reason: SessionEndReason): void {
-    this.#webhooks.emit({ type: 'sessionDestroyed', data: { sessionId, nodeId: this.#o.nodeId, reason } });
+    this.#webhooks.emit({
+      type: 'sessionDestroyed',
+      data: { sessionId, nodeId: this.#options.nodeId, reason },
+    });
   }
 
   /** REST: every member gets `sessionDisconnected` `sessionClosedByServer`; returns how many. */
@@ -463,10 +456,7 @@ export class SessionHub {
     this.#transfer.clear();
     this.#emptyExpiry.clear();
     this.#gate.clear();
-    for (const connection of this.#dir.connections()) {
-      connection.cancelTimer();
-      connection.detach()?.close();
-    }
+    for (const connection of this.#dir.connections()) connection.shutdown();
     this.#dir.clear();
   }
 

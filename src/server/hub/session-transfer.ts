@@ -33,13 +33,13 @@ export const MOVED_SOCKET_LINGER_MS = 10_000;
  * in its grace as after a lost socket, waiting for their resume).
  */
 export class SessionTransfer {
-  readonly #d: SessionTransferDeps;
+  readonly #deps: SessionTransferDeps;
   readonly #frozen = new Set<string>();
   readonly #movedAway = new Set<string>();
   readonly #lingering = new Set<ServerTimer>();
 
   constructor(deps: SessionTransferDeps) {
-    this.#d = deps;
+    this.#deps = deps;
   }
 
   /** Whether a join to `sessionId` must be refused here (it is moving or has moved away). */
@@ -49,7 +49,7 @@ export class SessionTransfer {
 
   /** Whether `sessionId` can migrate now: every member opted in and has its socket. */
   readiness(sessionId: string): MigrationReadiness {
-    const live = this.#d.dir.session(sessionId);
+    const live = this.#deps.dir.session(sessionId);
     if (!live || live.size === 0) return 'gone';
     if (this.#frozen.has(sessionId)) return 'frozen';
     const members = live.members();
@@ -60,14 +60,14 @@ export class SessionTransfer {
 
   /** Stops processing anything for `sessionId` and returns its snapshot. */
   freeze(sessionId: string): SessionSnapshot {
-    const live = this.#d.dir.session(sessionId);
+    const live = this.#deps.dir.session(sessionId);
     if (!live) throw new Error(`no live session ${sessionId}`);
     this.#frozen.add(sessionId);
     const members = live.members();
-    for (const member of members) member.frozen = true;
+    for (const member of members) member.freeze();
     return {
       sessionId,
-      fromNodeId: this.#d.options.nodeId,
+      fromNodeId: this.#deps.options.nodeId,
       members: members.map((member) => member.snapshot()),
       streams: live.streams(),
     };
@@ -79,32 +79,26 @@ export class SessionTransfer {
    */
   thaw(sessionId: string): void {
     this.#frozen.delete(sessionId);
-    for (const member of this.#d.dir.session(sessionId)?.members() ?? []) {
-      member.frozen = false;
-      member.detach()?.close();
-      if (member.status === 'live') {
-        member.status = 'grace';
-        this.#d.grace.start(member, () => this.#d.evict(member));
-      }
+    for (const member of this.#deps.dir.session(sessionId)?.members() ?? []) {
+      member.thaw();
+      this.#deps.grace.start(member, () => this.#deps.evict(member));
     }
   }
 
   /** The target imported `sessionId`: tell each member where to go, then forget the session here. */
   handOver(sessionId: string, destination: MigrationDestination, deadline: number): number {
-    const live = this.#d.dir.session(sessionId);
+    const live = this.#deps.dir.session(sessionId);
     this.#frozen.delete(sessionId);
     this.#movedAway.add(sessionId);
     if (!live) return 0;
     const notice: MoveNotice = { url: destination.url, nodeId: destination.nodeId, deadline };
-    const clock = this.#d.options.clock;
+    const clock = this.#deps.options.clock;
     const members = live.members();
     for (const member of members) {
-      member.cancelTimer();
-      this.#d.grace.clear(member);
-      member.dropBuffer();
       // Kept findable (not a member any more): a client that missed the notice and resumes here is
       // answered and told again.
-      member.movedTo = notice;
+      member.moveAway(notice);
+      this.#deps.grace.clear(member);
       const sink = member.sink;
       if (!sink) continue;
       sink.move(notice);
@@ -115,8 +109,8 @@ export class SessionTransfer {
       }, MOVED_SOCKET_LINGER_MS);
       this.#lingering.add(timer);
     }
-    this.#d.dir.dropSession(sessionId);
-    logEvent(this.#d.logger, 'info', 'session moved', {
+    this.#deps.dir.dropSession(sessionId);
+    logEvent(this.#deps.logger, 'info', 'session moved', {
       sessionId,
       to: destination.nodeId,
       members: members.length,
@@ -126,7 +120,7 @@ export class SessionTransfer {
 
   /** Imports a session another node handed over. Throws when it cannot (the sender keeps it then). */
   importSession(snapshot: SessionSnapshot): void {
-    const { dir, options: o } = this.#d;
+    const { dir, options: o } = this.#deps;
     if (dir.session(snapshot.sessionId)) throw new Error(`session ${snapshot.sessionId} already lives here`);
     const connections = snapshot.members.map((member) => {
       if (dir.connection(member.info.connectionId)) {
@@ -145,16 +139,15 @@ export class SessionTransfer {
       return connection;
     });
     this.#movedAway.delete(snapshot.sessionId);
-    this.#d.arrived(snapshot.sessionId);
+    this.#deps.arrived(snapshot.sessionId);
     const live = dir.sessionFor(snapshot.sessionId);
     for (const stream of snapshot.streams) live.putStream(stream);
     for (const connection of connections) {
       live.add(connection);
       dir.register(connection);
-      connection.status = 'grace';
-      this.#d.grace.start(connection, () => this.#d.evict(connection));
+      this.#deps.grace.start(connection, () => this.#deps.evict(connection));
     }
-    logEvent(this.#d.logger, 'info', 'session arrived', {
+    logEvent(this.#deps.logger, 'info', 'session arrived', {
       sessionId: snapshot.sessionId,
       from: snapshot.fromNodeId,
       members: connections.length,
@@ -163,7 +156,7 @@ export class SessionTransfer {
 
   /** Stops every timer (server shutdown). */
   clear(): void {
-    for (const timer of this.#lingering) this.#d.options.clock.clearTimeout(timer);
+    for (const timer of this.#lingering) this.#deps.options.clock.clearTimeout(timer);
     this.#lingering.clear();
   }
 }

@@ -31,17 +31,17 @@ const RETRY_MS = 250;
  * with a member that did not opt in, or for which no target exists, stays: the deadline ends it.
  */
 export class SessionMigrator {
-  readonly #d: SessionMigratorDeps;
+  readonly #deps: SessionMigratorDeps;
   readonly #timers = new Set<ServerTimer>();
   #stopped = false;
 
   constructor(deps: SessionMigratorDeps) {
-    this.#d = deps;
+    this.#deps = deps;
   }
 
   /** Schedules the move of each of `sessionIds` before `deadline`. */
   start(deadline: number, sessionIds: readonly string[]): void {
-    const { clock, random } = this.#d;
+    const { clock, random } = this.#deps;
     const now = clock.now();
     const windowEnd = now + Math.max(0, deadline - now) / 2;
     for (const sessionId of sessionIds) {
@@ -52,12 +52,12 @@ export class SessionMigrator {
   /** Cancels what is scheduled (server shutdown). */
   clear(): void {
     this.#stopped = true;
-    for (const timer of this.#timers) this.#d.clock.clearTimeout(timer);
+    for (const timer of this.#timers) this.#deps.clock.clearTimeout(timer);
     this.#timers.clear();
   }
 
   #later(ms: number, run: () => void): void {
-    const timer = this.#d.clock.setTimeout(() => {
+    const timer = this.#deps.clock.setTimeout(() => {
       this.#timers.delete(timer);
       if (!this.#stopped) run();
     }, ms);
@@ -65,7 +65,7 @@ export class SessionMigrator {
   }
 
   #try(sessionId: string, deadline: number, windowEnd: number): void {
-    const readiness = this.#d.host.readiness(sessionId);
+    const readiness = this.#deps.host.readiness(sessionId);
     if (readiness === 'ready') {
       this.#migrate(sessionId, deadline).catch((error: unknown) =>
         this.#log('warn', 'migration failed', { sessionId, err: error }),
@@ -75,7 +75,7 @@ export class SessionMigrator {
     // A member in its grace may be back in a moment; past the window the deadline decides.
     if (
       (readiness === 'memberAway' || readiness === 'frozen') &&
-      this.#d.clock.now() + RETRY_MS < windowEnd
+      this.#deps.clock.now() + RETRY_MS < windowEnd
     ) {
       this.#later(RETRY_MS, () => this.#try(sessionId, deadline, windowEnd));
       return;
@@ -84,7 +84,7 @@ export class SessionMigrator {
   }
 
   async #migrate(sessionId: string, deadline: number): Promise<void> {
-    const { host, target } = this.#d;
+    const { host, target } = this.#deps;
     const destination = await target.pick(sessionId);
     if (this.#stopped) return;
     if (!destination) {
@@ -104,6 +104,6 @@ export class SessionMigrator {
   }
 
   #log(level: 'info' | 'warn', event: string, context: Record<string, unknown>): void {
-    logEvent(this.#d.logger, level, event, context);
+    logEvent(this.#deps.logger, level, event, context);
   }
 }

@@ -23,7 +23,7 @@ export type AdmissionVerdict = { ok: true } | { ok: false; retryAfterMs: number 
  */
 export class AdmissionGate {
   readonly #clock: ServerClock;
-  readonly #o: Required<AdmissionGateOptions>;
+  readonly #options: Required<AdmissionGateOptions>;
   readonly #saturated: () => boolean;
   #tokens: number;
   #refilledAt: number;
@@ -31,7 +31,7 @@ export class AdmissionGate {
 
   constructor(clock: ServerClock, options: AdmissionGateOptions, saturated: () => boolean = () => false) {
     this.#clock = clock;
-    this.#o = { minRetryMs: 250, maxRetryMs: 60_000, ...options };
+    this.#options = { minRetryMs: 250, maxRetryMs: 60_000, ...options };
     this.#saturated = saturated;
     this.#tokens = options.burst;
     this.#refilledAt = clock.now();
@@ -42,14 +42,14 @@ export class AdmissionGate {
     const now = this.#clock.now();
     const elapsed = Math.max(0, now - this.#refilledAt);
     this.#refilledAt = now;
-    this.#tokens = Math.min(this.#o.burst, this.#tokens + (elapsed * this.#o.perSec) / 1000);
+    this.#tokens = Math.min(this.#options.burst, this.#tokens + (elapsed * this.#options.perSec) / 1000);
     if (this.#tokens >= 1 && !this.#saturated()) {
       this.#tokens -= 1;
       return { ok: true };
     }
-    const slot = Math.max(now + this.#o.minRetryMs, this.#nextSlotAt);
-    const retryAfterMs = Math.min(this.#o.maxRetryMs, Math.ceil(slot - now));
-    this.#nextSlotAt = now + retryAfterMs + 1000 / this.#o.perSec;
+    const slot = Math.max(now + this.#options.minRetryMs, this.#nextSlotAt);
+    const retryAfterMs = Math.min(this.#options.maxRetryMs, Math.ceil(slot - now));
+    this.#nextSlotAt = now + retryAfterMs + 1000 / this.#options.perSec;
     return { ok: false, retryAfterMs };
   }
 }

@@ -61,7 +61,7 @@ class TokenBucket {
  */
 export class FloodGuard {
   readonly #clock: ServerClock;
-  readonly #o: FloodGuardOptions;
+  readonly #options: FloodGuardOptions;
   readonly #packets: TokenBucket;
   readonly #bytes: TokenBucket;
   #refusals = 0;
@@ -69,7 +69,7 @@ export class FloodGuard {
 
   constructor(clock: ServerClock, options: FloodGuardOptions) {
     this.#clock = clock;
-    this.#o = options;
+    this.#options = options;
     this.#packets = new TokenBucket(options.perSec, options.burst, clock.now());
     this.#bytes = new TokenBucket(options.bytesPerSec, options.bytesBurst, clock.now());
   }
@@ -97,7 +97,7 @@ export class FloodGuard {
     }
     this.#limitedBy = bytes < 0 ? 'bytes' : 'packets';
     this.#refusals += 1;
-    return this.#refusals > this.#o.disconnectAfter ? 'disconnect' : 'limited';
+    return this.#refusals > this.#options.disconnectAfter ? 'disconnect' : 'limited';
   }
 
   /** The `RATE_LIMITED` answer to the last refusal, naming the rate it broke. */
@@ -105,11 +105,11 @@ export class FloodGuard {
     return this.#limitedBy === 'bytes'
       ? protocolError(
           'RATE_LIMITED',
-          `too many bytes from this socket: over ${this.#o.bytesPerSec} bytes per second (burst ${this.#o.bytesBurst})`,
+          `too many bytes from this socket: over ${this.#options.bytesPerSec} bytes per second (burst ${this.#options.bytesBurst})`,
         )
       : protocolError(
           'RATE_LIMITED',
-          `too many messages from this socket: over ${this.#o.perSec} per second (burst ${this.#o.burst})`,
+          `too many messages from this socket: over ${this.#options.perSec} per second (burst ${this.#options.burst})`,
         );
   }
 }

@@ -45,7 +45,7 @@ const RETRY_HOLD_MARGIN_MS = 5_000;
  */
 export class SocketSession {
   readonly #socket: Socket;
-  readonly #d: SocketSessionDeps;
+  readonly #deps: SocketSessionDeps;
   readonly #sink: EventSink;
   #phase: 'fresh' | 'pending' | 'joined' = 'fresh';
   #connection: Connection | null = null;
@@ -53,7 +53,7 @@ export class SocketSession {
 
   constructor(socket: Socket, deps: SocketSessionDeps) {
     this.#socket = socket;
-    this.#d = deps;
+    this.#deps = deps;
     this.#sink = {
       id: socket.id,
       send: (envelope) => this.#guarded('event send', null, () => socket.emit(WIRE.evt, envelope)),
@@ -99,7 +99,7 @@ export class SocketSession {
   }
 
   #logFault(what: string, fault: unknown): void {
-    logEvent(this.#d.logger, 'error', 'handler fault', this.#context({ handler: what, err: fault }));
+    logEvent(this.#deps.logger, 'error', 'handler fault', this.#context({ handler: what, err: fault }));
   }
 
   /** The socket's remote address, for the join and resume answers (see `JoinSuccess.address`). */
@@ -112,7 +112,7 @@ export class SocketSession {
     const { payload, ack } = splitArgs(args);
     const refuse = (error: ProtocolError) => {
       this.#refused('join refused', error);
-      this.#reply(ack, { ok: false, error, node: this.#d.hub.node, ...this.#d.hub.peers() });
+      this.#reply(ack, { ok: false, error, node: this.#deps.hub.node, ...this.#deps.hub.peers() });
     };
     if (!this.#admit(ack, refuse)) return;
     if (!ack) {
@@ -130,23 +130,23 @@ export class SocketSession {
       return;
     }
     // A node that may not serve says so before anything else (even while its loop is still lagging).
-    const clusterRefusal = this.#d.hub.clusterRefusal();
+    const clusterRefusal = this.#deps.hub.clusterRefusal();
     if (clusterRefusal) {
       refuse(clusterRefusal);
       return;
     }
-    const admission = this.#d.ops.admission.admit();
+    const admission = this.#deps.ops.admission.admit();
     if (!admission.ok) {
       refuse(overloaded(admission.retryAfterMs));
       return;
     }
     this.#phase = 'pending';
-    const joining = this.#d.hub.authorize(request).then(
+    const joining = this.#deps.hub.authorize(request).then(
       (grant) => {
         if (!this.#socket.connected) return;
         let admitted: ReturnType<SessionHub['admit']>;
         try {
-          admitted = this.#d.hub.admit(request, grant, this.#sink);
+          admitted = this.#deps.hub.admit(request, grant, this.#sink);
         } catch (error) {
           // A refusal (the session is full, the token used meanwhile): answered, the socket stays.
           // Anything else is a fault: the catch below answers INTERNAL and closes the socket.
@@ -156,9 +156,9 @@ export class SocketSession {
           return;
         }
         this.#joined(admitted.connection);
-        this.#d.ops.metrics.joined();
+        this.#deps.ops.metrics.joined();
         ack({ ...admitted.reply, ...this.#address() });
-        this.#d.hub.welcome(admitted.connection);
+        this.#deps.hub.welcome(admitted.connection);
       },
       (error: unknown) => {
         this.#phase = 'fresh';
@@ -173,7 +173,7 @@ export class SocketSession {
     const { payload, ack } = splitArgs(args);
     const refuse = (error: ProtocolError) => {
       this.#refused('resume refused', error);
-      this.#reply(ack, { ok: false, error, node: this.#d.hub.node, ...this.#d.hub.peers() });
+      this.#reply(ack, { ok: false, error, node: this.#deps.hub.node, ...this.#deps.hub.peers() });
     };
     if (!this.#admit(ack, refuse)) return;
     if (!ack) {
@@ -193,24 +193,29 @@ export class SocketSession {
       return;
     }
     // A node that may not serve says so before anything else (even while its loop is still lagging).
-    const clusterRefusal = this.#d.hub.clusterRefusal();
+    const clusterRefusal = this.#deps.hub.clusterRefusal();
     if (clusterRefusal) {
       refuse(clusterRefusal);
       return;
     }
     // A resume of a connection this node does not hold (it restarted) is refused at the cost of a
     // lookup: it takes no admission slot, so the re-joins that follow are not paced twice.
-    const admission = this.#d.hub.holds(request) ? this.#d.ops.admission.admit() : { ok: true as const };
+    const admission = this.#deps.hub.holds(request)
+      ? this.#deps.ops.admission.admit()
+      : { ok: true as const };
     if (!admission.ok) {
-      this.#d.hub.holdForRetry(request, this.#d.clock.now() + admission.retryAfterMs + RETRY_HOLD_MARGIN_MS);
+      this.#deps.hub.holdForRetry(
+        request,
+        this.#deps.clock.now() + admission.retryAfterMs + RETRY_HOLD_MARGIN_MS,
+      );
       refuse(overloaded(admission.retryAfterMs));
       return;
     }
     let outcome: ReturnType<SessionHub['resume']>;
     try {
-      outcome = this.#d.hub.resume(request, this.#sink);
+      outcome = this.#deps.hub.resume(request, this.#sink);
     } catch (error) {
-      const explained = this.#d.hub.explainResumeRefusal(request, error);
+      const explained = this.#deps.hub.explainResumeRefusal(request, error);
       if (explained) {
         void explained.then((answer) => {
           if (this.#socket.connected) refuse(answer);
@@ -219,7 +224,7 @@ export class SocketSession {
       return;
     }
     this.#joined(outcome.connection);
-    this.#d.ops.metrics.resumed();
+    this.#deps.ops.metrics.resumed();
     ack({ ...outcome.reply, ...this.#address() });
     outcome.replay();
   }
@@ -230,19 +235,19 @@ export class SocketSession {
     // resent to the node that now holds the session.
     if (this.#connection?.frozen) return;
     const { payload, ack } = splitArgs(args);
-    const admission = this.#d.guard.admit();
+    const admission = this.#deps.guard.admit();
     if (admission === 'disconnect') {
       this.#floodDisconnect();
       return;
     }
-    const rateRefusal = admission === 'limited' ? this.#d.guard.refusal() : null;
-    const { reply, after, fault } = takeMessage(this.#d.hub, this.#connection, payload, rateRefusal);
+    const rateRefusal = admission === 'limited' ? this.#deps.guard.refusal() : null;
+    const { reply, after, fault } = takeMessage(this.#deps.hub, this.#connection, payload, rateRefusal);
     if (fault !== undefined) this.#logFault('message', fault);
     else if (!reply.ok) this.#refused('message refused', reply.error, { seq: reply.seq });
     if (ack) ack(reply);
     else if (!reply.ok) this.#socket.emit(WIRE.error, reply.error);
     after?.();
-    if (reply.ok) this.#d.ops.metrics.relayed((performance.now() - arrivedAt) / 1000);
+    if (reply.ok) this.#deps.ops.metrics.relayed((performance.now() - arrivedAt) / 1000);
   }
 
   #onAck(args: unknown[]): void {
@@ -278,18 +283,18 @@ export class SocketSession {
 
   #onDisconnect(reason: string): void {
     this.#clearJoinTimer();
-    if (this.#connection) this.#d.hub.socketClosed(this.#connection, this.#sink, reason);
+    if (this.#connection) this.#deps.hub.socketClosed(this.#connection, this.#sink, reason);
   }
 
   #onJoinTimeout(): void {
     this.#joinTimer = null;
     if (this.#phase === 'joined' || !this.#socket.connected) return;
-    logEvent(this.#d.logger, 'debug', 'join timeout', { socketId: this.#socket.id });
+    logEvent(this.#deps.logger, 'debug', 'join timeout', { socketId: this.#socket.id });
     this.#socket.disconnect(true);
   }
 
   #joined(connection: Connection): void {
-    this.#d.ops.handshakes.settled(this.#socket.conn);
+    this.#deps.ops.handshakes.settled(this.#socket.conn);
     this.#phase = 'joined';
     this.#connection = connection;
     this.#clearJoinTimer();
@@ -297,24 +302,24 @@ export class SocketSession {
 
   #clearJoinTimer(): void {
     if (this.#joinTimer === null) return;
-    this.#d.clock.clearTimeout(this.#joinTimer);
+    this.#deps.clock.clearTimeout(this.#joinTimer);
     this.#joinTimer = null;
   }
 
   /** Rate limit for every packet but `hf:msg` (which folds the verdict into its sequencing). */
   #admit(ack: AckFn | null, refuse: (error: ProtocolError) => void): boolean {
-    const admission = this.#d.guard.admit();
+    const admission = this.#deps.guard.admit();
     if (admission === 'ok') return true;
     if (admission === 'disconnect') this.#floodDisconnect();
-    else if (ack) refuse(this.#d.guard.refusal());
-    else this.#socket.emit(WIRE.error, this.#d.guard.refusal());
+    else if (ack) refuse(this.#deps.guard.refusal());
+    else this.#socket.emit(WIRE.error, this.#deps.guard.refusal());
     return false;
   }
 
   #floodDisconnect(): void {
     if (!this.#socket.connected) return;
-    const context = this.#context({ refusals: this.#d.guard.refusals });
-    this.#d.ops.refusals.refused('warn', 'flood disconnect', 'RATE_LIMITED', context);
+    const context = this.#context({ refusals: this.#deps.guard.refusals });
+    this.#deps.ops.refusals.refused('warn', 'flood disconnect', 'RATE_LIMITED', context);
     this.#socket.emit(WIRE.error, protocolError('RATE_LIMITED', 'too many messages: disconnecting'));
     this.#socket.disconnect(true);
   }
@@ -330,8 +335,8 @@ export class SocketSession {
 
   #refused(event: string, error: ProtocolError, extra: LogContext = {}): void {
     const level = error.code === 'RATE_LIMITED' || error.code === 'OVERLOADED' ? 'debug' : 'warn';
-    this.#d.ops.metrics.refused(error.code);
-    this.#d.ops.refusals.refused(
+    this.#deps.ops.metrics.refused(error.code);
+    this.#deps.ops.refusals.refused(
       level,
       event,
       error.code,

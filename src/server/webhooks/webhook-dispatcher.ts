@@ -39,14 +39,14 @@ const OUTBOX_RETRY_MS = 1000;
  * attempts, then removed. Runs in the background: {@link kick} returns at once.
  */
 export class WebhookDispatcher {
-  readonly #d: WebhookDispatcherDeps;
+  readonly #deps: WebhookDispatcherDeps;
   readonly #abort = new AbortController();
   #pumping: Promise<void> | null = null;
   #again = false;
   #sleeping: { timer: ServerTimer; wake: () => void } | null = null;
 
   constructor(deps: WebhookDispatcherDeps) {
-    this.#d = deps;
+    this.#deps = deps;
   }
 
   /** Something was enqueued (or claimed): start pumping unless already at it. */
@@ -85,7 +85,7 @@ export class WebhookDispatcher {
   }
 
   async #pump(): Promise<void> {
-    const { outbox, nodeId, logger } = this.#d;
+    const { outbox, nodeId, logger } = this.#deps;
     while (!this.#abort.signal.aborted) {
       let message: WebhookMessage | undefined;
       try {
@@ -100,7 +100,7 @@ export class WebhookDispatcher {
   }
 
   async #deliver(message: WebhookMessage): Promise<void> {
-    const { send, outbox, nodeId, retryDelaysMs, logger, metrics } = this.#d;
+    const { send, outbox, nodeId, retryDelaysMs, logger, metrics } = this.#deps;
     const signal = this.#abort.signal;
     for (let attempt = 1; ; attempt += 1) {
       const outcome = await send(message, signal);
@@ -129,7 +129,7 @@ export class WebhookDispatcher {
   }
 
   #jittered(delayMs: number): number {
-    const { jitter, random } = this.#d;
+    const { jitter, random } = this.#deps;
     return Math.max(0, Math.round(delayMs * (1 - jitter + 2 * jitter * random())));
   }
 
@@ -140,14 +140,14 @@ export class WebhookDispatcher {
         this.#sleeping = null;
         resolve();
       };
-      this.#sleeping = { timer: this.#d.clock.setTimeout(wake, ms), wake };
+      this.#sleeping = { timer: this.#deps.clock.setTimeout(wake, ms), wake };
     });
   }
 
   #wake(): void {
     const sleeping = this.#sleeping;
     if (!sleeping) return;
-    this.#d.clock.clearTimeout(sleeping.timer);
+    this.#deps.clock.clearTimeout(sleeping.timer);
     sleeping.wake();
   }
 }

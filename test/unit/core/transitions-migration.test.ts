@@ -43,15 +43,15 @@ const failed = {
 const types = (effects: Effect[]) => effects.map((e) => (e.type === 'emit' ? `emit:${e.event}` : e.type));
 
 describe('session transitions: migration (hf:move)', () => {
-  it('a move order while connected starts migrating: emits migrating with the deadline and resumes at the new node, keeping the live link and media', () => {
+  it('a move order while connected starts migrating: emits migrating with the deadline and resumes at the new node, keeping the live socket and media', () => {
     const { state, effects } = t(connected, move);
     expect(state).toEqual({ ...migrating, since: NOW });
     expect(effects).toEqual([
       { type: 'emit', event: 'migrating', payload: { deadline: DEADLINE } },
       { type: 'startAttempt', mode: 'migrate', moveTo: URL2 },
     ]);
-    // Make-before-break: nothing closes the live link or touches media.
-    expect(types(effects)).not.toContain('dropLink');
+    // Make-before-break: nothing closes the live socket or touches media.
+    expect(types(effects)).not.toContain('dropSocket');
     expect(types(effects).some((type) => type.startsWith('media'))).toBe(false);
   });
 
@@ -88,7 +88,7 @@ describe('session transitions: migration (hf:move)', () => {
       'abortAttempt',
       'cancelRetry',
       'cancelGiveUp',
-      'dropLink',
+      'dropSocket',
       'mediaRejoining',
       'emit:rejoining',
       'startAttempt',
@@ -143,7 +143,7 @@ describe('session transitions: migration (hf:move)', () => {
     expect(types(left.effects)).toContain('abortAttempt');
   });
 
-  it('a move order outside connected is ignored (it only arrives on a live link)', () => {
+  it('a move order outside connected is ignored (it only arrives on a live socket)', () => {
     const idle: SessionState = { status: 'idle' };
     expect(t(idle, move)).toEqual({ state: idle, effects: [] });
   });

@@ -229,7 +229,7 @@ describe('session transitions: connected', () => {
       giveUpAt: NOW + 22_000,
     });
     expect(effects).toEqual([
-      { type: 'dropLink' },
+      { type: 'dropSocket' },
       { type: 'mediaSignalingLost' },
       { type: 'emit', event: 'reconnecting', payload: { cause: 'networkDisconnect', connectionId: 'c1' } },
       { type: 'startAttempt', mode: 'resume' },
@@ -401,7 +401,7 @@ describe('session transitions: reconnecting', () => {
     expect(effects).toContainEqual(expect.objectContaining({ type: 'endChannel', leave: false }));
   });
 
-  it('ignores a join result and another loss (no live link)', () => {
+  it('ignores a join result and another loss (no live socket)', () => {
     expect(t(reconnecting, ev.joined)).toEqual({ state: reconnecting, effects: [] });
     expect(t(reconnecting, ev.lost)).toEqual({ state: reconnecting, effects: [] });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PeerLink } from '../../../src/core/media/peer-link';
+import { PeerGeneration } from '../../../src/core/media/peer-generation';
 import { DEFAULT_REPAIR_POLICY, repairStep, retryDelay } from '../../../src/core/media/repair-policy';
 import { fakePeerFactory } from './support/fake-peer';
 import { joinedPlane } from './support/plane-fixture';
@@ -95,7 +95,7 @@ describe('ICE watchdog on a link (offering side)', () => {
   it('a second ICE restart before the first offer is out keeps the directions saved by the first', () => {
     const { factory, peers } = fakePeerFactory();
     const events = { onSignal: () => {}, onTrack: () => {}, onTransport: () => {}, onDead: () => {} };
-    const link = new PeerLink({
+    const generation = new PeerGeneration({
       initiator: true,
       config: {},
       localStream: null,
@@ -105,13 +105,13 @@ describe('ICE watchdog on a link (offering side)', () => {
     const peer = peers[0];
     const [audio, video] = peer?.pc.transceivers ?? [];
     if (audio) audio.direction = 'recvonly';
-    expect(link.restartIce()).toBe(true);
-    expect(link.restartIce()).toBe(true);
+    expect(generation.restartIce()).toBe(true);
+    expect(generation.restartIce()).toBe(true);
     expect(peer?.pc.restarts).toBe(2);
     expect([audio?.direction, video?.direction]).toEqual(['inactive', 'inactive']);
     peer?.emit('signal', { type: 'offer', sdp: 'v=0 restart' });
     expect([audio?.direction, video?.direction]).toEqual(['recvonly', 'sendrecv']);
-    link.close();
+    generation.close();
   });
 
   it('builds a fresh peer when a transceiver is stopped and refuses the restart', async () => {

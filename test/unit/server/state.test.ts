@@ -72,20 +72,39 @@ describe('connection state', () => {
     expect(c.storedReply(3)).toEqual({ ok: true, seq: 3 });
   });
 
-  it('runs its one timer on the injected clock; a new schedule replaces the old', () => {
+  it('runs its one timer on the injected clock; the timer of a later state replaces the earlier one', () => {
     const clock = new FakeClock();
     const c = connection(clock);
     const fired: string[] = [];
-    c.schedule(1000, () => fired.push('grace'));
+    c.enterGrace(1000, () => fired.push('grace'));
     clock.advance(999);
-    c.schedule(500, () => fired.push('retention'));
+    c.retire({ kind: 'sessionDisconnected', reason: 'disconnect' }, 10, 500, () => fired.push('retention'));
     clock.advance(1000);
     expect(fired).toEqual(['retention']);
-    c.schedule(100, () => fired.push('cancelled'));
-    c.cancelTimer();
+    const resumed = connection(clock);
+    resumed.enterGrace(100, () => fired.push('cancelled'));
+    resumed.resumeOn(sink().sink);
     clock.advance(1000);
     expect(fired).toEqual(['retention']);
     expect(clock.pending).toBe(0);
+  });
+
+  it('owns its lifecycle: live → grace → live on a resume, then ended; a grace starts only from live', () => {
+    const clock = new FakeClock();
+    const c = connection(clock);
+    const first = sink();
+    c.attach(first.sink);
+    expect(c.status).toBe('live');
+    expect(c.detach()).toBe(first.sink);
+    expect(c.enterGrace(1000, () => {})).toBe(true);
+    expect(c.status).toBe('grace');
+    expect(c.enterGrace(1000, () => {})).toBe(false);
+    const second = sink();
+    expect(c.resumeOn(second.sink)).toBeNull();
+    expect([c.status, c.sink]).toEqual(['live', second.sink]);
+    c.end();
+    expect([c.status, c.sink, c.buffered, clock.pending]).toEqual(['ended', null, 0, 0]);
+    expect(c.enterGrace(1000, () => {})).toBe(false);
   });
 
   it('checks the resume secret', () => {

@@ -5,7 +5,7 @@ import { toPayload, toSignal } from './signal-payload';
 import type { SimplePeerFactory, SimplePeerLike } from './simple-peer-like';
 
 /** What one peer reports to its media link. */
-export interface PeerLinkEvents {
+export interface PeerGenerationEvents {
   /** A negotiation message to relay to the other side. */
   onSignal(payload: MediaPayload): void;
   /** A remote track arrived. */
@@ -16,13 +16,13 @@ export interface PeerLinkEvents {
   onDead(reason: string): void;
 }
 
-/** Options of {@link PeerLink}. */
-export interface PeerLinkOptions {
+/** Options of {@link PeerGeneration}. */
+export interface PeerGenerationOptions {
   initiator: boolean;
   config: RTCConfiguration;
   localStream: MediaStream | null;
   createPeer: SimplePeerFactory;
-  events: PeerLinkEvents;
+  events: PeerGenerationEvents;
 }
 
 /**
@@ -31,12 +31,12 @@ export interface PeerLinkOptions {
  * `failed`: the link learns of that through `onDead` and recovers without this object.
  * `close()` releases everything: the peer, the RTCPeerConnection, remote tracks and every listener.
  */
-export class PeerLink {
+export class PeerGeneration {
   readonly initiator: boolean;
   /** The RTCPeerConnection (kept even after simple-peer forgets it, so it can be closed for sure). */
   readonly pc: RTCPeerConnection | null;
   readonly #peer: SimplePeerLike;
-  readonly #events: PeerLinkEvents;
+  readonly #events: PeerGenerationEvents;
   /** Set by the owner once the transport first connected (later reconnections are recoveries). */
   everConnected = false;
   readonly #remoteTracks = new Set<MediaStreamTrack>();
@@ -46,7 +46,7 @@ export class PeerLink {
   /** After an ICE restart's offer: turns the transceivers back to their directions (see restartIce). */
   #restore: (() => void) | undefined;
 
-  constructor(options: PeerLinkOptions) {
+  constructor(options: PeerGenerationOptions) {
     this.initiator = options.initiator;
     this.#events = options.events;
     const peer = options.createPeer({

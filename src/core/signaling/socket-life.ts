@@ -2,8 +2,8 @@ import { WIRE } from '../../protocol';
 import { errorMessage } from '../errors';
 import type { SignalingSocket } from './socket';
 
-/** Where a live link delivers what the server sends (raw: validation is the channel's job). */
-export interface LinkHandlers {
+/** Where a live socket delivers what the server sends (raw: validation is the channel's job). */
+export interface SocketLifeHandlers {
   /** A raw `hf:evt` payload. */
   onEvent(raw: unknown): void;
   /** A raw `hf:error` payload. */
@@ -16,21 +16,21 @@ export interface LinkHandlers {
   onClose(reason: string): void;
 }
 
-/** Raised when a link closes while an operation waits on it. */
-export class LinkClosedError extends Error {}
+/** Raised when a socket closes while an operation waits on it. */
+export class SocketClosedError extends Error {}
 
 /**
- * One socket, from opening to close. Never reopened: a new attempt gets a new link.
+ * One socket, from opening to close. Never reopened: a new attempt gets a new socket.
  *
  * Inbound events are HELD from the moment the socket exists until `release()`, so nothing the server
  * sends right after its join/resume answer (the replay) can slip past before the session has adopted
- * the link.
+ * the socket.
  */
-export class SignalingLink {
+export class SocketLife {
   readonly #socket: SignalingSocket;
   #closedReason: string | null = null;
   #connected = false;
-  #handlers: LinkHandlers | null = null;
+  #handlers: SocketLifeHandlers | null = null;
   #released = false;
   /** Deliveries of what arrived before {@link release}, in order. */
   #held: (() => void)[] = [];
@@ -58,13 +58,13 @@ export class SignalingLink {
     return this.#connected && this.#closedReason === null;
   }
 
-  /** Connects the socket. Rejects with {@link LinkClosedError} if it closes first. */
+  /** Connects the socket. Rejects with {@link SocketClosedError} if it closes first. */
   open(): Promise<void> {
     return new Promise((resolve, reject) => {
-      if (this.#closedReason !== null) return reject(new LinkClosedError(this.#closedReason));
+      if (this.#closedReason !== null) return reject(new SocketClosedError(this.#closedReason));
       const fail = (reason: string) => {
         this.#onConnect = null;
-        reject(new LinkClosedError(reason));
+        reject(new SocketClosedError(reason));
       };
       this.#waiters.add(fail);
       this.#onConnect = () => {
@@ -76,11 +76,11 @@ export class SignalingLink {
     });
   }
 
-  /** Emits `event` with `payload` and waits for the server's answer (raw). Rejects if the link closes. */
+  /** Emits `event` with `payload` and waits for the server's answer (raw). Rejects if the socket closes. */
   request(event: string, payload: unknown): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      if (!this.isOpen) return reject(new LinkClosedError(this.#closedReason ?? 'not connected'));
-      const fail = (reason: string) => reject(new LinkClosedError(reason));
+      if (!this.isOpen) return reject(new SocketClosedError(this.#closedReason ?? 'not connected'));
+      const fail = (reason: string) => reject(new SocketClosedError(reason));
       this.#waiters.add(fail);
       this.#socket.emit(event, payload, (reply: unknown) => {
         if (!this.#waiters.delete(fail)) return;
@@ -89,7 +89,7 @@ export class SignalingLink {
     });
   }
 
-  /** Emits without waiting. Returns false (and sends nothing) when the link is not open. */
+  /** Emits without waiting. Returns false (and sends nothing) when the socket is not open. */
   emit(event: string, payload: unknown, ack?: (reply: unknown) => void): boolean {
     if (!this.isOpen) return false;
     if (ack) this.#socket.emit(event, payload, ack);
@@ -97,8 +97,8 @@ export class SignalingLink {
     return true;
   }
 
-  /** Hands the link to its owner. Inbound stays held until {@link release}. */
-  activate(handlers: LinkHandlers): void {
+  /** Hands the socket to its owner. Inbound stays held until {@link release}. */
+  activate(handlers: SocketLifeHandlers): void {
     this.#handlers = handlers;
   }
 
