@@ -39,6 +39,11 @@ function serverNodeArgs(): string[] {
   return process.env.HOLDFAST_BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 }
 
+/** More server CLI flags from `HOLDFAST_BENCH_SERVER_ARGS` (e.g. `--max-pending-handshakes 2000`), to compare settings. */
+function serverArgs(): string[] {
+  return process.env.HOLDFAST_BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [];
+}
+
 const METHOD =
   "A real server process (`src/server/cli.ts`, default options: grace 12 s, ping 1 s / 1.5 s, admission 400/s, handshakes refused beyond 500 sockets not yet joined; log level warn; run with `node --import tsx`, so a restart includes compiling the TypeScript) on this machine, and headless protocol clients (socket.io-client) in 4 worker processes on the same 2 cores, two clients per session, following the client core's policy (its backoff; `retryAfterMs` honoured; give-up 22 s after the loss, moved past each retry slot; re-join with a REST token after a node restart).";
 
@@ -117,7 +122,11 @@ async function freshFleet(
 async function run({ trials, log }: GroupOptions): Promise<MetricResult[]> {
   const out: MetricResult[] = [];
   const wanted = selectedCases();
-  const server = await ServerProcess.start({ logLevel: 'warn', nodeArgs: serverNodeArgs() });
+  const server = await ServerProcess.start({
+    logLevel: 'warn',
+    nodeArgs: serverNodeArgs(),
+    extraArgs: serverArgs(),
+  });
   const fleet = Fleet.start(WORKERS);
   const stormTrials = Math.min(trials, 2);
   try {
