@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stopChild, trackChild, waitForExit } from '../support/child-processes';
 import { closeChromium, launchChromium } from '../support/chromium';
 import { freeTcpPort } from '../support/free-port';
+import { allInCallOnOneNode, pressNodeButton, waitForPanels } from '../support/playground-driver';
 import { REPO_ROOT } from '../support/server-process';
 import { waitFor, withTimeout } from '../support/wait';
 
@@ -82,8 +83,8 @@ describe('npm start (server + chaos sidecar + Storybook Playground)', () => {
     );
     expect(rising).toHaveLength(2);
 
-    // Signaling of A blackholed for 4 s at its TCP proxy.
-    await page.getByRole('button', { name: 'Drop my signaling' }).first().click();
+    // Signaling of A blackholed at its TCP proxy.
+    await page.getByRole('button', { name: 'Drop signaling' }).first().click();
     await waitFor(async () => (await bannerText(page, 0))?.includes('Reconnecting'), {
       timeoutMs: 15_000,
       what: 'A reconnecting',
@@ -93,14 +94,23 @@ describe('npm start (server + chaos sidecar + Storybook Playground)', () => {
       what: 'A reconnected',
     });
 
-    // The node is SIGKILLed and restarted empty: both re-join the same session by themselves.
-    await page.getByRole('button', { name: /Crash the node/ }).click();
+    // The node hosting the call crashes (sockets cut with no goodbye, lease left to lapse): both
+    // re-join the same session on the other node by themselves.
+    const [first] = await waitForPanels(page, allInCallOnOneNode(2), {
+      what: 'both in the call on one node',
+    });
+    const host = first?.node as string;
+    await pressNodeButton(page, host, 'Crash this node');
     await waitFor(async () => (await bannerText(page, 1))?.includes('Back in the call'), {
       timeoutMs: 45_000,
       what: 'B back in the call after the crash',
     });
     await waitFor(connected, { timeoutMs: 45_000, intervalMs: 500, what: 'both connected again' });
-    expect(lines.some((line) => line.includes('restarting it empty on the same port'))).toBe(true);
+    const [moved] = await waitForPanels(page, allInCallOnOneNode(2), {
+      timeoutMs: 30_000,
+      what: 'both in the call on one node again',
+    });
+    expect(moved?.node, 'the call moved off the crashed node').not.toBe(host);
 
     start.kill('SIGTERM');
     expect(await waitForExit(start, 20_000)).toEqual({ code: 0, signal: null });
