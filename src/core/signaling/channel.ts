@@ -329,31 +329,27 @@ export class SignalingChannel {
   }
 
   #onRawErrorNotice(raw: unknown): void {
-    const parsed = v.safeParse(ErrorNoticeSchema, raw);
-    if (!parsed.success) {
-      this.#deps.onProtocolError(`invalid error notice: ${firstIssue(parsed.issues)}`);
-      return;
-    }
-    this.#deps.onErrorNotice(parsed.output);
+    const notice = this.#parseNotice(ErrorNoticeSchema, raw, 'error notice');
+    if (notice) this.#deps.onErrorNotice(notice);
   }
 
   #onRawMove(raw: unknown): void {
-    const parsed = v.safeParse(MoveNoticeSchema, raw);
-    if (!parsed.success) {
-      this.#deps.onProtocolError(`invalid move notice: ${firstIssue(parsed.issues)}`);
-      return;
-    }
-    this.#deps.onMove(parsed.output);
+    const notice = this.#parseNotice(MoveNoticeSchema, raw, 'move notice');
+    if (notice) this.#deps.onMove(notice);
   }
 
   /** The cluster's healthy nodes changed while connected: a later failover tries them too. */
   #onRawNodes(raw: unknown): void {
-    const parsed = v.safeParse(NodesNoticeSchema, raw);
-    if (!parsed.success) {
-      this.#deps.onProtocolError(`invalid nodes notice: ${firstIssue(parsed.issues)}`);
-      return;
-    }
-    this.#learnNodes([this.#homeUrl, ...parsed.output.nodes.map((node) => node.url)]);
+    const notice = this.#parseNotice(NodesNoticeSchema, raw, 'nodes notice');
+    if (notice) this.#learnNodes([this.#homeUrl, ...notice.nodes.map((node) => node.url)]);
+  }
+
+  /** A notice from the server, validated; a malformed one is reported as a protocol error and dropped. */
+  #parseNotice<S extends v.GenericSchema>(schema: S, raw: unknown, what: string): v.InferOutput<S> | null {
+    const parsed = v.safeParse(schema, raw);
+    if (parsed.success) return parsed.output;
+    this.#deps.onProtocolError(`invalid ${what}: ${firstIssue(parsed.issues)}`);
+    return null;
   }
 
   #unplug(): void {

@@ -208,13 +208,8 @@ export class SessionAdmin {
   }
 
   #describe(record: SessionRecord): SessionDescription {
-    const live = this.#deps.hub.liveSession(record.sessionId);
-    return {
-      sessionId: record.sessionId,
-      createdAt: record.createdAt,
-      connections: live?.members().map((member) => member.info) ?? [],
-      streams: live?.streams() ?? [],
-    };
+    const here = this.describeHere(record.sessionId) || { connections: [], streams: [] };
+    return { sessionId: record.sessionId, createdAt: record.createdAt, ...here };
   }
 }
 
