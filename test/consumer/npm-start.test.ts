@@ -25,8 +25,15 @@ const remoteFrames = (page: Page) =>
     ),
   );
 
-const bannerText = (page: Page, panel: number) =>
-  page.locator('[data-holdfast-banner-message]').nth(panel).textContent();
+/**
+ * The banner message in participant `name`'s panel, or null while it shows none (a banner with nothing
+ * to say is not rendered, so counting banners across panels would shift from one to the other).
+ */
+const bannerText = (page: Page, name: string) =>
+  page
+    .locator(`section[aria-label="Participant ${name}"] [data-holdfast-banner-message]`)
+    .textContent({ timeout: 500 })
+    .catch(() => null);
 
 /**
  * `npm start` runs the dev server, the chaos sidecar and Storybook together, and the live Playground
@@ -85,11 +92,11 @@ describe('npm start (server + chaos sidecar + Storybook Playground)', () => {
 
     // Signaling of A blackholed at its TCP proxy.
     await page.getByRole('button', { name: 'Drop signaling' }).first().click();
-    await waitFor(async () => (await bannerText(page, 0))?.includes('Reconnecting'), {
+    await waitFor(async () => (await bannerText(page, 'A'))?.includes('Reconnecting'), {
       timeoutMs: 15_000,
       what: 'A reconnecting',
     });
-    await waitFor(async () => (await bannerText(page, 0))?.includes('Reconnected'), {
+    await waitFor(async () => (await bannerText(page, 'A'))?.includes('Reconnected'), {
       timeoutMs: 20_000,
       what: 'A reconnected',
     });
@@ -101,7 +108,7 @@ describe('npm start (server + chaos sidecar + Storybook Playground)', () => {
     });
     const host = first?.node as string;
     await pressNodeButton(page, host, 'Crash this node');
-    await waitFor(async () => (await bannerText(page, 1))?.includes('Back in the call'), {
+    await waitFor(async () => (await bannerText(page, 'B'))?.includes('Back in the call'), {
       timeoutMs: 45_000,
       what: 'B back in the call after the crash',
     });
