@@ -74,52 +74,67 @@ describe('npm start (server + chaos sidecar + Storybook Playground)', () => {
     await page.goto(`${url.origin}/iframe.html?id=playground-live-call--two-participants&viewMode=story`, {
       timeout: 120_000,
     });
-    const connected = async () => {
-      const now = await labels(page);
-      return now.length === 2 && now.every((label) => label === 'Connection: connected');
-    };
-    await waitFor(connected, { timeoutMs: 120_000, intervalMs: 500, what: 'both participants connected' });
-
-    const before = await remoteFrames(page);
-    const rising = await waitFor(
-      async () => {
-        const now = await remoteFrames(page);
-        return now.every((frames, i) => frames > (before[i] ?? 0) + 5) ? now : undefined;
-      },
-      { timeoutMs: 30_000, intervalMs: 500, what: 'remote video frames rising in both panels' },
-    );
-    expect(rising).toHaveLength(2);
-
-    // Signaling of A blackholed at its TCP proxy.
-    await page.getByRole('button', { name: 'Drop signaling' }).first().click();
-    await waitFor(async () => (await bannerText(page, 'A'))?.includes('Reconnecting'), {
-      timeoutMs: 15_000,
-      what: 'A reconnecting',
-    });
-    await waitFor(async () => (await bannerText(page, 'A'))?.includes('Reconnected'), {
-      timeoutMs: 20_000,
-      what: 'A reconnected',
-    });
-
-    // The node hosting the call crashes (sockets cut with no goodbye, lease left to lapse): both
-    // re-join the same session on the other node by themselves.
-    const [first] = await waitForPanels(page, allInCallOnOneNode(2), {
-      what: 'both in the call on one node',
-    });
-    const host = first?.node as string;
-    await pressNodeButton(page, host, 'Crash this node');
-    await waitFor(async () => (await bannerText(page, 'B'))?.includes('Back in the call'), {
-      timeoutMs: 45_000,
-      what: 'B back in the call after the crash',
-    });
-    await waitFor(connected, { timeoutMs: 45_000, intervalMs: 500, what: 'both connected again' });
-    const [moved] = await waitForPanels(page, allInCallOnOneNode(2), {
-      timeoutMs: 30_000,
-      what: 'both in the call on one node again',
-    });
-    expect(moved?.node, 'the call moved off the crashed node').not.toBe(host);
+    try {
+      await playThrough(page);
+    } catch (error) {
+      // What each participant saw and what the servers logged say why (a timeout alone does not).
+      const timelines = await page
+        .locator('.hf-pg-timeline')
+        .allInnerTexts()
+        .catch(() => []);
+      const said = [...timelines.map((t) => t.replaceAll('\n', ' | ')), ...lines.slice(-30)].join('\n');
+      throw new Error(`${(error as Error).message}\n${said}`, { cause: error });
+    }
 
     start.kill('SIGTERM');
     expect(await waitForExit(start, 20_000)).toEqual({ code: 0, signal: null });
   });
 });
+
+/** Joins both participants, then drops A's signaling and crashes the hosting node. */
+async function playThrough(page: Page): Promise<void> {
+  const connected = async () => {
+    const now = await labels(page);
+    return now.length === 2 && now.every((label) => label === 'Connection: connected');
+  };
+  await waitFor(connected, { timeoutMs: 120_000, intervalMs: 500, what: 'both participants connected' });
+
+  const before = await remoteFrames(page);
+  const rising = await waitFor(
+    async () => {
+      const now = await remoteFrames(page);
+      return now.every((frames, i) => frames > (before[i] ?? 0) + 5) ? now : undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 500, what: 'remote video frames rising in both panels' },
+  );
+  expect(rising).toHaveLength(2);
+
+  // Signaling of A blackholed at its TCP proxy.
+  await page.getByRole('button', { name: 'Drop signaling' }).first().click();
+  await waitFor(async () => (await bannerText(page, 'A'))?.includes('Reconnecting'), {
+    timeoutMs: 15_000,
+    what: 'A reconnecting',
+  });
+  await waitFor(async () => (await bannerText(page, 'A'))?.includes('Reconnected'), {
+    timeoutMs: 20_000,
+    what: 'A reconnected',
+  });
+
+  // The node hosting the call crashes (sockets cut with no goodbye, lease left to lapse): both
+  // re-join the same session on the other node by themselves.
+  const [first] = await waitForPanels(page, allInCallOnOneNode(2), {
+    what: 'both in the call on one node',
+  });
+  const host = first?.node as string;
+  await pressNodeButton(page, host, 'Crash this node');
+  await waitFor(async () => (await bannerText(page, 'B'))?.includes('Back in the call'), {
+    timeoutMs: 45_000,
+    what: 'B back in the call after the crash',
+  });
+  await waitFor(connected, { timeoutMs: 45_000, intervalMs: 500, what: 'both connected again' });
+  const [moved] = await waitForPanels(page, allInCallOnOneNode(2), {
+    timeoutMs: 30_000,
+    what: 'both in the call on one node again',
+  });
+  expect(moved?.node, 'the call moved off the crashed node').not.toBe(host);
+}

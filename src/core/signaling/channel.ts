@@ -259,17 +259,17 @@ export class SignalingChannel {
 
   /**
    * Where an attempt connects: a join goes to the node its token names (else `serverUrl`); a resume
-   * goes home first, then, while the home node does not answer, to each other known node in turn (any
-   * node can say whether the home node was declared crashed).
+   * goes home first, then, while the home node does not answer, alternately to another known node (any
+   * node can say whether the home node was declared crashed; each in turn) and home again (a home
+   * node cut off from this page for longer than one attempt is still where the connection lives).
    */
   #target(token: string | undefined): string {
     if (token !== undefined) return tokenUrl(token) ?? this.#deps.serverUrl;
     const others = this.#peers.filter((url) => url !== this.#homeUrl);
     const turn = this.#resumeTurn;
     this.#resumeTurn += 1;
-    return turn === 0 || others.length === 0
-      ? this.#homeUrl
-      : (others[(turn - 1) % others.length] ?? this.#homeUrl);
+    if (turn % 2 === 0 || others.length === 0) return this.#homeUrl;
+    return others[((turn - 1) / 2) % others.length] ?? this.#homeUrl;
   }
 
   #learnNodes(urls: readonly string[]): void {

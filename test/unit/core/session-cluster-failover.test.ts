@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, type Session } from '../../../src/core';
-import { ioSocketFactory } from '../../../src/core/signaling/socket';
+import { ioSocketFactory, type SocketFactory } from '../../../src/core/signaling/socket';
 import { RedisProcess } from '../../support/redis-process';
 import { ServerProcess } from '../../support/server-process';
+import { TcpProxy } from '../../support/tcp-proxy';
 import { delay, waitFor } from '../../support/wait';
 import { fakeMediaPlaneFactory } from './support/fake-media-plane';
 
@@ -37,6 +38,62 @@ describe('client core against a cluster of real nodes (issue #19)', () => {
     nodes = [];
     await redis?.stop();
   });
+
+  it("a session cut off from its (live) node for longer than several attempts resumes there: the other node's NOT_OWNER sends it home again, same connection, no rejoin", async () => {
+    // Each node behind a TCP proxy: this page's path to a node can be blackholed while the nodes (and
+    // their leases on Redis) stay well. The page learns the nodes' own URLs; its sockets go through the proxies.
+    const proxies = await Promise.all(nodes.map((n) => TcpProxy.start({ port: n.port })));
+    const viaProxy: SocketFactory = (url, options) => {
+      const i = nodes.findIndex((n) => url.startsWith(n.url));
+      return ioSocketFactory(i < 0 ? url : (proxies[i]?.url ?? url), options);
+    };
+    const tokenUrls: string[] = [];
+    const cutOff = createSession(
+      {
+        serverUrl: nodes[0]?.url ?? '',
+        sessionId: 'cut-off',
+        identity: 'bob',
+        getToken: async (sessionId: string, { identity }: { identity: string }) => {
+          await nodes[0]?.createSession(sessionId);
+          const { token, url } = (await nodes[0]?.createToken(sessionId, { identity })) ?? {};
+          tokenUrls.push(url ?? '');
+          return token ?? '';
+        },
+        reconnect: { attemptTimeoutMs: 1_000 },
+      },
+      { socketFactory: viaProxy, mediaPlaneFactory: fakeMediaPlaneFactory().factory },
+    );
+    try {
+      const statuses: string[] = [];
+      cutOff.on('stateChanged', ({ state }) => statuses.push(state.status));
+      await cutOff.join();
+      const connectionId = cutOff.connectionId;
+      const hostIndex = nodes.findIndex((n) => n.url === tokenUrls[0]);
+      const hostProxy = proxies[hostIndex];
+      if (!hostProxy) throw new Error(`token url ${tokenUrls[0]} names no node`);
+
+      hostProxy.blackhole();
+      await waitFor(() => statuses.includes('reconnecting'), { timeoutMs: 15_000, what: 'reconnecting' });
+      // Several attempts' worth (1 s each, plus backoff): home timed out, the other node said NOT_OWNER.
+      await delay(6_000);
+      expect(cutOff.state.status).toBe('reconnecting');
+      hostProxy.restore();
+      const restoredAt = Date.now();
+      await waitFor(() => cutOff.state.status === 'connected', { timeoutMs: 8_000, what: 'resumed at home' });
+      console.log(`cut off 6 s from a live node: resumed ${Date.now() - restoredAt} ms after the restore`);
+      expect(cutOff.connectionId).toBe(connectionId);
+      expect(statuses).not.toContain('rejoining');
+      expect(tokenUrls).toHaveLength(1);
+      const otherIndex = 1 - hostIndex;
+      expect(
+        nodes[otherIndex]?.logsWith('resume refused').length,
+        'the other node was asked',
+      ).toBeGreaterThan(0);
+    } finally {
+      cutOff.destroy();
+      await Promise.all(proxies.map((p) => p.close()));
+    }
+  }, 60_000);
 
   it('a session whose node is SIGKILLed is rejoined on the other node by itself: rejoining (nodeCrashed) → connected', async () => {
     const tokenUrls: string[] = [];
