@@ -195,11 +195,16 @@ export class LoadClient {
       this.#lastSeq = Math.max(this.#lastSeq, envelope.seq);
     });
     try {
-      const connected = await new Promise<boolean>((resolve) => {
+      // As the client core: a handshake refused with a reason (`connect_error` data) is a refusal.
+      const connected = await new Promise<true | { data?: ProtocolError }>((resolve) => {
         socket.once('connect', () => resolve(true));
-        socket.once('connect_error', () => resolve(false));
+        socket.once('connect_error', (error: { data?: ProtocolError }) => resolve(error));
       });
-      if (!connected) throw new Error('connect failed');
+      if (connected !== true) {
+        socket.disconnect();
+        if (connected.data?.code) return { kind: 'refused', error: connected.data, bootId: undefined };
+        return { kind: 'failed', why: 'connect failed' };
+      }
       const reply = (await socket.timeout(POLICY.attemptTimeoutMs).emitWithAck(event, payload)) as T;
       if (reply.ok) {
         this.#socket = socket;

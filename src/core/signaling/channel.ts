@@ -8,6 +8,8 @@ import {
   MoveNoticeSchema,
   NodesNoticeSchema,
   PROTOCOL_VERSION,
+  type ProtocolError,
+  ProtocolErrorSchema,
   ResumeReplySchema,
   ServerEnvelopeSchema,
   type ServerEvent,
@@ -162,6 +164,8 @@ export class SignalingChannel {
     } catch (error) {
       socket.close('attempt failed');
       if (signal.aborted) return { outcome: { kind: 'aborted', requestSent }, socket };
+      const refusal = error instanceof SocketClosedError ? this.#readRefusal(error.refusal) : undefined;
+      if (refusal) return { outcome: { kind: 'refused', error: refusal, node: undefined }, socket };
       const message = error instanceof SocketClosedError ? error.message : String(error);
       return { outcome: { kind: 'failed', message, requestSent }, socket };
     } finally {
@@ -313,6 +317,15 @@ export class SignalingChannel {
       return { kind: 'failed', message };
     }
     return moveTo === undefined ? { kind: 'resumed', reply } : { kind: 'resumed', reply, movedTo: moveTo };
+  }
+
+  /** A handshake refused with a reason (`connect_error` data): the protocol error, if it is one. */
+  #readRefusal(raw: unknown): ProtocolError | undefined {
+    if (raw === undefined) return undefined;
+    const parsed = v.safeParse(ProtocolErrorSchema, raw);
+    if (parsed.success) return parsed.output;
+    this.#deps.onProtocolError(`invalid handshake refusal: ${firstIssue(parsed.issues)}`);
+    return undefined;
   }
 
   #onRawEvent(raw: unknown): void {

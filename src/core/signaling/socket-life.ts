@@ -16,8 +16,18 @@ export interface SocketLifeHandlers {
   onClose(reason: string): void;
 }
 
-/** Raised when a socket closes while an operation waits on it. */
-export class SocketClosedError extends Error {}
+/**
+ * Raised when a socket closes while an operation waits on it. `refusal`: the raw `data` of a
+ * `connect_error` (the server refused the handshake and said why, e.g. `OVERLOADED` with a slot).
+ */
+export class SocketClosedError extends Error {
+  constructor(
+    message: string,
+    readonly refusal?: unknown,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * One socket, from opening to close. Never reopened: a new attempt gets a new socket.
@@ -36,6 +46,8 @@ export class SocketLife {
   #held: (() => void)[] = [];
   #closeNotified = false;
   readonly #waiters = new Set<(reason: string) => void>();
+  /** The `data` of a handshake refusal, if the server refused this socket's handshake with one. */
+  #refusal: unknown;
   #onConnect: (() => void) | null = null;
 
   constructor(socket: SignalingSocket) {
@@ -45,7 +57,10 @@ export class SocketLife {
       this.#connected = true;
       this.#onConnect?.();
     });
-    socket.on('connect_error', (error: unknown) => this.#lost(`connect error: ${errorMessage(error)}`));
+    socket.on('connect_error', (error: unknown) => {
+      this.#refusal = (error as { data?: unknown } | null)?.data;
+      this.#lost(`connect error: ${errorMessage(error)}`);
+    });
     socket.on('disconnect', (reason: unknown) => this.#lost(String(reason)));
     socket.on(WIRE.evt, (raw: unknown) => this.#inbound(() => this.#handlers?.onEvent(raw)));
     socket.on(WIRE.error, (raw: unknown) => this.#inbound(() => this.#handlers?.onErrorNotice(raw)));
@@ -64,7 +79,7 @@ export class SocketLife {
       if (this.#closedReason !== null) return reject(new SocketClosedError(this.#closedReason));
       const fail = (reason: string) => {
         this.#onConnect = null;
-        reject(new SocketClosedError(reason));
+        reject(new SocketClosedError(reason, this.#refusal));
       };
       this.#waiters.add(fail);
       this.#onConnect = () => {

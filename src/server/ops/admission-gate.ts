@@ -47,9 +47,19 @@ export class AdmissionGate {
       this.#tokens -= 1;
       return { ok: true };
     }
+    return { ok: false, retryAfterMs: this.slot() };
+  }
+
+  /**
+   * Hands out the next slot to come back at (ms from now) without admitting anything: for a client
+   * refused before it could even ask (its handshake came while too many others were pending). Slots of
+   * both kinds share one queue, `1000 / perSec` ms apart.
+   */
+  slot(): number {
+    const now = this.#clock.now();
     const slot = Math.max(now + this.#options.minRetryMs, this.#nextSlotAt);
     const retryAfterMs = Math.min(this.#options.maxRetryMs, Math.ceil(slot - now));
     this.#nextSlotAt = now + retryAfterMs + 1000 / this.#options.perSec;
-    return { ok: false, retryAfterMs };
+    return retryAfterMs;
   }
 }

@@ -2,21 +2,27 @@ import type { ServerClock } from '../clock';
 
 /** Options of a {@link HandshakeGate}. */
 export interface HandshakeGateOptions {
-  /** Sockets that may be open without having joined or resumed yet; beyond, new handshakes are refused. */
+  /**
+   * Sockets that may be open without having joined or resumed yet. Beyond, a socket that completes its
+   * handshake is refused with a slot to come back at; beyond twice as many, handshakes are refused at
+   * the door.
+   */
   maxPending: number;
 }
 
 /**
  * Paces the websocket handshake itself. A socket that has connected but not yet joined or resumed is
- * pending; while `maxPending` of them are open, new handshakes are refused
- * before the upgrade (engine.io's `allowRequest`: a short HTTP answer, no websocket, no engine.io
- * socket, no timers), so the sockets already admitted finish inside their clients' attempt timeout
- * instead of every client's handshake timing out in a queue that only grows. A saturated loop alone
- * does not shut the door: the admission gate then answers joins and resumes with a retry slot, which
- * tells the client more than a refused handshake can.
+ * pending. Two bounds:
+ * - past `maxPending`, a socket that completes its handshake is refused at once by socket.io's
+ *   connection middleware with `OVERLOADED` and a `retryAfterMs` slot (`connect_error` carries it, and
+ *   a browser can read it): each refused client comes back at its own slot, spread at the admission
+ *   pace, so a herd turns into a queue instead of retrying in step every second;
+ * - past `2 × maxPending`, handshakes are refused before the upgrade (engine.io's `allowRequest`: a short
+ *   HTTP answer, no websocket, no timers). Cheaper, but a browser cannot read why, so it is the valve
+ *   for when even slot refusals would not keep up.
  *
  * The time spent refusing is the server's own: {@link refusingMs} lets the eviction grace give it back,
- * like a stalled loop, so a member refused at the door is not evicted for it.
+ * like a stalled loop, so a member refused at the handshake is not evicted for it.
  */
 export class HandshakeGate {
   readonly #clock: ServerClock;
@@ -31,16 +37,14 @@ export class HandshakeGate {
     this.#maxPending = options.maxPending;
   }
 
-  /** Whether a new handshake may proceed now. */
+  /** At the door (before the upgrade): whether a new handshake may proceed. */
   allow(): boolean {
-    const now = this.#clock.now();
-    if (this.#pending.size >= this.#maxPending) {
-      this.#refusingSince ??= now;
-      this.#refusals += 1;
-      return false;
-    }
-    this.#stopRefusing(now);
-    return true;
+    return this.#judge(this.#pending.size < 2 * this.#maxPending);
+  }
+
+  /** After the handshake (`socket` already {@link opened}): whether it may go on to join or resume. */
+  admit(socket: object): boolean {
+    return this.#judge(!this.#pending.has(socket) || this.#pending.size <= this.#maxPending);
   }
 
   /** A socket completed its handshake: pending until {@link settled}. */
@@ -50,7 +54,7 @@ export class HandshakeGate {
 
   /** The socket joined, resumed or closed. */
   settled(socket: object): void {
-    if (this.#pending.delete(socket) && this.#pending.size < this.#maxPending)
+    if (this.#pending.delete(socket) && this.#pending.size <= this.#maxPending)
       this.#stopRefusing(this.#clock.now());
   }
 
@@ -59,7 +63,7 @@ export class HandshakeGate {
     return this.#pending.size;
   }
 
-  /** Handshakes refused so far. */
+  /** Handshakes refused so far (at the door or after it). */
   get refusals(): number {
     return this.#refusals;
   }
@@ -68,6 +72,17 @@ export class HandshakeGate {
   refusingMs(): number {
     const ongoing = this.#refusingSince === null ? 0 : this.#clock.now() - this.#refusingSince;
     return this.#refusedMs + ongoing;
+  }
+
+  #judge(allowed: boolean): boolean {
+    const now = this.#clock.now();
+    if (allowed) {
+      this.#stopRefusing(now);
+      return true;
+    }
+    this.#refusingSince ??= now;
+    this.#refusals += 1;
+    return false;
   }
 
   #stopRefusing(now: number): void {

@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server as SocketIoServer } from 'socket.io';
-import { LIMITS, type ServerToClientEvents } from '../../protocol';
+import { LIMITS, type ProtocolError, type ServerToClientEvents } from '../../protocol';
 import type { SessionHub } from '../hub/session-hub';
 import type { ServerLogger } from '../logger';
 import type { ServerOps } from '../ops/server-ops';
@@ -36,7 +36,7 @@ export function attachSignaling(
     pingTimeout: options.pingTimeoutMs,
     maxHttpBufferSize: MAX_HTTP_BUFFER_SIZE,
     serveClient: false,
-    // Refused before the upgrade while too many sockets wait to join or resume (see HandshakeGate).
+    // Refused before the upgrade while far too many sockets wait to join or resume (see HandshakeGate).
     allowRequest: (_req, answer) => {
       if (ops.handshakes.allow()) return answer(null, true);
       ops.metrics.refused('HANDSHAKE_REFUSED');
@@ -46,6 +46,12 @@ export function attachSignaling(
   io.engine.on('connection', (raw: { once(event: 'close', fn: () => void): void }) => {
     ops.handshakes.opened(raw);
     raw.once('close', () => ops.handshakes.settled(raw));
+  });
+  // Past the pending bound, a handshaken socket is refused with a slot the client reads in `connect_error`.
+  io.use((socket, next) => {
+    if (ops.handshakes.admit(socket.conn)) return next();
+    ops.metrics.refused('OVERLOADED');
+    next(overloadedHandshake(ops.admission.slot()));
   });
   io.on('connection', (socket) => {
     const guard = new FloodGuard(options.clock, {
@@ -68,6 +74,19 @@ export function attachSignaling(
     });
   });
   return io;
+}
+
+/**
+ * The refusal of a handshake past the pending bound: socket.io sends `message` and `data` in its
+ * CONNECT_ERROR packet, and the client reads `data` as the protocol error it is (`retryAfterMs` honoured).
+ */
+function overloadedHandshake(retryAfterMs: number): Error & { data: ProtocolError } {
+  const data: ProtocolError = {
+    code: 'OVERLOADED',
+    message: 'too many connections are being set up: come back at the given slot',
+    retryAfterMs,
+  };
+  return Object.assign(new Error(data.message), { data });
 }
 
 /** Size of an engine.io message packet's data: UTF-8 bytes of a text frame, length of a binary one. */

@@ -172,15 +172,25 @@ describe('client core against a cluster of real nodes (issue #19)', () => {
         serverUrl: nodes[0]?.url ?? '',
         sessionId: 'hung',
         identity: 'carol',
+        // The app backend behind a health-checking load balancer: a node that does not say it is ready
+        // within a second (hung, fenced) is not asked.
         getToken: async (sessionId: string, { identity }: { identity: string }) => {
-          for (const node of nodes) {
+          const ready = await Promise.all(
+            nodes.map((n) =>
+              fetch(`${n.url}/readyz`, { signal: AbortSignal.timeout(1_000) }).then(
+                (r) => r.ok,
+                () => false,
+              ),
+            ),
+          );
+          for (const node of nodes.filter((_, i) => ready[i])) {
             try {
               await node.createSession(sessionId);
               const { token, url } = await node.createToken(sessionId, { identity });
               tokenUrls.push(url ?? '');
               return token;
             } catch {
-              // hung or fenced: the next one
+              // fenced meanwhile: the next one
             }
           }
           throw new Error('no node answered');

@@ -7,40 +7,61 @@ import { FakeClock } from './fake-clock';
 const sockets = (n: number) => Array.from({ length: n }, (_, i) => ({ i }));
 
 describe('handshake gate', () => {
-  it('lets handshakes through until maxPending sockets wait to join, then refuses until one settles', () => {
+  it('admits handshaken sockets until maxPending wait to join, then refuses them (with a slot, by the caller) until one settles', () => {
     const clock = new FakeClock();
     const gate = new HandshakeGate(clock, { maxPending: 3 });
-    const [a, b, c] = sockets(3) as [object, object, object];
+    const [a, b, c, d] = sockets(4) as [object, object, object, object];
     for (const s of [a, b, c]) {
       expect(gate.allow()).toBe(true);
       gate.opened(s);
+      expect(gate.admit(s)).toBe(true);
     }
     expect(gate.pending).toBe(3);
-    expect(gate.allow()).toBe(false);
-    expect(gate.allow()).toBe(false);
-    expect(gate.refusals).toBe(2);
+    // A fourth completes its handshake: past maxPending, it is refused after the upgrade.
+    expect(gate.allow()).toBe(true);
+    gate.opened(d);
+    expect(gate.admit(d)).toBe(false);
+    expect(gate.refusals).toBe(1);
+    gate.settled(d);
     // A join (or a close) frees a place.
     gate.settled(b);
     expect(gate.pending).toBe(2);
-    expect(gate.allow()).toBe(true);
+    gate.opened(d);
+    expect(gate.admit(d)).toBe(true);
     // Settling twice (joined, then closed) frees the place once.
     gate.settled(b);
-    expect(gate.pending).toBe(2);
+    expect(gate.pending).toBe(3);
   });
 
-  it('counts the time spent refusing, an ongoing refusal included, and stops when the door opens', () => {
+  it('refuses at the door (before the upgrade) only past twice maxPending', () => {
+    const clock = new FakeClock();
+    const gate = new HandshakeGate(clock, { maxPending: 2 });
+    const all = sockets(4);
+    for (const s of all) {
+      expect(gate.allow()).toBe(true);
+      gate.opened(s);
+    }
+    expect(gate.allow()).toBe(false);
+    expect(gate.allow()).toBe(false);
+    expect(gate.refusals).toBe(2);
+    gate.settled(all[0] as object);
+    expect(gate.allow()).toBe(true);
+  });
+
+  it('counts the time spent refusing, an ongoing refusal included, and stops when a place frees', () => {
     const clock = new FakeClock();
     const gate = new HandshakeGate(clock, { maxPending: 1 });
-    const [a] = sockets(1) as [object];
+    const [a, b] = sockets(2) as [object, object];
     gate.opened(a);
+    gate.opened(b);
     expect(gate.refusingMs()).toBe(0);
-    expect(gate.allow()).toBe(false);
+    expect(gate.admit(b)).toBe(false);
     clock.advance(700);
     expect(gate.allow()).toBe(false);
     expect(gate.refusingMs()).toBe(700);
     clock.advance(300);
     expect(gate.refusingMs()).toBe(1000);
-    gate.settled(a);
+    gate.settled(b);
     clock.advance(5_000);
     // Refusing ended when the place was freed: the counter no longer grows.
     expect(gate.refusingMs()).toBe(1000);
@@ -60,7 +81,8 @@ describe('handshake gate', () => {
     const evicted: string[] = [];
     const member = fakeConnection(clock);
     grace.start(member as never, () => evicted.push('member'));
-    // A stuck socket holds the only place: every handshake is refused for 20 s.
+    // Stuck sockets hold every place: every handshake is refused for 20 s.
+    gate.opened({});
     gate.opened({});
     for (let s = 0; s < 20; s += 1) {
       expect(gate.allow()).toBe(false);

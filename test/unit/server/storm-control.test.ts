@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { JoinReply, JoinSuccess, ResumeReply } from '../../../src/protocol';
+import { createSession } from '../../../src/core';
+import { ioSocketFactory } from '../../../src/core/signaling/socket';
+import type { JoinReply, JoinSuccess, ProtocolError, ResumeReply } from '../../../src/protocol';
 import { delay, waitFor } from '../../support/wait';
+import { fakeMediaPlaneFactory } from '../core/support/fake-media-plane';
 import { type TestClient, TestServer } from './harness';
 
 /** Blocks this process's event loop (the in-process server's too) for `ms`: induced lag. */
@@ -133,4 +136,59 @@ describe('storm control', () => {
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
     expect(series(metrics, 'holdfast_evictions_total')).toBe(0);
   }, 15_000);
+  it('a handshake past the pending bound is refused in connect_error with OVERLOADED and a slot; the door shuts only past twice the bound', async () => {
+    const t = await TestServer.start({ maxPendingHandshakes: 2, admissionPerSec: 10 });
+    // Two sockets connected that never join or resume: the bound is reached.
+    await t.client();
+    await t.client();
+    const refusals: ProtocolError[] = [];
+    for (let i = 0; i < 2; i += 1) {
+      const error = (await t.client().then(
+        () => null,
+        (e: { data?: ProtocolError }) => e,
+      )) as { data?: ProtocolError } | null;
+      expect(error?.data, 'a readable refusal').toBeDefined();
+      refusals.push(error?.data as ProtocolError);
+    }
+    expect(refusals.map((r) => r.code)).toEqual(['OVERLOADED', 'OVERLOADED']);
+    const [first, second] = refusals.map((r) => r.retryAfterMs ?? -1) as [number, number];
+    expect(first).toBeGreaterThanOrEqual(250);
+    // Slots queue at the admission pace (100 ms apart at 10/s).
+    expect(second).toBeGreaterThanOrEqual(first + 50);
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(series(metrics, 'holdfast_refusals_total', '{code="OVERLOADED"}')).toBe(2);
+  }, 15_000);
+
+  it('the client core waits for the slot of a refused handshake (not its own short backoff), then joins', async () => {
+    const t = await TestServer.start({ maxPendingHandshakes: 1, admissionPerSec: 2, admissionBurst: 2 });
+    await t.session('slots');
+    const stuck = await t.client();
+    // Three refusals push the slot queue ahead (500 ms apart at 2/s).
+    for (let i = 0; i < 3; i += 1) await t.client().catch(() => undefined);
+    const session = createSession(
+      {
+        serverUrl: t.url,
+        sessionId: 'slots',
+        identity: 'alice',
+        getToken: (sessionId, { identity }) => t.token(sessionId, { identity }),
+      },
+      { socketFactory: ioSocketFactory, mediaPlaneFactory: fakeMediaPlaneFactory().factory },
+    );
+    try {
+      const waits: number[] = [];
+      session.on('stateChanged', ({ state }) => {
+        if (state.status === 'connecting' && state.nextRetryAt !== null)
+          waits.push(state.nextRetryAt - Date.now());
+      });
+      const joined = session.join();
+      await waitFor(() => waits.length > 0, { timeoutMs: 5_000, what: 'the refused first attempt' });
+      // The slot is ≥ 1.5 s away; the core's own backoff after a failed attempt is ≤ 250 ms.
+      expect(waits[0]).toBeGreaterThan(1_000);
+      stuck.drop();
+      await joined;
+      expect(session.state.status).toBe('connected');
+    } finally {
+      session.destroy();
+    }
+  }, 20_000);
 });
