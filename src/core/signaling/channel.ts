@@ -54,7 +54,8 @@ export interface ChannelDeps {
 /** Cluster nodes one membership remembers at most. */
 const MAX_KNOWN_NODES = 32;
 
-const SeqOnlySchema = v.object({ seq: v.pipe(v.number(), v.integer(), v.minValue(1)) });
+/** Only the envelope's sequence (the same rule), to count a poisoned event that still carries one. */
+const SeqOnlySchema = v.object({ seq: ServerEnvelopeSchema.entries.seq });
 
 /**
  * The signaling side of ONE membership (join → … → end): the live socket, the connection's
