@@ -109,11 +109,6 @@ export class SignalingChannel {
     return this.#addressChanged;
   }
 
-  /** In a cluster: the URLs of every node this membership has heard of. */
-  get peers(): readonly string[] {
-    return this.#peers;
-  }
-
   /** The server's timing from the latest join or resume. */
   get timing(): ServerTiming | null {
     return this.#timing;
