@@ -31,16 +31,29 @@ function entryFile(root: string, code: string): string {
   return file;
 }
 
+/** A chunk or CSS asset of one bundle, as Vite emitted it. */
+export interface BundleOutput {
+  fileName: string;
+  /** The emitted code (or CSS). */
+  content: string | Uint8Array;
+  /** The chunk's source map (only when asked for). */
+  map?: { sources: string[]; mappings: string } | null;
+}
+
 /**
  * Bundles one entry for the browser the way an app's production build would (a Vite app build: ESM,
  * fully minified with Vite's default minifier, `NODE_ENV=production`, everything but `external`
- * inlined), in memory, and weighs it. The entry keeps every export (`preserveEntrySignatures`), so
- * nothing it offers is shaken away.
+ * inlined), in memory. The entry keeps every export (`preserveEntrySignatures`), so nothing it offers
+ * is shaken away. Returns the chunks and CSS files (other assets left out); with `sourcemap`, each
+ * chunk carries its map (for `bench/bundle-breakdown.ts`; the code then ends in a map comment).
  *
  * Not Vite's library mode: for an ES library it leaves whitespace and comments in place (to keep pure
  * annotations for the app's bundler), which is not what reaches a user's browser.
  */
-export async function measureBundle({ entry, external, root }: BundleSpec): Promise<BundleSize> {
+export async function bundleEntry(
+  { entry, external, root }: BundleSpec,
+  { sourcemap = false }: { sourcemap?: boolean } = {},
+): Promise<BundleOutput[]> {
   const { build } = await import('vite');
   const isExternal = (id: string) => external.some((name) => id === name || id.startsWith(`${name}/`));
   const input = 'file' in entry ? entry.file : entryFile(root, entry.code);
@@ -54,7 +67,7 @@ export async function measureBundle({ entry, external, root }: BundleSpec): Prom
       write: false,
       minify: true,
       cssMinify: true,
-      sourcemap: false,
+      sourcemap,
       target: 'es2022',
       modulePreload: false,
       cssCodeSplit: true,
@@ -67,16 +80,26 @@ export async function measureBundle({ entry, external, root }: BundleSpec): Prom
     },
   });
   const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => ('output' in r ? r.output : []));
+  const files: BundleOutput[] = [];
+  for (const file of outputs) {
+    if (file.type === 'chunk') files.push({ fileName: file.fileName, content: file.code, map: file.map });
+    else if (file.fileName.endsWith('.css')) files.push({ fileName: file.fileName, content: file.source });
+  }
+  return files;
+}
+
+/** Bundles one entry as {@link bundleEntry} does and weighs it. */
+export async function measureBundle(spec: BundleSpec): Promise<BundleSize> {
   let minBytes = 0;
   let gzipBytes = 0;
-  for (const file of outputs) {
-    const content = file.type === 'chunk' ? file.code : file.source;
-    if (file.type === 'asset' && !file.fileName.endsWith('.css')) continue;
+  for (const { content } of await bundleEntry(spec)) {
     const bytes = typeof content === 'string' ? Buffer.from(content) : Buffer.from(content);
     minBytes += bytes.length;
     gzipBytes += gzipSync(bytes, { level: 9 }).length;
   }
-  if (minBytes === 0)
+  if (minBytes === 0) {
+    const { entry } = spec;
     throw new Error(`bundling ${'file' in entry ? entry.file : 'the virtual entry'} produced nothing`);
+  }
   return { minBytes, gzipBytes };
 }

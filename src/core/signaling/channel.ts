@@ -56,7 +56,8 @@ export interface ChannelDeps {
 /** Cluster nodes one membership remembers at most. */
 const MAX_KNOWN_NODES = 32;
 
-const SeqOnlySchema = v.object({ seq: v.pipe(v.number(), v.integer(), v.minValue(1)) });
+/** Only the envelope's sequence (the same rule), to count a poisoned event that still carries one. */
+const SeqOnlySchema = v.object({ seq: ServerEnvelopeSchema.entries.seq });
 
 /**
  * The signaling side of ONE membership (join → … → end): the live socket, the connection's
@@ -108,11 +109,6 @@ export class SignalingChannel {
    */
   get addressChanged(): boolean {
     return this.#addressChanged;
-  }
-
-  /** In a cluster: the URLs of every node this membership has heard of. */
-  get peers(): readonly string[] {
-    return this.#peers;
   }
 
   /** The server's timing from the latest join or resume. */
