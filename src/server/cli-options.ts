@@ -30,6 +30,7 @@ const FLAGS = {
   'listen-backlog': { type: 'string' },
   'saturated-lag-ms': { type: 'string' },
   'max-grace-extension-ms': { type: 'string' },
+  'storm-grace-members': { type: 'string' },
   'webhook-url': { type: 'string' },
   'webhook-secret': { type: 'string' },
   'webhook-timeout-ms': { type: 'string' },
@@ -70,6 +71,7 @@ Every option falls back to the environment variable HOLDFAST_<NAME> (e.g. HOLDFA
   --listen-backlog <n>        kernel queue of unaccepted connections (4096)
   --saturated-lag-ms <n>      event-loop lag counted as saturated    (500)
   --max-grace-extension-ms <n> grace stretch for the server's own stalls (30000)
+  --storm-grace-members <n>   members in grace at once that hold every eviction (200; 0 off)
   --webhook-url <url>         POST signed webhooks here (Standard Webhooks)          (none)
   --webhook-secret <whsec_…>  their signing secret; required with --webhook-url
   --webhook-timeout-ms <n>    one attempt's timeout                  (10000)
@@ -150,6 +152,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
       listenBacklog: int('listen-backlog', 1),
       saturatedLagMs: int('saturated-lag-ms', 1),
       maxGraceExtensionMs: int('max-grace-extension-ms', 1),
+      stormGraceMembers: int('storm-grace-members', 0),
       webhooks: parseWebhooks(read, int),
     };
     const redisUrl = read('redis-url');

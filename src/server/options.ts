@@ -79,6 +79,12 @@ export interface ServerOptions {
   saturatedLagMs?: number;
   /** How far a member's grace may be stretched for the server's own stalls and retry slots. @default 30000 */
   maxGraceExtensionMs?: number;
+  /**
+   * A storm: while this many members (or more) are in their grace at once, none is evicted (within
+   * `maxGraceExtensionMs`): they are coming back faster than the server can take them. 0 turns it off.
+   * @default 200
+   */
+  stormGraceMembers?: number;
   /** Refusals after which a socket that keeps flooding is disconnected. @default 500 */
   floodDisconnectAfter?: number;
   /** Unacknowledged events kept per connection; beyond, the connection is evicted. @default 10000 */
@@ -161,6 +167,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     listenBacklog: options.listenBacklog ?? 4096,
     saturatedLagMs: options.saturatedLagMs ?? 500,
     maxGraceExtensionMs: options.maxGraceExtensionMs ?? 30_000,
+    stormGraceMembers: options.stormGraceMembers ?? 200,
     floodDisconnectAfter: options.floodDisconnectAfter ?? 500,
     replayMaxEvents: options.replayMaxEvents ?? 10_000,
     replayMaxBytes: options.replayMaxBytes ?? 8 * 1024 * 1024,
@@ -220,6 +227,9 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
   for (const name of positive) {
     const value = o[name];
     if (!Number.isFinite(value) || value <= 0) fail(name, 'must be a positive number');
+  }
+  if (!Number.isInteger(o.stormGraceMembers) || o.stormGraceMembers < 0) {
+    fail('stormGraceMembers', 'must be a whole number, 0 or more (0 turns it off)');
   }
   if (o.cluster && o.cluster.store === undefined && o.cluster.redisUrl === undefined) {
     fail('cluster', 'needs a store or a redisUrl');

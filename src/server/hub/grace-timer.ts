@@ -9,7 +9,14 @@ export interface GraceTimerDeps {
   maxExtensionMs: number;
   /** Milliseconds the server's own event loop has been stalled so far (a growing counter). */
   stalledMs: () => number;
+  /** While this many members (or more) are in their grace at once, none is evicted (0: never). */
+  stormMembers?: number;
 }
+
+/** How often, during a storm, a grace that ran out looks again whether the storm is over. */
+const STORM_STEP_MS = 1_000;
+/** How often the count of members in grace is brought up to date (a storm judges thousands at once). */
+const COUNT_EVERY_MS = 250;
 
 interface GraceRecord {
   /** When the grace would end, had nothing stretched it. */
@@ -27,11 +34,18 @@ interface GraceRecord {
  * The eviction grace of members whose socket was lost, judged fairly under load: when it runs out,
  * the time the server's own loop was stalled meanwhile is given back (a heartbeat or a resume the
  * server could not process is not the client's fault), and a member the server told to retry later
- * (`retryAfterMs`) keeps its place until that slot. Both stretch a grace by at most `maxExtensionMs`.
+ * (`retryAfterMs`) keeps its place until that slot. And during a storm (`stormMembers` or more members
+ * in their grace at once: a mass loss, thousands resuming faster than the server can take them) no
+ * grace runs out: evicting members still queueing to come back would turn the server's backlog into lost
+ * places. All of these stretch a grace by at most `maxExtensionMs`.
  */
 export class GraceTimer {
   readonly #deps: GraceTimerDeps;
   readonly #records = new WeakMap<Connection, GraceRecord>();
+  /** Members whose grace started and was not seen over yet (pruned when counted). */
+  readonly #open = new Set<Connection>();
+  #inGrace = 0;
+  #countedAt = Number.NEGATIVE_INFINITY;
 
   constructor(deps: GraceTimerDeps) {
     this.#deps = deps;
@@ -51,6 +65,9 @@ export class GraceTimer {
     };
     if (!connection.enterGrace(this.#deps.graceMs, () => this.#judge(connection, record))) return false;
     this.#records.set(connection, record);
+    this.#open.add(connection);
+    // Members that ended some other way (their session closed) are pruned here too, not only in a storm.
+    if (this.#open.size > 2 * this.#inGrace + 1_000) this.#count(this.#deps.clock.now());
     return true;
   }
 
@@ -68,6 +85,21 @@ export class GraceTimer {
   /** Forgets `connection`'s grace (it resumed or ended). */
   clear(connection: Connection): void {
     this.#records.delete(connection);
+    this.#open.delete(connection);
+  }
+
+  /** True while `stormMembers` or more members are in their grace (counted at most every 250 ms). */
+  #storm(now: number): boolean {
+    const threshold = this.#deps.stormMembers ?? 0;
+    if (threshold <= 0) return false;
+    if (now - this.#countedAt >= COUNT_EVERY_MS) this.#count(now);
+    return this.#inGrace >= threshold;
+  }
+
+  #count(now: number): void {
+    for (const member of this.#open) if (member.status !== 'grace') this.#open.delete(member);
+    this.#inGrace = this.#open.size;
+    this.#countedAt = now;
   }
 
   #latest(record: GraceRecord): number {
@@ -79,13 +111,15 @@ export class GraceTimer {
     const now = this.#deps.clock.now();
     const room = this.#latest(record) - now;
     const lost = this.#deps.stalledMs() - record.stalledAtStart - record.credited;
-    const wait = Math.min(room, Math.max(lost, record.holdUntil - now));
+    const storm = this.#storm(now) ? STORM_STEP_MS : 0;
+    const wait = Math.min(room, Math.max(lost, record.holdUntil - now, storm));
     if (wait > 0) {
       record.credited += Math.max(0, lost);
       connection.extendGrace(wait, () => this.#judge(connection, record));
       return;
     }
     this.#records.delete(connection);
+    this.#open.delete(connection);
     record.expire();
   }
 }

@@ -152,6 +152,7 @@ export class SessionHub {
       clock: o.clock,
       graceMs: o.graceMs,
       maxExtensionMs: o.maxGraceExtensionMs,
+      stormMembers: o.stormGraceMembers,
       stalledMs: deps.stalledMs ?? (() => 0),
     });
     this.#transfer = new SessionTransfer({

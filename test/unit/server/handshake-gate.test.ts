@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GraceTimer } from '../../../src/server/hub/grace-timer';
 import { HandshakeGate } from '../../../src/server/ops/handshake-gate';
 import { FakeClock } from './fake-clock';
+import { fakeConnection } from './fake-connection';
 
 /** Stand-ins for engine.io sockets (the gate only keys on their identity). */
 const sockets = (n: number) => Array.from({ length: n }, (_, i) => ({ i }));
@@ -96,21 +97,3 @@ describe('handshake gate', () => {
     expect(evicted).toEqual(['member']);
   });
 });
-
-/** The part of a Connection the grace timer uses: its status and its grace's one timer. */
-function fakeConnection(clock: FakeClock) {
-  let timer: unknown = null;
-  const schedule = (ms: number, fn: () => void) => {
-    if (timer !== null) clock.clearTimeout(timer);
-    timer = clock.setTimeout(fn, ms);
-  };
-  return {
-    status: 'live' as 'live' | 'grace',
-    enterGrace(ms: number, fn: () => void) {
-      this.status = 'grace';
-      schedule(ms, fn);
-      return true;
-    },
-    extendGrace: schedule,
-  };
-}
