@@ -45,7 +45,7 @@ function serverArgs(): string[] {
 }
 
 const METHOD =
-  "A real server process (`src/server/cli.ts`, default options: grace 12 s, ping 1 s / 1.5 s, admission 400/s, handshakes refused beyond 500 sockets not yet joined; log level warn; run with `node --import tsx`, so a restart includes compiling the TypeScript) on this machine, and headless protocol clients (socket.io-client) in 4 worker processes on the same 2 cores, two clients per session, following the client core's policy (its backoff; `retryAfterMs` honoured; give-up 22 s after the loss, moved past each retry slot; re-join with a REST token after a node restart).";
+  "A real server process (`src/server/cli.ts`, default options: grace 12 s, ping 1 s / 1.5 s, admission 400/s, handshakes past 500 sockets not yet joined refused with a retry slot, no eviction while 200 or more members are in grace; log level warn; run with `node --import tsx`, so a restart includes compiling the TypeScript) on this machine, and headless protocol clients (socket.io-client) in 4 worker processes on the same 2 cores, two clients per session, following the client core's policy (its backoff; `retryAfterMs` honoured; give-up 22 s after the loss, moved past each retry slot; re-join with a REST token after a node restart).";
 
 function metric(
   name: string,
