@@ -39,6 +39,34 @@ describe('client core against a cluster of real nodes (issue #19)', () => {
     await redis?.stop();
   });
 
+  /**
+   * The app backend behind a health-checking load balancer: asks only nodes that say they are ready
+   * within a second (not a killed, hung or fenced one); records the URL of each token it hands out.
+   */
+  const backend =
+    (tokenUrls: string[]) =>
+    async (sessionId: string, { identity }: { identity: string }): Promise<string> => {
+      const ready = await Promise.all(
+        nodes.map((n) =>
+          fetch(`${n.url}/readyz`, { signal: AbortSignal.timeout(1_000) }).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        ),
+      );
+      for (const node of nodes.filter((_, i) => ready[i])) {
+        try {
+          await node.createSession(sessionId);
+          const { token, url } = await node.createToken(sessionId, { identity });
+          tokenUrls.push(url ?? '');
+          return token;
+        } catch {
+          // fenced meanwhile: the next one
+        }
+      }
+      throw new Error('no node answered');
+    };
+
   it("a session cut off from its (live) node for longer than several attempts resumes there: the other node's NOT_OWNER sends it home again, same connection, no rejoin", async () => {
     // Each node behind a TCP proxy: this page's path to a node can be blackholed while the nodes (and
     // their leases on Redis) stay well. The page learns the nodes' own URLs; its sockets go through the proxies.
@@ -97,21 +125,7 @@ describe('client core against a cluster of real nodes (issue #19)', () => {
 
   it('a session whose node is SIGKILLed is rejoined on the other node by itself: rejoining (nodeCrashed) → connected', async () => {
     const tokenUrls: string[] = [];
-    /** The app backend: asks any node that answers (as through a load balancer). */
-    const getToken = async (sessionId: string, { identity }: { identity: string }) => {
-      for (const node of nodes) {
-        if (!node.running) continue;
-        try {
-          await node.createSession(sessionId);
-          const { token, url } = await node.createToken(sessionId, { identity });
-          tokenUrls.push(url ?? '');
-          return token;
-        } catch {
-          // that node is down or fenced: the next one
-        }
-      }
-      throw new Error('no node answered');
-    };
+    const getToken = backend(tokenUrls);
     const events: Array<{ name: string; payload: unknown; at: number }> = [];
     session = createSession(
       {
@@ -172,29 +186,7 @@ describe('client core against a cluster of real nodes (issue #19)', () => {
         serverUrl: nodes[0]?.url ?? '',
         sessionId: 'hung',
         identity: 'carol',
-        // The app backend behind a health-checking load balancer: a node that does not say it is ready
-        // within a second (hung, fenced) is not asked.
-        getToken: async (sessionId: string, { identity }: { identity: string }) => {
-          const ready = await Promise.all(
-            nodes.map((n) =>
-              fetch(`${n.url}/readyz`, { signal: AbortSignal.timeout(1_000) }).then(
-                (r) => r.ok,
-                () => false,
-              ),
-            ),
-          );
-          for (const node of nodes.filter((_, i) => ready[i])) {
-            try {
-              await node.createSession(sessionId);
-              const { token, url } = await node.createToken(sessionId, { identity });
-              tokenUrls.push(url ?? '');
-              return token;
-            } catch {
-              // fenced meanwhile: the next one
-            }
-          }
-          throw new Error('no node answered');
-        },
+        getToken: backend(tokenUrls),
       },
       { socketFactory: ioSocketFactory, mediaPlaneFactory: fakeMediaPlaneFactory().factory },
     );

@@ -3,6 +3,10 @@ import { GraceTimer } from '../../../src/server/hub/grace-timer';
 import { FakeClock } from './fake-clock';
 import { fakeConnection } from './fake-connection';
 
+/** A grace timer on `clock` with no stalls, storm threshold `stormMembers`. */
+const graceTimer = (clock: FakeClock, graceMs: number, maxExtensionMs: number, stormMembers: number) =>
+  new GraceTimer({ clock, graceMs, maxExtensionMs, stalledMs: () => 0, stormMembers });
+
 /** `count` members that lose their sockets at once; returns them and who was evicted. */
 function massLoss(grace: GraceTimer, clock: FakeClock, count: number) {
   const evicted: number[] = [];
@@ -24,13 +28,7 @@ function massLoss(grace: GraceTimer, clock: FakeClock, count: number) {
 describe('grace during a storm', () => {
   it('evicts no one while stormMembers or more are in their grace; once the storm drains, the rest run out', () => {
     const clock = new FakeClock();
-    const grace = new GraceTimer({
-      clock,
-      graceMs: 12_000,
-      maxExtensionMs: 30_000,
-      stalledMs: () => 0,
-      stormMembers: 5,
-    });
+    const grace = graceTimer(clock, 12_000, 30_000, 5);
     const { evicted, resume } = massLoss(grace, clock, 8);
     clock.advance(12_001);
     expect(evicted).toEqual([]);
@@ -48,13 +46,7 @@ describe('grace during a storm', () => {
 
   it('holds at most maxExtensionMs past the grace, storm or not', () => {
     const clock = new FakeClock();
-    const grace = new GraceTimer({
-      clock,
-      graceMs: 1_000,
-      maxExtensionMs: 5_000,
-      stalledMs: () => 0,
-      stormMembers: 2,
-    });
+    const grace = graceTimer(clock, 1_000, 5_000, 2);
     const { evicted } = massLoss(grace, clock, 3);
     clock.advance(5_999);
     expect(evicted).toEqual([]);
@@ -64,13 +56,7 @@ describe('grace during a storm', () => {
 
   it('a few members losing their sockets (fewer than stormMembers) are evicted at the end of their grace', () => {
     const clock = new FakeClock();
-    const grace = new GraceTimer({
-      clock,
-      graceMs: 1_000,
-      maxExtensionMs: 30_000,
-      stalledMs: () => 0,
-      stormMembers: 200,
-    });
+    const grace = graceTimer(clock, 1_000, 30_000, 200);
     const { evicted } = massLoss(grace, clock, 3);
     clock.advance(1_001);
     expect(evicted.sort()).toEqual([0, 1, 2]);
