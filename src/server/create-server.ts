@@ -130,6 +130,8 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
         timings: { ...DEFAULT_CLUSTER_TIMINGS, ...o.cluster?.timings },
         onNodeCrashed: (declaration) => {
           o.cluster?.onNodeCrashed?.(declaration);
+          // Its sessions are unplaced now: each expires from here unless someone re-joins in time.
+          for (const sessionId of declaration.sessions) hub.sessionOpened(sessionId);
           // The dead node's undelivered webhooks go out first (from here), then `nodeCrashed`.
           void webhooks
             .claimOrphaned(declaration.nodeId)
@@ -148,6 +150,9 @@ export function createServer(options: ServerOptions = {}): HoldfastServer {
         },
         // Clients learn of nodes that appear after they joined (their failover candidates).
         onPeersChanged: (peers) => io.local.emit(WIRE.nodes, { nodes: peers }),
+        onPlacedSessions: (sessionIds) => {
+          for (const sessionId of sessionIds) hub.sessionOpened(sessionId);
+        },
       })
     : undefined;
   // Sessions move on a drain: to the target given, or in a cluster to where the store places them.

@@ -82,7 +82,14 @@ describe.skipIf(!netnsAvailable())('consumer flows: a cluster of two nodes', () 
       );
       throw error;
     });
-    expect(await Promise.all(people.map((p) => connectionIdOf(p.page)))).toEqual(before);
+    const after = await Promise.all(people.map((p) => connectionIdOf(p.page)));
+    if (after.some((id, i) => id !== before[i])) {
+      for (const p of people) {
+        const log = (await p.page.events()).filter((e) => e.at >= fault.at - 1_000);
+        report(`cluster R1: ${p.name} "${await p.page.status()}", events ${JSON.stringify(log)}`);
+      }
+    }
+    expect(after).toEqual(before);
     await delay(1000);
     await reportContinuity(fault, `cluster R1: all moved after ${movedAfterMs} ms`, 200);
     const createdAfter = await Promise.all(

@@ -43,7 +43,15 @@ export interface ClusterNodeDeps {
   onFenced: () => void;
   /** The other healthy, non-draining nodes changed (a node joined, left, or began draining). */
   onPeersChanged?: (peers: ClusterPeer[]) => void;
+  /**
+   * Every {@link PLACED_EVERY_MS}, the open sessions placed on this node (placed by whichever node
+   * answered the token request): the node arms the empty-session expiry of those without members here.
+   */
+  onPlacedSessions?: (sessionIds: string[]) => void;
 }
+
+/** How often a node lists the sessions placed on it (see {@link ClusterNodeDeps.onPlacedSessions}). */
+export const PLACED_EVERY_MS = 10_000;
 
 /**
  * This node's side of the cluster: renews its lease, watches everyone's, declares lapsed nodes
@@ -62,6 +70,7 @@ export class ClusterNode {
   #judgeFrom: number;
   #renewTimer: ServerTimer | null = null;
   #watchTimer: ServerTimer | null = null;
+  #placedListedAt = Number.NEGATIVE_INFINITY;
 
   constructor(deps: ClusterNodeDeps) {
     this.#deps = deps;
@@ -180,6 +189,10 @@ export class ClusterNode {
       const changed = peers.map((p) => p.url).join(' ') !== this.#peers.map((p) => p.url).join(' ');
       this.#peers = peers;
       if (changed) d.onPeersChanged?.(peers);
+      if (d.onPlacedSessions && !this.#fenced && d.clock.now() - this.#placedListedAt >= PLACED_EVERY_MS) {
+        this.#placedListedAt = d.clock.now();
+        d.onPlacedSessions(await d.store.placedSessions(d.nodeId));
+      }
       // Judged on the store's clock, so even a node just back from a pause (or a new boot still
       // waiting for its previous boot's lease) may declare: only the store's view counts.
       if (this.#fenced || d.clock.now() < this.#judgeFrom) return;

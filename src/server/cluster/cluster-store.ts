@@ -67,4 +67,6 @@ export interface ClusterStore extends SessionRegistry {
    * Undefined when the session is not open or no node has room.
    */
   place(sessionId: string): Promise<ClusterNodeInfo | undefined>;
+  /** The open sessions placed on `nodeId`. */
+  placedSessions(nodeId: string): Promise<string[]>;
 }

@@ -121,10 +121,14 @@ export class MemoryClusterStore implements ClusterStore {
     return this.#sessions.get(sessionId);
   }
 
-  async close(sessionId: string, now: number): Promise<SessionRecord | undefined> {
-    const closed = await this.#sessions.close(sessionId, now);
+  async close(sessionId: string, now: number, onlyIfHostedBy?: string): Promise<SessionRecord | undefined> {
+    const closed = await this.#sessions.close(sessionId, now, onlyIfHostedBy);
     if (closed) this.#placed.get(closed.nodeId)?.delete(sessionId);
     return closed;
+  }
+
+  async placedSessions(nodeId: string): Promise<string[]> {
+    return [...(this.#placed.get(nodeId) ?? [])];
   }
 
   countOpen() {

@@ -140,9 +140,14 @@ export class RedisClusterStore implements ClusterStore {
     return fields.sessionId === undefined ? undefined : toRecord(Object.entries(fields).flat());
   }
 
-  async close(sessionId: string, now: number) {
-    const fields = (await this.#run(CLOSE, [sessionId, now, this.#closedTtlMs])) as string[] | null;
+  async close(sessionId: string, now: number, onlyIfHostedBy?: string) {
+    const args = [sessionId, now, this.#closedTtlMs, onlyIfHostedBy ?? ''];
+    const fields = (await this.#run(CLOSE, args)) as string[] | null;
     return fields ? toRecord(fields) : undefined;
+  }
+
+  async placedSessions(nodeId: string) {
+    return this.client.sMembers(`${this.#p}placed:${nodeId}`);
   }
 
   async countOpen() {

@@ -132,15 +132,19 @@ end
 return {created, redis.call('HGETALL', key)}
 `;
 
-/** ARGV: prefix, sessionId, now, closedTtlMs → flat record fields of the closed session, or false. */
+/**
+ * ARGV: prefix, sessionId, now, closedTtlMs, onlyIfHostedBy ('' for any) → flat record fields of the
+ * closed session, or false (unknown, closed, or placed on another node than onlyIfHostedBy).
+ */
 export const CLOSE = `
 local p, sid = ARGV[1], ARGV[2]
 local key = p .. 'sess:' .. sid
 if redis.call('EXISTS', key) == 0 or redis.call('HEXISTS', key, 'closedAt') == 1 then return false end
+local node = redis.call('HGET', key, 'nodeId')
+if ARGV[5] ~= '' and node ~= '' and node ~= ARGV[5] then return false end
 redis.call('HSET', key, 'closedAt', ARGV[3])
 redis.call('PEXPIRE', key, ARGV[4])
 redis.call('SREM', p .. 'open', sid)
-local node = redis.call('HGET', key, 'nodeId')
 if node ~= '' then redis.call('SREM', p .. 'placed:' .. node, sid) end
 return redis.call('HGETALL', key)
 `;

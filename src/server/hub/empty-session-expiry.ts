@@ -9,6 +9,8 @@ export interface EmptySessionExpiryDeps {
   logger: ServerLogger;
   /** How long a session may stay without members. */
   afterMs: number;
+  /** This node: a session another node hosts is not closed from here (that node's own expiry does it). */
+  nodeId: string;
   /** Whether `sessionId` has members on this node (then it does not expire). */
   hasMembers: (sessionId: string) => boolean;
   /** Told of each session this closed. */
@@ -18,7 +20,8 @@ export interface EmptySessionExpiryDeps {
 /**
  * One timer per session with no members on this node: a session that stays empty for `afterMs` is
  * closed in the registry (as a REST `DELETE` would), so sessions created and never used, or left by
- * everyone, do not stay open forever.
+ * everyone, do not stay open forever. In a cluster, only while it is unplaced or placed on this node
+ * (checked atomically by the registry): the node that hosts a session arms its own timer.
  */
 export class EmptySessionExpiry {
   readonly #timers = new Map<string, ServerTimer>();
@@ -61,7 +64,7 @@ export class EmptySessionExpiry {
     const { registry, logger, clock } = this.#deps;
     if (this.#deps.hasMembers(sessionId)) return;
     try {
-      const closed = await registry.close(sessionId, clock.now());
+      const closed = await registry.close(sessionId, clock.now(), this.#deps.nodeId);
       if (!closed) return;
       logEvent(logger, 'info', 'session expired', { sessionId });
       this.#deps.onExpired?.(sessionId);

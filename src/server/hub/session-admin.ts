@@ -60,7 +60,7 @@ export class SessionAdmin {
     const { record, created } = await registry.create(sessionId, host, hub.now());
     if (created) {
       logEvent(this.#deps.logger, 'info', 'session created', { sessionId });
-      if (!this.#deps.cluster) hub.sessionOpened(sessionId);
+      hub.sessionOpened(sessionId);
       hub.sessionCreated(sessionId);
     }
     return this.#describe(record);

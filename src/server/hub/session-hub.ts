@@ -119,6 +119,7 @@ export class SessionHub {
       ...deps,
       clock: o.clock,
       afterMs: o.emptySessionTtlMs,
+      nodeId: o.nodeId,
       hasMembers: (sessionId) => this.#closing || this.#dir.session(sessionId) !== undefined,
       onExpired: (sessionId) => this.sessionDestroyed(sessionId, 'emptySessionExpired'),
     });
@@ -420,7 +421,10 @@ export class SessionHub {
     return this.#endings.forceDisconnect(sessionId, connectionId, reason);
   }
 
-  /** A session was created (REST): it expires unless someone joins in time. */
+  /**
+   * A session was created (REST), unplaced from a crashed node, or is placed here: it expires unless
+   * someone joins in time (a timer already running is kept).
+   */
   sessionOpened(sessionId: string): void {
     if (!this.#dir.session(sessionId)) this.#emptyExpiry.arm(sessionId);
   }

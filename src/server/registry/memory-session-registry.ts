@@ -31,9 +31,11 @@ export class MemorySessionRegistry implements SessionRegistry {
     return record ? { ...record } : undefined;
   }
 
-  async close(sessionId: string, now: number) {
+  async close(sessionId: string, now: number, onlyIfHostedBy?: string) {
     const record = this.#open.get(sessionId);
     if (!record) return undefined;
+    if (onlyIfHostedBy !== undefined && record.nodeId !== '' && record.nodeId !== onlyIfHostedBy)
+      return undefined;
     this.#open.delete(sessionId);
     const closed = { ...record, closedAt: now };
     this.#closed.set(sessionId, closed);

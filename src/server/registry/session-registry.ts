@@ -34,8 +34,12 @@ export interface SessionRegistry {
   ): Promise<{ record: SessionRecord; created: boolean }>;
   /** The record of `sessionId` (open or closed), if the registry knows it. */
   get(sessionId: string): Promise<SessionRecord | undefined>;
-  /** Marks `sessionId` closed; resolves with the closed record, or undefined if unknown or already closed. */
-  close(sessionId: string, now: number): Promise<SessionRecord | undefined>;
+  /**
+   * Marks `sessionId` closed; resolves with the closed record, or undefined if unknown or already closed.
+   * `onlyIfHostedBy`: close only while the session is unplaced or placed on that node (an empty
+   * session's expiry must not close one that another node hosts), atomically with the check.
+   */
+  close(sessionId: string, now: number, onlyIfHostedBy?: string): Promise<SessionRecord | undefined>;
   /** Number of open sessions. */
   countOpen(): Promise<number>;
   /** Releases what the registry holds (connections to a store). */

@@ -124,6 +124,10 @@ function EventLog() {
   );
   useSessionEvent('rejoining', ({ cause }) => log('rejoining', { reason: cause }));
   useSessionEvent('rejoined', ({ connectionId }) => log('rejoined', { connectionId }));
+  useSessionEvent('reconnecting', ({ cause }) => log('reconnecting', { reason: cause }));
+  useSessionEvent('reconnected', ({ connectionId }) => log('reconnected', { connectionId }));
+  useSessionEvent('migrating', () => log('migrating', {}));
+  useSessionEvent('migrated', ({ connectionId }) => log('migrated', { connectionId }));
   return null;
 }
 

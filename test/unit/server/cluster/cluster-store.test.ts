@@ -118,6 +118,23 @@ function contract(name: string, make: (prefix: string) => Promise<ClusterStore>,
       expect(reborn.record.incarnation).not.toBe(created.record.incarnation);
     });
 
+    it('lists the sessions placed on a node, and closes for a node only what is unplaced or placed on it', async () => {
+      const { a, b, s } = ids();
+      await store.renew(claim(a, 'boot-a'));
+      await store.renew(claim(b, 'boot-b', { draining: true }));
+      await store.create(s, '', 1000);
+      await store.create(`${s}-free`, '', 1000);
+      expect((await store.place(s))?.nodeId).toBe(a);
+      expect(await store.placedSessions(a)).toEqual([s]);
+      expect(await store.placedSessions(b)).toEqual([]);
+      // b's expiry must not close a's session; a's may; an unplaced one any node may.
+      expect(await store.close(s, 2000, b)).toBeUndefined();
+      expect(await store.get(s)).not.toHaveProperty('closedAt');
+      expect(await store.close(`${s}-free`, 2000, b)).toMatchObject({ closedAt: 2000 });
+      expect(await store.close(s, 2001, a)).toMatchObject({ closedAt: 2001 });
+      expect(await store.placedSessions(a)).toEqual([]);
+    });
+
     it('a node that leaves is neither live nor lapsed', async () => {
       const { a } = ids();
       await store.renew(claim(a, 'boot1'));

@@ -151,4 +151,53 @@ describe('the in-memory cluster (several nodes in one process)', () => {
       { what: 'gil told the session closed through the other node' },
     );
   }, 30_000);
+  it('empty sessions expire in a cluster too: never joined (placed or not), whichever node created them; one in use on another node stays', async () => {
+    cluster = createCluster({ nodes: 2, secret: SECRET, logLevel: 'silent', emptySessionTtlMs: 1_500 });
+    const urls = (await cluster.listen()).map((l) => l.url);
+    const creator = urls[0] ?? '';
+    const create = (sessionId: string) =>
+      rest(creator, 'POST', '/api/sessions', { customSessionId: sessionId });
+    const token = (sessionId: string, identity: string) =>
+      rest<ConnectionTokenResponse>(creator, 'POST', `/api/sessions/${sessionId}/connections`, { identity });
+    const isOpen = (sessionId: string) =>
+      fetch(`${urls[1]}/api/sessions/${sessionId}`, { headers: { authorization: `Bearer ${SECRET}` } }).then(
+        (r) => r.ok,
+      );
+    await create('never-placed');
+    await create('placed-idle');
+    await token('placed-idle', 'nobody');
+    // Two sessions in use: placement spreads them, so at least one is hosted by the node that did not create it.
+    const hosts: string[] = [];
+    for (const sessionId of ['busy-a', 'busy-b']) {
+      await create(sessionId);
+      const t = await token(sessionId, 'alice');
+      hosts.push(t.url ?? '');
+      const member = await RawClient.connect(t.url ?? '');
+      clients.push(member);
+      const reply = await member.request<JoinSuccess>(WIRE.join, {
+        v: PROTOCOL_VERSION,
+        sessionId,
+        token: t.token,
+        identity: 'alice',
+      });
+      expect(reply.ok).toBe(true);
+    }
+    expect(
+      hosts.some((url) => url !== creator),
+      'a busy session hosted by the other node',
+    ).toBe(true);
+    // The creator's timer closes what is unplaced or its own; the host lists what is placed on it (every 10 s).
+    await waitFor(async () => !(await isOpen('never-placed')), {
+      timeoutMs: 5_000,
+      what: 'never-placed closed',
+    });
+    await waitFor(async () => !(await isOpen('placed-idle')), {
+      timeoutMs: 15_000,
+      what: 'placed-idle closed',
+    });
+    // Past every timer the creator armed for the busy ones: they stay open.
+    await delay(2_000);
+    expect(await isOpen('busy-a')).toBe(true);
+    expect(await isOpen('busy-b')).toBe(true);
+  }, 30_000);
 });
