@@ -41,9 +41,8 @@ interface GraceRecord {
  */
 export class GraceTimer {
   readonly #deps: GraceTimerDeps;
-  readonly #records = new WeakMap<Connection, GraceRecord>();
-  /** Members whose grace started and was not seen over yet (pruned when counted). */
-  readonly #open = new Set<Connection>();
+  /** Members whose grace started and was not seen over yet (those that ended otherwise are pruned when counted). */
+  readonly #records = new Map<Connection, GraceRecord>();
   #inGrace = 0;
   #countedAt = Number.NEGATIVE_INFINITY;
 
@@ -65,9 +64,8 @@ export class GraceTimer {
     };
     if (!connection.enterGrace(this.#deps.graceMs, () => this.#judge(connection, record))) return false;
     this.#records.set(connection, record);
-    this.#open.add(connection);
     // Members that ended some other way (their session closed) are pruned here too, not only in a storm.
-    if (this.#open.size > 2 * this.#inGrace + 1_000) this.#count(this.#deps.clock.now());
+    if (this.#records.size > 2 * this.#inGrace + 1_000) this.#count(this.#deps.clock.now());
     return true;
   }
 
@@ -85,7 +83,6 @@ export class GraceTimer {
   /** Forgets `connection`'s grace (it resumed or ended). */
   clear(connection: Connection): void {
     this.#records.delete(connection);
-    this.#open.delete(connection);
   }
 
   /** True while `stormMembers` or more members are in their grace (counted at most every 250 ms). */
@@ -97,8 +94,8 @@ export class GraceTimer {
   }
 
   #count(now: number): void {
-    for (const member of this.#open) if (member.status !== 'grace') this.#open.delete(member);
-    this.#inGrace = this.#open.size;
+    for (const member of this.#records.keys()) if (member.status !== 'grace') this.#records.delete(member);
+    this.#inGrace = this.#records.size;
     this.#countedAt = now;
   }
 
@@ -119,7 +116,6 @@ export class GraceTimer {
       return;
     }
     this.#records.delete(connection);
-    this.#open.delete(connection);
     record.expire();
   }
 }

@@ -5,6 +5,7 @@ import type { SessionHub } from '../hub/session-hub';
 import type { ServerLogger } from '../logger';
 import type { ServerOps } from '../ops/server-ops';
 import type { ResolvedServerOptions } from '../options';
+import { ProtocolFailure } from '../protocol-failure';
 import { FloodGuard } from './flood-guard';
 import { SocketSession } from './socket-session';
 
@@ -51,7 +52,12 @@ export function attachSignaling(
   io.use((socket, next) => {
     if (ops.handshakes.admit(socket.conn)) return next();
     ops.metrics.refused('OVERLOADED');
-    next(overloadedHandshake(ops.admission.slot()));
+    const failure = new ProtocolFailure(
+      'OVERLOADED',
+      'too many connections are being set up: come back at the given slot',
+      ops.admission.slot(),
+    );
+    next(handshakeRefusal(failure));
   });
   io.on('connection', (socket) => {
     const guard = new FloodGuard(options.clock, {
@@ -77,16 +83,11 @@ export function attachSignaling(
 }
 
 /**
- * The refusal of a handshake past the pending bound: socket.io sends `message` and `data` in its
- * CONNECT_ERROR packet, and the client reads `data` as the protocol error it is (`retryAfterMs` honoured).
+ * A handshake refusal as socket.io sends it: `message` and `data` go in its CONNECT_ERROR packet, and the
+ * client reads `data` as the protocol error it is (`retryAfterMs` honoured).
  */
-function overloadedHandshake(retryAfterMs: number): Error & { data: ProtocolError } {
-  const data: ProtocolError = {
-    code: 'OVERLOADED',
-    message: 'too many connections are being set up: come back at the given slot',
-    retryAfterMs,
-  };
-  return Object.assign(new Error(data.message), { data });
+function handshakeRefusal(failure: ProtocolFailure): Error & { data: ProtocolError } {
+  return Object.assign(new Error(failure.message), { data: failure.toWire() });
 }
 
 /** Size of an engine.io message packet's data: UTF-8 bytes of a text frame, length of a binary one. */
