@@ -136,7 +136,7 @@ describe('storm control', () => {
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
     expect(series(metrics, 'holdfast_evictions_total')).toBe(0);
   }, 15_000);
-  it('a handshake past the pending bound is refused in connect_error with OVERLOADED and a slot; the door shuts only past twice the bound', async () => {
+  it('a handshake past the pending bound is refused in connect_error with OVERLOADED and a slot (the door itself: handshake-gate.test.ts)', async () => {
     const t = await TestServer.start({ maxPendingHandshakes: 2, admissionPerSec: 10 });
     // Two sockets connected that never join or resume: the bound is reached.
     await t.client();
