@@ -36,13 +36,25 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSend 
       'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
       'webhook-signature': signer.sign(message.id, at, body),
     };
+    // The attempt's own controller, held here until the attempt ends, and a plain timer. Not
+    // `AbortSignal.any([signal, AbortSignal.timeout(ms)])`: on Node 20 fetch loses such a signal's abort
+    // once a garbage collection ran (nodejs/node#55428), and a receiver that never answers would then
+    // hold the queue forever (test/unit/server/webhook-delivery.test.ts runs a GC mid-attempt).
+    const attempt = new AbortController();
+    const abort = () => attempt.abort(signal.reason);
+    const timer = setTimeout(
+      () => attempt.abort(new DOMException(`no answer within ${options.timeoutMs} ms`, 'TimeoutError')),
+      options.timeoutMs,
+    );
+    if (signal.aborted) abort();
+    else signal.addEventListener('abort', abort, { once: true });
     try {
       const response = await fetch(options.url, {
         method: 'POST',
         headers,
         body,
         redirect: 'manual',
-        signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]),
+        signal: attempt.signal,
       });
       // Read the answer to the end so the connection goes back to the pool.
       await response.arrayBuffer().catch(() => undefined);
@@ -50,6 +62,9 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSend 
       return { ok: false, status: response.status };
     } catch (error) {
       return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', abort);
     }
   };
 }

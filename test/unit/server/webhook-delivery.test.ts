@@ -1,9 +1,13 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import pino from 'pino';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/server';
 import { createServerWebhooks, type ServerWebhooks } from '../../../src/server/webhooks/server-webhooks';
+import type { WebhookMessage } from '../../../src/server/webhooks/webhook-events';
 import { resolveWebhookOptions, type WebhookOptions } from '../../../src/server/webhooks/webhook-options';
+import { createWebhookSender } from '../../../src/server/webhooks/webhook-sender';
 import { waitFor } from '../../support/wait';
 import { type WebhookAnswer, WebhookReceiver } from '../../support/webhook-receiver';
 
@@ -98,6 +102,32 @@ describe('webhook delivery (Standard Webhooks)', { timeout: 30_000 }, () => {
     // Nothing more arrives later: exactly once.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(receiver.accepted()).toHaveLength(2);
+  });
+
+  it('an attempt the receiver never answers fails at its timeout, also when a garbage collection runs meanwhile', async () => {
+    // A real server collects garbage all the time; on Node 20 a fetch signal made with
+    // AbortSignal.any([…, AbortSignal.timeout()]) never fires after one (nodejs/node#55428).
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const receiver = await WebhookReceiver.start(() => 'hang');
+    cleanups.push(() => receiver.close());
+    const send = createWebhookSender({ url: receiver.url, secret: SECRET, timeoutMs: 500, now: Date.now });
+    const message: WebhookMessage = {
+      id: 'msg_gc',
+      timestamp: new Date().toISOString(),
+      type: 'sessionCreated',
+      data: { sessionId: 'gc', nodeId: 'node-a' },
+    };
+    const startedAt = Date.now();
+    const outcome = send(message, new AbortController().signal);
+    await waitFor(() => receiver.requests.length === 1, { what: 'the attempt arrives' });
+    gc();
+    const result = await Promise.race([
+      outcome,
+      new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 3000)),
+    ]);
+    expect(result).toMatchObject({ ok: false });
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(500 - 5);
   });
 
   it('gives a message up after its last attempt and goes on with the next', async () => {
