@@ -37,7 +37,8 @@ describe('SessionProvider under StrictMode in Chromium', () => {
 
   it('mount/unmount/mount makes one socket and leaks no peer connection', async () => {
     const query = { server: server.url, session: 'strict-mode' };
-    const strict = await ConsumerPage.open(browser, devPages.url, { ...query, name: 'strict' });
+    const openedAt = Date.now();
+    const strict = await ConsumerPage.open(browser, devPages.url, { ...query, name: 'strict', log: '1' });
     const other = await ConsumerPage.open(browser, prodPages.url, { ...query, name: 'other' });
     opened.push(strict, other);
     await waitFor(async () => (await strict.status()).startsWith('connected'), {
@@ -48,7 +49,11 @@ describe('SessionProvider under StrictMode in Chromium', () => {
     await strict.waitForFramesRising();
     await other.waitForFramesRising();
     await delay(1000);
-    expect(await strict.counts()).toEqual({
+    // A failure says what the page's holdfast did (attempts, their outcomes) since it opened.
+    expect(
+      await strict.counts(),
+      `holdfast on the StrictMode page:\n${strict.holdfastLog(openedAt)}`,
+    ).toEqual({
       socketsCreated: 1,
       socketsOpen: 1,
       peerConnectionsCreated: 1,

@@ -138,7 +138,11 @@ export class AttemptRunner {
         return;
       }
       case 'failed':
-        deps.log('debug', `${mode} attempt failed`, { message: outcome.message });
+        deps.log('debug', `${mode} attempt failed`, {
+          message: outcome.message,
+          requestSent: outcome.requestSent ?? false,
+          afterMs: now - startedAt,
+        });
         deps.dispatch(
           { type: 'attemptFailed', now, random: deps.random(), startedAt, message: outcome.message },
           null,

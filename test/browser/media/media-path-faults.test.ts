@@ -28,7 +28,8 @@ describe('media path faults (UDP path to TURN cut and restored; signaling untouc
   });
 
   it('M2 same path: A cut 7 s → ICE_CONNECTION_DISCONNECTED with the stream as origin; back without any renegotiation', async () => {
-    call = await MediaCall.withParticipants(['A', 'B', 'C']);
+    const live = await MediaCall.withParticipants(['A', 'B', 'C']);
+    call = live;
     const a = call.member('A');
     const marks = new Map<string, { index: number; links: unknown }>();
     for (const m of call.members) {
@@ -63,20 +64,23 @@ describe('media path faults (UDP path to TURN cut and restored; signaling untouc
     await delay(Math.max(0, 7_000 - (Date.now() - cutAt)));
     a.media.restore({ newPath: false });
 
-    await call.waitAllDecoding(15_000);
-    // Stay past the disconnected timeout (4 s after ICE noticed) to be sure nothing is repaired late.
-    await delay(6_000);
-    await call.waitAllDecoding(5_000);
-    for (const m of call.members) {
-      const mark = marks.get(m.name);
-      expect(await call.media(m.name, 'peerConnections')).toEqual(mark?.links);
-      expect((await m.participant.pcCounts()).open).toBe(2);
-      const names = (await m.participant.events())
-        .filter((e) => e.index >= (mark?.index ?? 0))
-        .map((e) => e.name);
-      expect(names).not.toContain('connectionDestroyed');
-      expect(names).not.toContain('reconnecting');
-    }
+    // A failure carries each page's transport and link-policy log since the cut (who repaired what, why).
+    await call.explained(cutAt, async () => {
+      await live.waitAllDecoding(15_000);
+      // Stay past the disconnected timeout (4 s after ICE noticed) to be sure nothing is repaired late.
+      await delay(6_000);
+      await live.waitAllDecoding(5_000);
+      for (const m of live.members) {
+        const mark = marks.get(m.name);
+        expect(await live.media(m.name, 'peerConnections')).toEqual(mark?.links);
+        expect((await m.participant.pcCounts()).open).toBe(2);
+        const names = (await m.participant.events())
+          .filter((e) => e.index >= (mark?.index ?? 0))
+          .map((e) => e.name);
+        expect(names).not.toContain('connectionDestroyed');
+        expect(names).not.toContain('reconnecting');
+      }
+    });
   });
 
   it('M1/M2 new path: A cut 8 s, back on a new path → exceptions, every stream decodes again without re-join; B and C see frozen → recovering → live', async () => {

@@ -35,12 +35,28 @@ export interface AppEvent {
 /** One participant: a consumer app page in its own browser context. */
 export class ConsumerPage {
   readonly errors: string[] = [];
+  /** holdfast's diagnostic lines, when the app logs them (`log: '1'` in the query), with the test's clock. */
+  readonly holdfastLines: { at: number; text: string }[] = [];
 
   private constructor(
     readonly name: string,
     readonly page: Page,
   ) {
     page.on('pageerror', (error) => this.errors.push(error.message));
+    page.on('console', (message) => {
+      const text = message.text();
+      if (!text.startsWith('[holdfast] ')) return;
+      this.holdfastLines.push({ at: Date.now(), text: text.slice('[holdfast] '.length) });
+      if (this.holdfastLines.length > 2000) this.holdfastLines.shift();
+    });
+  }
+
+  /** {@link holdfastLines} since `since` (test clock), one per line, for a failure message. */
+  holdfastLog(since = 0): string {
+    return this.holdfastLines
+      .filter((line) => line.at >= since)
+      .map((line) => `+${line.at - since} ${line.text}`)
+      .join('\n');
   }
 
   /**
