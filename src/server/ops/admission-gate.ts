@@ -10,6 +10,8 @@ export interface AdmissionGateOptions {
   minRetryMs?: number;
   /** Longest retry delay handed out (ms). @default 60000 */
   maxRetryMs?: number;
+  /** Admissions per second while the event loop is saturated. @default a tenth of `perSec` (at least 1) */
+  saturatedPerSec?: number;
 }
 
 /** The verdict on one join or resume. */
@@ -17,7 +19,10 @@ export type AdmissionVerdict = { ok: true } | { ok: false; retryAfterMs: number 
 
 /**
  * Admits joins and resumes at a pace the server can serve: a token bucket of `perSec` refilled per
- * second, closed outright while `saturated()` says the event loop is behind. A refused request gets
+ * second, and no more than `saturatedPerSec` while `saturated()` says the event loop is behind. Not
+ * closed outright then: a loop that lags because the host is busy (other processes, a GC) would refuse
+ * a lone join for as long as that lasts, and a storm would make no progress at all while its own
+ * refusals keep the loop behind; a trickle still serves the one and paces the other. A refused request gets
  * its own slot: slots are handed out one `1000 / perSec` ms apart, after the ones already promised, so
  * a storm of refused clients comes back spread at the rate the bucket refills instead of all at once.
  */
@@ -28,10 +33,16 @@ export class AdmissionGate {
   #tokens: number;
   #refilledAt: number;
   #nextSlotAt = 0;
+  #saturatedAdmitAt = Number.NEGATIVE_INFINITY;
 
   constructor(clock: ServerClock, options: AdmissionGateOptions, saturated: () => boolean = () => false) {
     this.#clock = clock;
-    this.#options = { minRetryMs: 250, maxRetryMs: 60_000, ...options };
+    this.#options = {
+      ...options,
+      minRetryMs: options.minRetryMs ?? 250,
+      maxRetryMs: options.maxRetryMs ?? 60_000,
+      saturatedPerSec: options.saturatedPerSec ?? Math.max(1, options.perSec / 10),
+    };
     this.#saturated = saturated;
     this.#tokens = options.burst;
     this.#refilledAt = clock.now();
@@ -43,11 +54,19 @@ export class AdmissionGate {
     const elapsed = Math.max(0, now - this.#refilledAt);
     this.#refilledAt = now;
     this.#tokens = Math.min(this.#options.burst, this.#tokens + (elapsed * this.#options.perSec) / 1000);
-    if (this.#tokens >= 1 && !this.#saturated()) {
+    if (this.#tokens >= 1 && this.#trickle(now)) {
       this.#tokens -= 1;
       return { ok: true };
     }
     return { ok: false, retryAfterMs: this.slot() };
+  }
+
+  /** True unless the loop is saturated and the last admission made meanwhile was too recent. */
+  #trickle(now: number): boolean {
+    if (!this.#saturated()) return true;
+    if (now - this.#saturatedAdmitAt < 1000 / this.#options.saturatedPerSec) return false;
+    this.#saturatedAdmitAt = now;
+    return true;
   }
 
   /**
