@@ -72,6 +72,8 @@ export interface LinkFacts {
   readonly remoteIncarnationKnown: boolean;
   /** When the transport's received bytes last grew. */
   readonly transportMovedAt: number;
+  /** When the current peer's transport last became `connected` (a silence is counted from then on). */
+  readonly connectedAt: number;
   /** Checks already under way (a second request joins the first). */
   readonly pending: { readonly flowCheck: boolean; readonly pathBack: boolean; readonly departure: boolean };
   readonly frozenAfterMs: number;
@@ -129,7 +131,9 @@ export type LinkObservation =
   /** The link's repair chose `step` for its next attempt. */
   | { type: 'repairStep'; step: RepairStep }
   /** The peer refused an ICE restart (e.g. a stopped transceiver). */
-  | { type: 'iceRestartRefused' };
+  | { type: 'iceRestartRefused' }
+  /** This side's repair gave up after its last attempt; `bounded`: it had fewer than the full ladder. */
+  | { type: 'repairGaveUp'; bounded: boolean };
 
 /** The `type` of every observation. */
 export type LinkObservationType = LinkObservation['type'];

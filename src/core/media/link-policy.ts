@@ -87,12 +87,17 @@ function checkFlow(facts: LinkFacts, why: string): Verdict {
   return { actions: [{ type: 'checkFlow', why }] };
 }
 
-/** Offerer: both ends are silent with working paths of their own, recently: restart ICE now. */
+/**
+ * Offerer: both ends are silent with working paths of their own, recently: restart ICE now. Not when ICE
+ * came back by itself since the silence began (this side was cut off, and its own path answered only
+ * once the cut ended: the evidence is stale, and the link is healing on its own).
+ */
 function repairIfBothPathsOk(facts: LinkFacts, remember: Partial<LinkMemory>): Verdict {
   const { now } = facts;
   const memory = { ...facts.memory, ...remember };
   const agreed =
     memory.silentSince !== null &&
+    memory.healedAt < memory.silentSince &&
     now - memory.ownPathOkAt <= PATH_OK_AGREE_MS &&
     now - memory.remotePathOkAt <= PATH_OK_AGREE_MS;
   if (!agreed) return { remember };
@@ -115,7 +120,11 @@ function repairStall(facts: LinkFacts, fruitlessRepairs: number): Verdict {
   }
   // The answering side reaches its request for a fresh peer one attempt later (see repairStep).
   const maxAttempts = STALL_REPAIR_ATTEMPTS + (facts.offerer ? 0 : 1);
-  return { remember: { fruitlessRepairs: fruitlessRepairs + 1 }, actions: [{ type: 'repair', maxAttempts }] };
+  return {
+    remember: { fruitlessRepairs: fruitlessRepairs + 1 },
+    actions: [{ type: 'repair', maxAttempts }],
+    note: 'stall on a working path: repair',
+  };
 }
 
 /** The remote re-joined as (perhaps) another page: its generations start over. */
@@ -162,7 +171,9 @@ function judgeMediaSample(facts: LinkFacts, observation: ObservationOf<'mediaSam
     // Frames stopped but the path still carries traffic: ICE will not notice, so repair now (or, soon
     // after the link healed by itself, once the sender had one more frozen period to catch up). A silent
     // path is the ICE watchdog's to judge (it may heal by itself).
-    const pathAlive = now - facts.transportMovedAt <= 2 * facts.statsIntervalMs;
+    // Bytes seen only in readings up to the last rise predate the stall (a cut stops both at once).
+    const pathAlive =
+      now - facts.transportMovedAt <= 2 * facts.statsIntervalMs && facts.transportMovedAt > facts.lastRiseAt;
     if (facts.transport !== 'connected' || !pathAlive) actions.push({ type: 'suspect' });
     else if (now - memory.healedAt < HEALED_SETTLE_MS) {
       frozenRepairAt = now + facts.frozenAfterMs;
@@ -330,14 +341,29 @@ const RULES = {
    */
   transportSampled: (facts) => {
     const { now, memory } = facts;
-    // Only a peer that has carried traffic can fall silent (not one still starting up).
+    const connected = facts.transport === 'connected';
+    // Only a peer that has carried traffic can fall silent (not one still starting up), and only from
+    // when its transport (re)connected: just back from `disconnected`, its bytes still date from before.
     const silent =
-      facts.transport === 'connected' &&
+      connected &&
       facts.everConnected &&
       facts.transportMovedAt >= facts.peerBuiltAt &&
       facts.expectsTraffic &&
-      now - facts.transportMovedAt > 2 * facts.statsIntervalMs;
-    if (!silent) return memory.silentSince === null ? NOTHING : { remember: { silentSince: null } };
+      now - Math.max(facts.transportMovedAt, facts.connectedAt) > 2 * facts.statsIntervalMs;
+    if (!silent) {
+      if (memory.silentSince === null) return NOTHING;
+      // Bytes again after a silence that no repair ended: the path came back by itself (a cut that ICE
+      // did not notice). As after ICE's own heal, the receiver holds frames that depend on lost ones, and
+      // the sender needs a moment to catch up. (A transport gone `disconnected` only ends the silence.)
+      const flowing = connected && facts.transportMovedAt > memory.silentSince;
+      if (!flowing || facts.repairing || facts.remoteRepairSince !== null)
+        return { remember: { silentSince: null } };
+      return {
+        remember: { silentSince: null, healedAt: now },
+        actions: [{ type: 'refreshVideo' }],
+        note: 'traffic back after a silence: healed',
+      };
+    }
     if (memory.silentSince !== null) return NOTHING;
     return { remember: { silentSince: now }, actions: [{ type: 'checkPath', since: now }] };
   },
@@ -356,6 +382,17 @@ const RULES = {
         return { actions: [{ type: 'askRemoteRenew' }] };
     }
   },
+
+  /**
+   * A stall's repair is bounded (a sender whose camera froze is not helped by more peers). If it gave up
+   * with the transport not connected (the fresh peer it left never connected: the path went down
+   * meanwhile), the link is broken, not the sender's source: nothing else would repair a peer that never
+   * connected (the ICE watchdog acts on a drop from `connected`), so the full ladder takes over.
+   */
+  repairGaveUp: (facts, { bounded }) =>
+    bounded && facts.transport !== 'connected'
+      ? { actions: [REPAIR], note: 'bounded repair gave up with the link not connected: full repair' }
+      : NOTHING,
 
   iceRestartRefused: (facts) => ({
     actions: [{ type: 'newPeer', gen: facts.gen + 1, why: 'no ice restart' }],

@@ -20,8 +20,11 @@ export interface RepairHooks {
   isHealthy(since: number): boolean;
   /** The link started or stopped repairing (drives `recovering`). */
   onRepairingChanged(repairing: boolean): void;
-  /** The repair ended: healthy again, given up after `maxAttempts`, or cancelled. */
-  onFinished?(outcome: 'healthy' | 'gaveUp' | 'cancelled', attempts: number): void;
+  /**
+   * The repair ended: healthy again, given up after `maxAttempts`, or cancelled. `bounded`: it was
+   * started with fewer than {@link MAX_REPAIR_ATTEMPTS} attempts (a stall's repair).
+   */
+  onFinished?(outcome: 'healthy' | 'gaveUp' | 'cancelled', attempts: number, bounded: boolean): void;
 }
 
 /** Attempts of one repair before it gives up (a later trigger starts a new one). */
@@ -77,7 +80,7 @@ export class LinkRepairer {
       if (this.#abort !== abort) return;
       this.#abort = null;
       this.#hooks.onRepairingChanged(false);
-      this.#hooks.onFinished?.(outcome.result, outcome.attempts);
+      this.#hooks.onFinished?.(outcome.result, outcome.attempts, maxAttempts < MAX_REPAIR_ATTEMPTS);
     });
   }
 
@@ -94,7 +97,7 @@ export class LinkRepairer {
     abort.abort();
     this.#wakeUp();
     this.#hooks.onRepairingChanged(false);
-    this.#hooks.onFinished?.('cancelled', 0);
+    this.#hooks.onFinished?.('cancelled', 0, false);
   }
 
   async #run(

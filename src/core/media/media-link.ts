@@ -82,6 +82,7 @@ export class MediaLink {
   #flowTimer: TimerHandle | null = null;
   #memory: LinkMemory = FRESH_LINK_MEMORY;
   #peerBuiltAt = Number.NEGATIVE_INFINITY;
+  #connectedAt = Number.NEGATIVE_INFINITY;
   #transportBytes = 0;
   #transportMovedAt = Number.NEGATIVE_INFINITY;
   /** When a repair of this link (by either side) last started or ended. */
@@ -126,8 +127,10 @@ export class MediaLink {
       },
       isHealthy: (since) => flowsSince(this.#facts(), since),
       onRepairingChanged: () => this.#updateRepairing(),
-      onFinished: (outcome, attempts) =>
-        this.#log(outcome === 'healthy' ? 'info' : 'warn', 'repair ended', { outcome, attempts }),
+      onFinished: (outcome, attempts, bounded) => {
+        this.#log(outcome === 'healthy' ? 'info' : 'warn', 'repair ended', { outcome, attempts });
+        if (outcome === 'gaveUp' && !this.#closed) this.#act({ type: 'repairGaveUp', bounded });
+      },
     });
   }
 
@@ -372,6 +375,7 @@ export class MediaLink {
       peerBuiltAt: this.#peerBuiltAt,
       remoteIncarnationKnown: this.#remoteInc !== undefined,
       transportMovedAt: this.#transportMovedAt,
+      connectedAt: this.#connectedAt,
       pending: {
         flowCheck: this.#flowTimer !== null,
         pathBack: this.#pathBackTimer !== null,
@@ -548,6 +552,7 @@ export class MediaLink {
           if (this.#peer !== peer) return;
           const before = watchdog.state;
           watchdog.update(ice, connection);
+          if (watchdog.state === 'connected' && before !== 'connected') this.#connectedAt = host.clock.now();
           this.#act({ type: 'transportChanged', before });
           if (watchdog.state === 'connected') peer.everConnected = true;
           this.#repairer.check();
@@ -564,6 +569,7 @@ export class MediaLink {
     this.#detector.restart(host.clock.now());
     this.#transportBytes = 0;
     this.#peerBuiltAt = host.clock.now();
+    this.#connectedAt = Number.NEGATIVE_INFINITY;
     this.#act({ type: 'peerBuilt' });
   }
 

@@ -50,6 +50,7 @@ function facts(patch: FactsPatch = {}): LinkFacts {
     peerBuiltAt: NOW - 60_000,
     remoteIncarnationKnown: true,
     transportMovedAt: NOW - 100,
+    connectedAt: NOW - 60_000,
     frozenAfterMs: FROZEN_AFTER,
     statsIntervalMs: INTERVAL,
     ...rest,
@@ -358,14 +359,48 @@ describe('link policy: a silent link (both paths answer)', () => {
       actions: [],
     },
     {
+      rule: 'just back to connected, its last bytes from before the outage → not silent yet (counted from the reconnect)',
+      facts: facts({ transportMovedAt: NOW - 5000, connectedAt: NOW - 2 * INTERVAL }),
+      observation: { type: 'transportSampled' },
+      actions: [],
+    },
+    {
+      rule: 'back to connected over two intervals ago, still nothing received → silent, check own path',
+      facts: facts({ transportMovedAt: NOW - 5000, connectedAt: NOW - 2 * INTERVAL - 1 }),
+      observation: { type: 'transportSampled' },
+      actions: [{ type: 'checkPath', since: NOW }],
+      remember: { silentSince: NOW },
+    },
+    {
+      rule: 'a silent link whose transport went disconnected → no longer silent, not a heal',
+      facts: facts({ transport: 'disconnected', memory: { silentSince: silentAt } }),
+      observation: { type: 'transportSampled' },
+      actions: [],
+      remember: { silentSince: null },
+    },
+    {
       rule: 'still silent → no second check',
       facts: facts({ transportMovedAt: NOW - 5000, memory: { silentSince: silentAt } }),
       observation: { type: 'transportSampled' },
       actions: [],
     },
     {
-      rule: 'bytes again → no longer silent',
+      rule: 'bytes again after a silence no repair ended → healed by itself: no longer silent, video restarts with a key frame',
       facts: facts({ memory: { silentSince: silentAt } }),
+      observation: { type: 'transportSampled' },
+      actions: [{ type: 'refreshVideo' }],
+      remember: { silentSince: null, healedAt: NOW },
+    },
+    {
+      rule: 'bytes again during this side’s repair → no longer silent (the repair, not a heal)',
+      facts: facts({ repairing: true, memory: { silentSince: silentAt } }),
+      observation: { type: 'transportSampled' },
+      actions: [],
+      remember: { silentSince: null },
+    },
+    {
+      rule: 'bytes again while the other side repairs → no longer silent (its repair, not a heal)',
+      facts: answerer({ remoteRepairSince: NOW - 500, memory: { silentSince: silentAt } }),
       observation: { type: 'transportSampled' },
       actions: [],
       remember: { silentSince: null },
@@ -420,6 +455,22 @@ describe('link policy: a silent link (both paths answer)', () => {
       observation: { type: 'ownPathChecked', since: silentAt, ok: true },
       actions: [REPAIR],
       remember: { ownPathOkAt: NEVER, remotePathOkAt: NEVER },
+    },
+    {
+      rule: 'offering side, own path answers after the other side’s path-ok, but ICE came back by itself since the silence began → remembered only (this side was the one cut off)',
+      facts: facts({
+        memory: { silentSince: silentAt, healedAt: silentAt + 900, remotePathOkAt: NOW - 5000 },
+      }),
+      observation: { type: 'ownPathChecked', since: silentAt, ok: true },
+      actions: [],
+      remember: { ownPathOkAt: NOW },
+    },
+    {
+      rule: 'path-ok from the other side after this side’s, ICE came back by itself since the silence began → remembered only',
+      facts: facts({ memory: { silentSince: silentAt, healedAt: silentAt + 900, ownPathOkAt: NOW - 1000 } }),
+      observation: { type: 'remoteReset', reason: 'path-ok' },
+      actions: [],
+      remember: { remotePathOkAt: NOW },
     },
     {
       rule: 'offering side, the other side’s path-ok too old → remembered only',
@@ -628,6 +679,30 @@ describe('link policy: repair steps', () => {
       actions: [{ type: 'newPeer', gen: 8, why: 'no ice restart' }],
     },
     {
+      rule: 'a stall’s bounded repair gave up and the peer it left never connected → the full repair takes over',
+      facts: facts({ transport: 'new', health: 'frozen', lastRiseAt: NOW - 8000 }),
+      observation: { type: 'repairGaveUp', bounded: true },
+      actions: [REPAIR],
+    },
+    {
+      rule: 'the same with the transport down → the full repair takes over',
+      facts: answerer({ transport: 'disconnected', health: 'frozen', lastRiseAt: NOW - 8000 }),
+      observation: { type: 'repairGaveUp', bounded: true },
+      actions: [REPAIR],
+    },
+    {
+      rule: 'a stall’s bounded repair gave up on a connected link → the sender’s source: left frozen',
+      facts: facts({ health: 'frozen', lastRiseAt: NOW - 8000 }),
+      observation: { type: 'repairGaveUp', bounded: true },
+      actions: [],
+    },
+    {
+      rule: 'the full ladder gave up → nothing more (a later trigger starts a new repair)',
+      facts: facts({ transport: 'disconnected', health: 'frozen', lastRiseAt: NOW - 8000 }),
+      observation: { type: 'repairGaveUp', bounded: false },
+      actions: [],
+    },
+    {
       rule: 'answering side, request step → asks for a repair',
       facts: answerer(),
       observation: { type: 'repairStep', step: 'requestRepair' },
@@ -685,6 +760,20 @@ describe('link policy: the remote stream', () => {
       observation: sampled('live'),
       actions: [FROZEN, SUSPECT],
       remember: settled(),
+    },
+    {
+      rule: 'frozen, bytes last seen in the reading of the last rise (a cut stops both) → the watchdog judges; the path is watched',
+      facts: stalled({ lastRiseAt: NOW - 2 * INTERVAL, transportMovedAt: NOW - 2 * INTERVAL }),
+      observation: sampled('live'),
+      actions: [FROZEN, SUSPECT],
+      remember: settled(),
+    },
+    {
+      rule: 'frozen, bytes seen in a reading after the last rise → the path carries traffic: repaired at once',
+      facts: stalled({ lastRiseAt: NOW - 2 * INTERVAL, transportMovedAt: NOW - INTERVAL }),
+      observation: sampled('live'),
+      actions: [FROZEN, { type: 'repair', maxAttempts: 2 }],
+      remember: settled({ fruitlessRepairs: 1 }),
     },
     {
       rule: 'frozen while the link is down → the path is watched',
@@ -857,6 +946,7 @@ describe('link policy: the table as a whole', () => {
     mediaSampled: true,
     repairStep: true,
     iceRestartRefused: true,
+    repairGaveUp: true,
   } satisfies Record<LinkObservationType, true>;
 
   it('has rows for every observation', () => {
