@@ -40,21 +40,43 @@ describe('client core against a cluster of real nodes (issue #19)', () => {
   });
 
   /**
-   * The app backend behind a health-checking load balancer: asks only nodes that say they are ready
-   * within a second (not a killed, hung or fenced one); records the URL of each token it hands out.
+   * A health-checking load balancer's view: every node's `/readyz` asked every 250 ms (a second to
+   * answer); a node is ready while its latest check answered 200 (not a killed, hung or fenced one).
+   */
+  const ready = new Map<string, boolean>();
+  let checking = true;
+  let healthLoop: Promise<void> | undefined;
+  beforeAll(() => {
+    healthLoop = checkHealth();
+  });
+  const checkHealth = async () => {
+    while (checking) {
+      await Promise.all(
+        nodes.map(async (n) => {
+          const ok = await fetch(`${n.url}/readyz`, { signal: AbortSignal.timeout(1_000) }).then(
+            (r) => r.ok,
+            () => false,
+          );
+          ready.set(n.url, ok);
+        }),
+      );
+      await delay(250);
+    }
+  };
+  afterAll(async () => {
+    checking = false;
+    await healthLoop;
+  });
+
+  /**
+   * The app backend behind that load balancer: asks only nodes it sees ready (all of them when it sees
+   * none ready yet); records the URL of each token it hands out.
    */
   const backend =
     (tokenUrls: string[]) =>
     async (sessionId: string, { identity }: { identity: string }): Promise<string> => {
-      const ready = await Promise.all(
-        nodes.map((n) =>
-          fetch(`${n.url}/readyz`, { signal: AbortSignal.timeout(1_000) }).then(
-            (r) => r.ok,
-            () => false,
-          ),
-        ),
-      );
-      for (const node of nodes.filter((_, i) => ready[i])) {
+      const seen = nodes.filter((n) => ready.get(n.url) === true);
+      for (const node of seen.length > 0 ? seen : nodes) {
         try {
           await node.createSession(sessionId);
           const { token, url } = await node.createToken(sessionId, { identity });
@@ -193,7 +215,11 @@ describe('client core against a cluster of real nodes (issue #19)', () => {
     const host = () => nodes.find((n) => n.url === tokenUrls[0]);
     try {
       const statuses: string[] = [];
-      hung.on('stateChanged', ({ state }) => statuses.push(state.status));
+      let learnedAt = 0;
+      hung.on('stateChanged', ({ state }) => {
+        statuses.push(state.status);
+        if (state.status === 'rejoining' && learnedAt === 0) learnedAt = Date.now();
+      });
       await hung.join();
       const paused = host();
       const other = nodes.find((n) => n !== paused);
@@ -215,10 +241,13 @@ describe('client core against a cluster of real nodes (issue #19)', () => {
       });
       const backAt = Date.now();
       console.log(
-        `SIGSTOP → declared after ${declaredAt - pausedAt} ms, rejoined ${backAt - declaredAt} ms after the declaration`,
+        `SIGSTOP → declared after ${declaredAt - pausedAt} ms; the client learned it ${learnedAt - declaredAt} ms and was back ${backAt - declaredAt} ms after the declaration`,
       );
       expect(tokenUrls.at(-1)).toBe(other.url);
-      // Issue #19: told through another node within 2 s of the declaration; a generous bound for a loaded CI.
+      // Issue #19: told through another node within 2 s of the declaration (it asks them while its own
+      // node does not answer: 8–149 ms here, 2.1–2.6 s when it waited for its home attempt to time out).
+      expect(learnedAt - declaredAt).toBeLessThan(2_000);
+      // Back in the call (a new token from the backend, a join): a generous bound for a loaded CI.
       expect(backAt - declaredAt).toBeLessThan(6_000);
     } finally {
       hung.destroy();
