@@ -30,9 +30,12 @@ describe('client core against a cluster of real nodes (issue #19)', () => {
     );
     // Both have seen each other (the join answer lists the other node).
     await delay(1200);
+    healthLoop = checkHealth();
   }, 200_000);
 
   afterAll(async () => {
+    checking = false;
+    await healthLoop;
     session?.destroy();
     await Promise.all(nodes.map((n) => n.stop()));
     nodes = [];
@@ -46,9 +49,6 @@ describe('client core against a cluster of real nodes (issue #19)', () => {
   const ready = new Map<string, boolean>();
   let checking = true;
   let healthLoop: Promise<void> | undefined;
-  beforeAll(() => {
-    healthLoop = checkHealth();
-  });
   const checkHealth = async () => {
     while (checking) {
       await Promise.all(
@@ -63,11 +63,6 @@ describe('client core against a cluster of real nodes (issue #19)', () => {
       await delay(250);
     }
   };
-  afterAll(async () => {
-    checking = false;
-    await healthLoop;
-  });
-
   /**
    * The app backend behind that load balancer: asks only nodes it sees ready (all of them when it sees
    * none ready yet); records the URL of each token it hands out.
