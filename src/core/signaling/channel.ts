@@ -19,6 +19,7 @@ import {
 import type { Clock } from '../clock';
 import { HoldfastError } from '../errors';
 import { listen } from '../listen';
+import { resumeAtHomeOrAsk } from './ask-others';
 import type { AttemptOutcome, AttemptRequest, NodeInfo } from './attempt';
 import { firstIssue } from './first-issue';
 import { Inbox } from './inbox';
@@ -55,9 +56,6 @@ export interface ChannelDeps {
 
 /** Cluster nodes one membership remembers at most. */
 const MAX_KNOWN_NODES = 32;
-
-/** How long a resume at home goes unanswered before the other known nodes are asked as well. */
-export const PROBE_AFTER_MS = 1_000;
 
 /** Only the envelope's sequence (the same rule), to count a poisoned event that still carries one. */
 const SeqOnlySchema = v.object({ seq: ServerEnvelopeSchema.entries.seq });
@@ -130,10 +128,8 @@ export class SignalingChannel {
    * `joined`/`resumed` the returned socket is open and held; pass it to {@link adopt} or close it.
    * `moveTo`: resume at that node (a migration); adopting the result makes it where later resumes go.
    *
-   * A resume at home while other cluster nodes are known also asks them, from {@link PROBE_AFTER_MS} on
-   * and while home has not answered: a hung home node never answers, and any other node can say it was
-   * declared crashed (or hosts the connection now). Their `NOT_OWNER` changes nothing; the first word
-   * that settles it ends the home attempt.
+   * A resume at home while other cluster nodes are known also asks them while home does not answer
+   * (see {@link resumeAtHomeOrAsk}).
    */
   async attempt(
     token: string | undefined,
@@ -146,7 +142,13 @@ export class SignalingChannel {
     const others = this.#peers.filter((peer) => peer !== this.#homeUrl);
     const result =
       request?.kind === 'resume' && moveTo === undefined && url === this.#homeUrl && others.length > 0
-        ? await this.#homeOrWord(url, request, signal, others)
+        ? await resumeAtHomeOrAsk(
+            (at, abandon) => this.#attemptAt(at, request, abandon),
+            url,
+            others,
+            signal,
+            this.#deps.clock,
+          )
         : { url, ...(await this.#attemptAt(url, request, signal, moveTo)) };
     this.#attemptUrl = result.url;
     return { outcome: result.outcome, socket: result.socket };
@@ -189,69 +191,6 @@ export class SignalingChannel {
       return { outcome: { kind: 'failed', message, requestSent }, socket };
     } finally {
       this.#deps.clock.clearTimeout(timer);
-      unwatch();
-    }
-  }
-
-  /**
-   * The resume at home, and meanwhile the same resume asked of the other nodes in turn (one at a time,
-   * the first after {@link PROBE_AFTER_MS}, each next one after the last answer's `retryAfterMs`, at
-   * least that long). Whichever settles first wins: home's answer (any), or another node's `resumed`
-   * or `NODE_CRASHED`; the loser is abandoned (its socket closed).
-   */
-  async #homeOrWord(
-    homeUrl: string,
-    request: AttemptRequest,
-    signal: AbortSignal,
-    others: string[],
-  ): Promise<{ url: string; outcome: AttemptOutcome; socket: SocketLife }> {
-    const homeAbort = new AbortController();
-    const askAbort = new AbortController();
-    const unwatch = listen(signal, 'abort', () => {
-      homeAbort.abort();
-      askAbort.abort();
-    });
-    const { clock } = this.#deps;
-    const pause = (ms: number) =>
-      new Promise<void>((resolve) => {
-        const timer = clock.setTimeout(done, ms);
-        const stop = listen(askAbort.signal, 'abort', done);
-        function done() {
-          clock.clearTimeout(timer);
-          stop();
-          resolve();
-        }
-      });
-    const home = this.#attemptAt(homeUrl, request, homeAbort.signal).then((r) => ({ url: homeUrl, ...r }));
-    const ask = async () => {
-      await pause(PROBE_AFTER_MS);
-      for (let turn = 0; !askAbort.signal.aborted; turn += 1) {
-        const url = others[turn % others.length] as string;
-        const r = await this.#attemptAt(url, request, askAbort.signal);
-        if (askAbort.signal.aborted) {
-          r.socket.close('home answered first');
-          break;
-        }
-        const { outcome } = r;
-        if (outcome.kind === 'resumed') return { url, ...r };
-        if (outcome.kind === 'refused' && outcome.error.code === 'NODE_CRASHED') return { url, ...r };
-        await pause(
-          Math.max(PROBE_AFTER_MS, outcome.kind === 'refused' ? (outcome.error.retryAfterMs ?? 0) : 0),
-        );
-      }
-      // Never settles: home's answer decides.
-      return new Promise<never>(() => {});
-    };
-    try {
-      const winner = await Promise.race([home, ask()]);
-      if (winner.url === homeUrl) askAbort.abort();
-      else {
-        homeAbort.abort();
-        // Home's attempt ends at once when abandoned (had it just succeeded, its socket goes too).
-        (await home).socket.close('another node answered');
-      }
-      return winner;
-    } finally {
       unwatch();
     }
   }
