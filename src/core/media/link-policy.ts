@@ -87,6 +87,11 @@ function checkFlow(facts: LinkFacts, why: string): Verdict {
   return { actions: [{ type: 'checkFlow', why }] };
 }
 
+/** No repair runs on either side: a link that comes back now came back by itself (a heal). */
+function unrepaired(facts: LinkFacts): boolean {
+  return !facts.repairing && facts.remoteRepairSince === null;
+}
+
 /**
  * Offerer: both ends are silent with working paths of their own, recently: restart ICE now. Not when ICE
  * came back by itself since the silence began (this side was cut off, and its own path answered only
@@ -205,7 +210,7 @@ const RULES = {
     const actions: LinkAction[] = [];
     let remember: Partial<LinkMemory> | undefined;
     if (facts.transport === 'connected' && before !== 'connected' && facts.everConnected) {
-      if (!facts.repairing && facts.remoteRepairSince === null) remember = { healedAt: facts.now };
+      if (unrepaired(facts)) remember = { healedAt: facts.now };
       // Back after an outage (healed, or ICE restarted): after it the receiver holds only frames that
       // depend on lost ones and may wait seconds before asking for a key frame itself.
       actions.push({ type: 'refreshVideo' });
@@ -356,8 +361,7 @@ const RULES = {
       // did not notice). As after ICE's own heal, the receiver holds frames that depend on lost ones, and
       // the sender needs a moment to catch up. (A transport gone `disconnected` only ends the silence.)
       const flowing = connected && facts.transportMovedAt > memory.silentSince;
-      if (!flowing || facts.repairing || facts.remoteRepairSince !== null)
-        return { remember: { silentSince: null } };
+      if (!flowing || !unrepaired(facts)) return { remember: { silentSince: null } };
       return {
         remember: { silentSince: null, healedAt: now },
         actions: [{ type: 'refreshVideo' }],
