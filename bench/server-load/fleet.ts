@@ -19,6 +19,11 @@ export class Fleet {
     this.#workers = workers;
   }
 
+  /** The worker processes' pids. */
+  get pids(): number[] {
+    return this.#workers.flatMap((w) => (w.pid === undefined ? [] : [w.pid]));
+  }
+
   static start(workers: number): Fleet {
     const children = Array.from({ length: workers }, () => {
       const child = fork(join(import.meta.dirname, 'load-worker.ts'), [], {

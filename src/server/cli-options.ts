@@ -68,7 +68,7 @@ Every option falls back to the environment variable HOLDFAST_<NAME> (e.g. HOLDFA
   --admission-per-sec <n>     joins + resumes admitted per second    (400)
   --admission-burst <n>       joins + resumes admitted at once       (400)
   --max-pending-handshakes <n> sockets not yet joined before handshakes are refused (500)
-  --listen-backlog <n>        kernel queue of unaccepted connections (4096)
+  --listen-backlog <n>        kernel queue of unaccepted connections (511)
   --saturated-lag-ms <n>      event-loop lag counted as saturated    (500)
   --max-grace-extension-ms <n> grace stretch for the server's own stalls (30000)
   --storm-grace-members <n>   members in grace at once that hold every eviction (200; 0 off)

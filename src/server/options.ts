@@ -73,7 +73,11 @@ export interface ServerOptions {
    * given back to eviction graces. @default 500
    */
   maxPendingHandshakes?: number;
-  /** Length of the kernel's queue of connections not yet accepted (`listen` backlog; Linux caps it at `somaxconn`). @default 4096 */
+  /**
+   * Length of the kernel's queue of connections not yet accepted (`listen` backlog; Linux caps it at
+   * `somaxconn`). Keep the wait in it under the client's 3 s attempt timeout at the rate the node accepts:
+   * a client that gives up in the queue leaves a handshake behind it. @default 511
+   */
   listenBacklog?: number;
   /** Event-loop lag (ms) from which the server counts as saturated (admits nothing, `/readyz` 503). @default 500 */
   saturatedLagMs?: number;
@@ -164,7 +168,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     admissionPerSec: options.admissionPerSec ?? 400,
     admissionBurst: options.admissionBurst ?? 400,
     maxPendingHandshakes: options.maxPendingHandshakes ?? 500,
-    listenBacklog: options.listenBacklog ?? 4096,
+    listenBacklog: options.listenBacklog ?? 511,
     saturatedLagMs: options.saturatedLagMs ?? 500,
     maxGraceExtensionMs: options.maxGraceExtensionMs ?? 30_000,
     stormGraceMembers: options.stormGraceMembers ?? 200,

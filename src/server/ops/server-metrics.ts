@@ -29,6 +29,7 @@ export class ServerMetrics {
   readonly #resumes: Counter;
   readonly #evictions: Counter<'cause'>;
   readonly #refusals: Counter<'code'>;
+  readonly #abandoned: Counter;
   readonly #relay: Histogram;
   readonly #webhooks: Counter<'outcome'>;
 
@@ -81,6 +82,11 @@ export class ServerMetrics {
       labelNames: ['code'],
       registers,
     });
+    this.#abandoned = new Counter({
+      name: 'holdfast_handshakes_abandoned_total',
+      help: 'Websocket handshakes dropped before the upgrade because their client had already closed (it gave up while the connection waited in the accept queue).',
+      registers,
+    });
     this.#relay = new Histogram({
       name: 'holdfast_relay_latency_seconds',
       help: "Time from a client message's arrival to its relay onto the recipients' sockets.",
@@ -113,6 +119,11 @@ export class ServerMetrics {
 
   refused(code: string): void {
     this.#refusals.inc({ code });
+  }
+
+  /** A handshake dropped before the upgrade: its client had already gone. */
+  abandoned(): void {
+    this.#abandoned.inc();
   }
 
   /** One relayed message that took `seconds` from arrival to the recipients' sockets. */

@@ -38,10 +38,19 @@ export function attachSignaling(
     maxHttpBufferSize: MAX_HTTP_BUFFER_SIZE,
     serveClient: false,
     // Refused before the upgrade while far too many sockets wait to join or resume (see HandshakeGate).
-    allowRequest: (_req, answer) => {
-      if (ops.handshakes.allow()) return answer(null, true);
-      ops.metrics.refused('HANDSHAKE_REFUSED');
-      answer('OVERLOADED', false);
+    allowRequest: (req, answer) => {
+      if (!ops.handshakes.allow()) {
+        ops.metrics.refused('HANDSHAKE_REFUSED');
+        return answer('OVERLOADED', false);
+      }
+      // A client that gave up while its connection waited to be accepted has already closed it: its
+      // FIN sits behind the request it sent. Look once more after the loop's next poll (which reads
+      // that FIN) and drop such a handshake before the upgrade, the engine.io socket and its timers.
+      afterNextPoll(() => {
+        if (!req.socket.readableEnded && !req.socket.destroyed) return answer(null, true);
+        ops.metrics.abandoned();
+        answer('CLIENT_GONE', false);
+      });
     },
   });
   io.engine.on('connection', (raw: { once(event: 'close', fn: () => void): void }) => {
@@ -80,6 +89,14 @@ export function attachSignaling(
     });
   });
   return io;
+}
+
+/**
+ * Runs `fn` after the event loop's next poll phase: a first `setImmediate` runs in this turn's check
+ * phase, the second in the next turn's, after that turn has read whatever the sockets had waiting.
+ */
+function afterNextPoll(fn: () => void): void {
+  setImmediate(() => setImmediate(fn));
 }
 
 /**

@@ -1,7 +1,14 @@
+import { connect as tcpConnect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createSession } from '../../../src/core';
 import { ioSocketFactory } from '../../../src/core/signaling/socket';
-import type { JoinReply, JoinSuccess, ProtocolError, ResumeReply } from '../../../src/protocol';
+import {
+  DEFAULT_SOCKET_PATH,
+  type JoinReply,
+  type JoinSuccess,
+  type ProtocolError,
+  type ResumeReply,
+} from '../../../src/protocol';
 import { delay, waitFor } from '../../support/wait';
 import { fakeMediaPlaneFactory } from '../core/support/fake-media-plane';
 import { type TestClient, TestServer } from './harness';
@@ -44,6 +51,31 @@ async function resumeUntilBack(
     await delay(reply.error.retryAfterMs ?? 0);
   }
   throw new Error('resume loop ran out of attempts or time');
+}
+
+/**
+ * A client that gave up while its connection waited to be accepted: it sent its websocket upgrade
+ * request and closed (FIN) before the server read either. Resolves with what the server answered, if
+ * anything, once the server has closed its side.
+ */
+function abandonedHandshake(url: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect(Number(port), hostname, () => {
+      socket.write(
+        `GET ${DEFAULT_SOCKET_PATH}/?EIO=4&transport=websocket HTTP/1.1\r\nHost: ${hostname}\r\n` +
+          'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n' +
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+      );
+      socket.end();
+    });
+    let answer = '';
+    socket.on('data', (chunk) => {
+      answer += chunk.toString();
+    });
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
 }
 
 describe('storm control', () => {
@@ -191,4 +223,19 @@ describe('storm control', () => {
       session.destroy();
     }
   }, 20_000);
+  it('a handshake whose client already closed is dropped before the upgrade (no engine.io socket for it), and counted', async () => {
+    const t = await TestServer.start();
+    const engineSockets: unknown[] = [];
+    t.server.io.engine.on('connection', (raw: unknown) => engineSockets.push(raw));
+    const answers = await Promise.all(Array.from({ length: 5 }, () => abandonedHandshake(t.url)));
+    // No 101 Switching Protocols for a client that is gone, and no socket set up for it.
+    for (const answer of answers) expect(answer).not.toContain('101 Switching Protocols');
+    expect(engineSockets).toHaveLength(0);
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(series(metrics, 'holdfast_handshakes_abandoned_total')).toBe(5);
+    // A client that is there still connects and joins.
+    const member = await t.member('after-abandoned', 'alice');
+    expect(member.joined?.ok).toBe(true);
+    expect(engineSockets).toHaveLength(1);
+  });
 });
