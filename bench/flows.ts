@@ -279,21 +279,24 @@ function metric(
   name: string,
   description: string,
   target: MetricResult['target'],
-  holdfast: Sample[],
-  baseline: Sample[],
+  holdfast: Sample[] | null,
+  baseline: Sample[] | null,
   method: string,
   unit: MetricResult['unit'] = 'ms',
-): MetricResult {
-  return {
-    metric: name,
-    group: 'flows',
-    unit,
-    description,
-    ...(target ? { target } : {}),
-    subjects: { [SUBJECT]: summarize(holdfast), [BASELINE]: summarize(baseline) },
-    method: `${SETUP} ${method}`,
-    measuredAt: new Date().toISOString(),
-  };
+): MetricResult[] {
+  if (!holdfast || !baseline) return [];
+  return [
+    {
+      metric: name,
+      group: 'flows',
+      unit,
+      description,
+      ...(target ? { target } : {}),
+      subjects: { [SUBJECT]: summarize(holdfast), [BASELINE]: summarize(baseline) },
+      method: `${SETUP} ${method}`,
+      measuredAt: new Date().toISOString(),
+    },
+  ];
 }
 
 /** Runs `measure` on a subject made by `make`, disposing it after. */
@@ -373,54 +376,42 @@ export const flowsGroup: BenchGroup = {
     // Half the trials for the baseline (at least 3), as the media group does.
     const naiveOptions = { ...options, trials: Math.max(3, Math.ceil(options.trials / 2)) };
     const naive = await measureSubject(naiveSubject, 'naive', naiveOptions, 1);
-    const out: MetricResult[] = [];
-    if (hf.handoff && naive.handoff)
-      out.push(
-        metric(
-          'media_recover_ms[handoff]',
-          "B's address changes mid-call (Wi-Fi → cellular: the old address deleted, a new one of the same /24 added in B's namespace) → video back at each end.",
-          { stat: 'p95', max: 1500 },
-          hf.handoff,
-          naive.handoff,
-          `Host candidates (no TURN). A new pair (new browsers) per trial, so every handoff is the page's first: ` +
-            'Chromium hands a new address to WebRTC about 1.6 s after the change the first time (measured with a ' +
-            `host-candidate probe), promptly after that. Bound ${RECOVER_BOUND_MS} ms, else "never".`,
-        ),
-      );
-    if (hf.turn && naive.turn)
-      out.push(
-        metric(
-          'media_recover_ms[TURN restart]',
-          'coturn SIGKILLed and started again on the same port (every allocation lost) → video back at each end.',
-          { stat: 'p95', max: 4000 },
-          hf.turn,
-          naive.turn,
-          `Relay-only ICE through coturn on the bridge address; the time includes coturn's own restart. Bound ${RECOVER_BOUND_MS} ms, else "never".`,
-        ),
-      );
-    if (hf.rejoin && naive.rejoin)
-      out.push(
-        metric(
-          'rejoin_same_identity_ms',
-          "B reloads its page (the same identity returns from a new page) → video back at each end (B's new page decodes A; A decodes B's new stream).",
-          { stat: 'p95', max: 2000 },
-          hf.rejoin,
-          naive.rejoin,
-          `Host candidates. The time includes the page load. Bound ${RECOVER_BOUND_MS} ms, else "never".`,
-        ),
-      );
-    if (hf.outage && naive.outage)
-      out.push(
-        metric(
-          'peer_connections_per_outage',
-          `B's link loses its carrier for ${OUTAGE_MS / 1000} s → peer connections each page created meanwhile (B cut off, A still online).`,
-          { stat: 'p95', max: 10 },
-          hf.outage,
-          naive.outage,
-          `Host candidates; holdfast's server on its defaults (grace 12 s). A new pair per trial, ${outageCount} trial(s) for holdfast and 1 for the baseline, two samples each (A, B).`,
-          'peer connections',
-        ),
-      );
-    return out;
+    return [
+      ...metric(
+        'media_recover_ms[handoff]',
+        "B's address changes mid-call (Wi-Fi → cellular: the old address deleted, a new one of the same /24 added in B's namespace) → video back at each end.",
+        { stat: 'p95', max: 1500 },
+        hf.handoff,
+        naive.handoff,
+        `Host candidates (no TURN). A new pair (new browsers) per trial, so every handoff is the page's first: ` +
+          'Chromium hands a new address to WebRTC about 1.6 s after the change the first time (measured with a ' +
+          `host-candidate probe), promptly after that. Bound ${RECOVER_BOUND_MS} ms, else "never".`,
+      ),
+      ...metric(
+        'media_recover_ms[TURN restart]',
+        'coturn SIGKILLed and started again on the same port (every allocation lost) → video back at each end.',
+        { stat: 'p95', max: 4000 },
+        hf.turn,
+        naive.turn,
+        `Relay-only ICE through coturn on the bridge address; the time includes coturn's own restart. Bound ${RECOVER_BOUND_MS} ms, else "never".`,
+      ),
+      ...metric(
+        'rejoin_same_identity_ms',
+        "B reloads its page (the same identity returns from a new page) → video back at each end (B's new page decodes A; A decodes B's new stream).",
+        { stat: 'p95', max: 2000 },
+        hf.rejoin,
+        naive.rejoin,
+        `Host candidates. The time includes the page load. Bound ${RECOVER_BOUND_MS} ms, else "never".`,
+      ),
+      ...metric(
+        'peer_connections_per_outage',
+        `B's link loses its carrier for ${OUTAGE_MS / 1000} s → peer connections each page created meanwhile (B cut off, A still online).`,
+        { stat: 'p95', max: 10 },
+        hf.outage,
+        naive.outage,
+        `Host candidates; holdfast's server on its defaults (grace 12 s). A new pair per trial, ${outageCount} trial(s) for holdfast and 1 for the baseline, two samples each (A, B).`,
+        'peer connections',
+      ),
+    ];
   },
 };

@@ -1,4 +1,5 @@
 import type { Socket } from 'socket.io';
+import type * as v from 'valibot';
 import {
   ClientAckSchema,
   type ClusterPeer,
@@ -108,33 +109,49 @@ export class SocketSession {
     return typeof address === 'string' && address.length > 0 && address.length <= 64 ? { address } : {};
   }
 
-  #onJoin(args: unknown[]): void {
+  /**
+   * What a join and a resume check alike before acting: an acknowledgement, a socket that has not
+   * joined, a payload of this protocol version that `schema` parses, and a node that may serve. Each
+   * failure is answered (`refuse`) and yields null.
+   */
+  #intake<TSchema extends typeof JoinRequestSchema | typeof ResumeRequestSchema>(
+    kind: 'join' | 'resume',
+    schema: TSchema,
+    args: unknown[],
+  ): { request: v.InferOutput<TSchema>; ack: AckFn; refuse: (error: ProtocolError) => void } | null {
     const { payload, ack } = splitArgs(args);
     const refuse = (error: ProtocolError) => {
-      this.#refused('join refused', error);
+      this.#refused(`${kind} refused`, error);
       this.#reply(ack, { ok: false, error, node: this.#deps.hub.node, ...this.#deps.hub.peers() });
     };
-    if (!this.#admit(ack, refuse)) return;
+    if (!this.#admit(ack, refuse)) return null;
     if (!ack) {
-      refuse(protocolError('MESSAGE_MALFORMED', `${WIRE.join} needs an acknowledgement`));
-      return;
+      refuse(protocolError('MESSAGE_MALFORMED', `${WIRE[kind]} needs an acknowledgement`));
+      return null;
     }
     if (this.#phase !== 'fresh') {
       refuse(protocolError('ALREADY_JOINED', 'socket has already joined'));
-      return;
+      return null;
     }
     const request =
-      checkPayload(payload) ?? checkVersion(payload) ?? parseWith(JoinRequestSchema, payload, 'join request');
+      checkPayload(payload) ?? checkVersion(payload) ?? parseWith(schema, payload, `${kind} request`);
     if (isProtocolError(request)) {
       refuse(request);
-      return;
+      return null;
     }
     // A node that may not serve says so before anything else (even while its loop is still lagging).
     const clusterRefusal = this.#deps.hub.clusterRefusal();
     if (clusterRefusal) {
       refuse(clusterRefusal);
-      return;
+      return null;
     }
+    return { request, ack, refuse };
+  }
+
+  #onJoin(args: unknown[]): void {
+    const intake = this.#intake('join', JoinRequestSchema, args);
+    if (!intake) return;
+    const { request, ack, refuse } = intake;
     const admission = this.#deps.ops.admission.admit();
     if (!admission.ok) {
       refuse(overloaded(admission.retryAfterMs));
@@ -170,34 +187,9 @@ export class SocketSession {
   }
 
   #onResume(args: unknown[]): void {
-    const { payload, ack } = splitArgs(args);
-    const refuse = (error: ProtocolError) => {
-      this.#refused('resume refused', error);
-      this.#reply(ack, { ok: false, error, node: this.#deps.hub.node, ...this.#deps.hub.peers() });
-    };
-    if (!this.#admit(ack, refuse)) return;
-    if (!ack) {
-      refuse(protocolError('MESSAGE_MALFORMED', `${WIRE.resume} needs an acknowledgement`));
-      return;
-    }
-    if (this.#phase !== 'fresh') {
-      refuse(protocolError('ALREADY_JOINED', 'socket has already joined'));
-      return;
-    }
-    const request =
-      checkPayload(payload) ??
-      checkVersion(payload) ??
-      parseWith(ResumeRequestSchema, payload, 'resume request');
-    if (isProtocolError(request)) {
-      refuse(request);
-      return;
-    }
-    // A node that may not serve says so before anything else (even while its loop is still lagging).
-    const clusterRefusal = this.#deps.hub.clusterRefusal();
-    if (clusterRefusal) {
-      refuse(clusterRefusal);
-      return;
-    }
+    const intake = this.#intake('resume', ResumeRequestSchema, args);
+    if (!intake) return;
+    const { request, ack, refuse } = intake;
     // A resume of a connection this node does not hold (it restarted) is refused at the cost of a
     // lookup: it takes no admission slot, so the re-joins that follow are not paced twice.
     const admission = this.#deps.hub.holds(request)
