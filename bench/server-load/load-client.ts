@@ -182,8 +182,13 @@ export class LoadClient {
     });
   }
 
-  /** One attempt: a new socket, one acknowledged request; the socket is kept only on success. */
+  /**
+   * One attempt: a new socket, one acknowledged request; the socket is kept only on success. As the
+   * client core's attempt, the whole of it (connect and answer) is bounded by the attempt timeout, and
+   * a socket closed before it connected is a failed attempt.
+   */
   async #request<T extends JoinReply | ResumeReply>(event: string, payload: unknown): Promise<Answer> {
+    const deadline = Date.now() + POLICY.attemptTimeoutMs;
     const socket = io(this.#target.url, {
       path: DEFAULT_SOCKET_PATH,
       transports: ['websocket'],
@@ -196,16 +201,23 @@ export class LoadClient {
     });
     try {
       // As the client core: a handshake refused with a reason (`connect_error` data) is a refusal.
-      const connected = await new Promise<true | { data?: ProtocolError }>((resolve) => {
-        socket.once('connect', () => resolve(true));
-        socket.once('connect_error', (error: { data?: ProtocolError }) => resolve(error));
+      const connected = await new Promise<true | { data?: ProtocolError; why?: string }>((resolve) => {
+        const timer = setTimeout(() => resolve({ why: 'attempt timed out' }), POLICY.attemptTimeoutMs);
+        const settle = (outcome: true | { data?: ProtocolError; why?: string }) => {
+          clearTimeout(timer);
+          resolve(outcome);
+        };
+        socket.once('connect', () => settle(true));
+        socket.once('connect_error', (error: { data?: ProtocolError }) => settle(error));
+        socket.once('disconnect', (reason: string) => settle({ why: `closed before connecting: ${reason}` }));
       });
       if (connected !== true) {
         socket.disconnect();
         if (connected.data?.code) return { kind: 'refused', error: connected.data, bootId: undefined };
-        return { kind: 'failed', why: 'connect failed' };
+        return { kind: 'failed', why: connected.why ?? 'connect failed' };
       }
-      const reply = (await socket.timeout(POLICY.attemptTimeoutMs).emitWithAck(event, payload)) as T;
+      const left = Math.max(1, deadline - Date.now());
+      const reply = (await socket.timeout(left).emitWithAck(event, payload)) as T;
       if (reply.ok) {
         this.#socket = socket;
         return { kind: 'ok', reply: reply as JoinSuccess };
