@@ -48,9 +48,9 @@ function serverArgs(): string[] {
 
 /**
  * Whether the server gets a core of its own and the client workers the rest (`taskset`), as when the
- * clients run on other machines: `HOLDFAST_BENCH_PIN=1` (needs two cores). Off by default: one pinned
- * run of the 10k resume storm had not ended after 240 s (1,467 resumed, event-loop lag up to 655 ms, so
- * the admission gate trickled and handed out slots minutes away); not yet understood.
+ * clients run on other machines: `HOLDFAST_BENCH_PIN=1` (needs two cores). Off by default: the
+ * workers then have one core for every client, and the results so far are lower, not higher (10k resume
+ * storm: 2,218 back pinned, 2,816 not).
  */
 const PIN = process.env.HOLDFAST_BENCH_PIN === '1' && availableParallelism() >= 2;
 
