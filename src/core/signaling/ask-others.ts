@@ -53,9 +53,9 @@ export async function resumeAtHomeOrAsk<S extends { close(reason?: string): void
         break;
       }
       const { outcome } = r;
-      if (outcome.kind === 'resumed') return { url, home: false, ...r };
-      if (outcome.kind === 'refused' && outcome.error.code === 'NODE_CRASHED')
-        return { url, home: false, ...r };
+      const decides =
+        outcome.kind === 'resumed' || (outcome.kind === 'refused' && outcome.error.code === 'NODE_CRASHED');
+      if (decides) return { url, home: false, ...r };
       const retryAfterMs = outcome.kind === 'refused' ? (outcome.error.retryAfterMs ?? 0) : 0;
       await pause(Math.max(ASK_OTHERS_AFTER_MS, retryAfterMs));
     }
