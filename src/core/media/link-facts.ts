@@ -100,10 +100,10 @@ export type LinkObservation =
   /** The flow check is over: the transport received bytes during it, or not. */
   | { type: 'flowChecked'; moved: boolean }
   /**
-   * After a handoff, the browser showed a local address it did not have before, later than the repair
-   * that the handoff started (which then gathered on the old address only).
+   * After the handoff at `handoffAt` (signaling back from another address), the browser showed a local
+   * address it did not have before, later than the repair that the handoff started.
    */
-  | { type: 'localAddressAppeared' }
+  | { type: 'localAddressAppeared'; handoffAt: number }
   /** This page's own path answers again after being down. */
   | { type: 'pathBack' }
   /** The grace after the path came back is over; `healing`: ICE checks or bytes reach the link again. */

@@ -239,10 +239,12 @@ const RULES = {
    * docs/decisions/0003-fresh-peer-after-signaling-drop.md for the measurements.
    */
   signalingRestored: (facts, { force, downtimeMs, addressChanged = false }) => {
-    if (force || isDown(facts.transport)) return { actions: [RENEW] };
-    // Back from another address (a handoff): the path this link used is gone, whatever ICE says yet.
-    if (facts.transport !== 'connected' || isTroubled(facts) || facts.repairing || addressChanged)
-      return { actions: [REPAIR] };
+    // Back from another address (a handoff): the path this link used is gone, whatever ICE says yet. A
+    // fresh peer gathers continually until it connects, so it takes in the new address as soon as the
+    // browser knows it (Chromium may learn of it only 1.5 s later), where an ICE restart's switch to the
+    // new pair came hundreds of ms after that (docs/decisions/0021-handoff-address-probe.md).
+    if (force || isDown(facts.transport) || addressChanged) return { actions: [RENEW] };
+    if (facts.transport !== 'connected' || isTroubled(facts) || facts.repairing) return { actions: [REPAIR] };
     // A quick reconnect is the mark of a network change (the old socket died at once, a new one
     // connected); after a longer outage the path-back check judges, and ICE on the same path may still
     // be healing.
@@ -254,15 +256,18 @@ const RULES = {
   flowChecked: (_facts, { moved }) => (moved ? NOTHING : { actions: [REPAIR] }),
 
   /**
-   * The repair a handoff started gathered only on the address that is gone: a fresh peer now gathers on
-   * the new one (and cuts short what is left of that repair). A link that carries traffic again (it had
-   * another way) is left alone.
+   * The browser learned of its new address after the handoff. A peer built since then still gathers
+   * (Chromium gathers continually until ICE connects) and takes the address in by itself: a fresh one
+   * would only start over. An older peer gathered only on the address that is gone: a fresh peer now
+   * gathers on the new one (and cuts short what is left of its repair). A link that carries traffic
+   * again (it had another way) is left alone.
    */
-  localAddressAppeared: (facts) => {
+  localAddressAppeared: (facts, { handoffAt }) => {
     const flowing = facts.now - facts.transportMovedAt <= 2 * facts.statsIntervalMs;
-    return facts.transport === 'connected' && flowing && !facts.repairing
-      ? NOTHING
-      : { actions: [RENEW], note: 'new local address after the repair began' };
+    if (facts.transport === 'connected' && flowing && !facts.repairing) return NOTHING;
+    if (facts.peerAlive && facts.peerBuiltAt >= handoffAt)
+      return { note: 'new local address: the peer built since the handoff gathers it' };
+    return { actions: [RENEW], note: 'new local address after the repair began' };
   },
 
   pathBack: (facts) => (facts.pending.pathBack ? NOTHING : { actions: [{ type: 'watchPathBack' }] }),

@@ -173,11 +173,11 @@ export class MediaLink {
   }
 
   /**
-   * After a handoff, the browser came to know its new address only after this link's repair had
-   * started (that repair gathered on the old address): see the `localAddressAppeared` rule.
+   * After the handoff at `handoffAt`, the browser came to know its new address only after this link's
+   * repair had started: see the `localAddressAppeared` rule.
    */
-  onLocalAddressAppeared(): void {
-    if (!this.#closed) this.#act({ type: 'localAddressAppeared' });
+  onLocalAddressAppeared(handoffAt: number): void {
+    if (!this.#closed) this.#act({ type: 'localAddressAppeared', handoffAt });
   }
 
   /** The addresses of the current peer's local candidates (empty without a peer or stats). */

@@ -213,17 +213,19 @@ class MeshMediaPlane implements MediaPlane {
   onSignalingRestored(info: { downtimeMs: number; addressChanged?: boolean }): void {
     const force = this.#host.settings.forceMediaReconnectionAfterNetworkDrop;
     this.#host.log('info', 'media check', { ...info, force });
+    const handoffAt = this.#host.clock.now();
     for (const link of this.#links.values())
       link.onSignalingRestored(force, info.downtimeMs, info.addressChanged ?? false);
-    if (info.addressChanged) void this.#watchNewAddress();
+    if (info.addressChanged) void this.#watchNewAddress(handoffAt);
   }
 
   /**
-   * After a handoff the links restart at once, but the browser may learn of its new address only later:
-   * then those restarts gathered on the old address, which is gone, and each link gets a fresh peer as
-   * soon as the new address shows (rather than after its repair's budget, or ICE's timeout).
+   * After a handoff the links get fresh peers at once, but the browser may learn of its new address only
+   * later. Chromium's fresh peers gather it by themselves; a link whose peer predates the handoff (or a
+   * browser that does not gather continually) gets a fresh peer as soon as the new address shows
+   * (rather than after its repair's budget, or ICE's timeout).
    */
-  async #watchNewAddress(): Promise<void> {
+  async #watchNewAddress(handoffAt: number): Promise<void> {
     if (this.#watchingAddress) return;
     this.#watchingAddress = true;
     try {
@@ -237,7 +239,7 @@ class MeshMediaPlane implements MediaPlane {
         stopped: () => this.#closed,
       });
       this.#host.log('info', 'local address after the handoff', { outcome });
-      if (outcome === 'late') for (const link of this.#links.values()) link.onLocalAddressAppeared();
+      if (outcome === 'late') for (const link of this.#links.values()) link.onLocalAddressAppeared(handoffAt);
     } finally {
       this.#watchingAddress = false;
     }

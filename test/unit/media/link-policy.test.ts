@@ -208,10 +208,16 @@ describe('link policy: evidence of a network change', () => {
       actions: [RENEW],
     },
     {
-      rule: 'signaling back from another address (a handoff), media still counted as flowing → repair at once',
+      rule: 'signaling back from another address (a handoff), media still counted as flowing → fresh peer at once',
       facts: facts(),
       observation: { type: 'signalingRestored', force: false, downtimeMs: 60, addressChanged: true },
-      actions: [REPAIR],
+      actions: [RENEW],
+    },
+    {
+      rule: 'signaling back from another address, answering side → asks for a fresh peer at once',
+      facts: answerer(),
+      observation: { type: 'signalingRestored', force: false, downtimeMs: 60, addressChanged: true },
+      actions: [RENEW],
     },
     {
       rule: 'signaling back, still connecting → repair',
@@ -286,21 +292,38 @@ describe('link policy: evidence of a network change', () => {
       actions: [],
     },
     {
-      rule: 'new local address after a handoff, the repair still running → fresh peer',
+      rule: 'new local address after a handoff, the repair of a peer from before it still running → fresh peer',
       facts: facts({ repairing: true, transportMovedAt: NOW - 3000 }),
-      observation: { type: 'localAddressAppeared' },
+      observation: { type: 'localAddressAppeared', handoffAt: NOW - 1500 },
       actions: [RENEW],
     },
     {
-      rule: 'new local address after a handoff, link silent → fresh peer',
+      rule: 'new local address after a handoff, link silent on a peer from before it → fresh peer',
       facts: facts({ transportMovedAt: NOW - 3000 }),
-      observation: { type: 'localAddressAppeared' },
+      observation: { type: 'localAddressAppeared', handoffAt: NOW - 1500 },
+      actions: [RENEW],
+    },
+    {
+      rule: 'new local address after a handoff, a peer built since still connecting → nothing (it gathers the address)',
+      facts: facts({
+        repairing: true,
+        transport: 'connecting',
+        transportMovedAt: NOW - 3000,
+        peerBuiltAt: NOW - 1400,
+      }),
+      observation: { type: 'localAddressAppeared', handoffAt: NOW - 1500 },
+      actions: [],
+    },
+    {
+      rule: 'new local address after a handoff, no live peer → fresh peer',
+      facts: facts({ peerAlive: false, transport: 'closed', peerBuiltAt: NOW - 1400 }),
+      observation: { type: 'localAddressAppeared', handoffAt: NOW - 1500 },
       actions: [RENEW],
     },
     {
       rule: 'new local address after a handoff, traffic flows again (another way) → nothing',
       facts: facts({ transportMovedAt: NOW - 100 }),
-      observation: { type: 'localAddressAppeared' },
+      observation: { type: 'localAddressAppeared', handoffAt: NOW - 1500 },
       actions: [],
     },
     {
