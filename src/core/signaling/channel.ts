@@ -210,11 +210,11 @@ export class SignalingChannel {
       this.#timing = outcome.reply.timing;
       this.#inbox.reset(outcome.reply.seq);
       this.#addressChanged = false;
-      this.#address = outcome.reply.address ?? null;
+      this.#address = plainAddress(outcome.reply.address);
     } else if (outcome.kind === 'resumed') {
       this.#node = outcome.reply.node;
       this.#timing = outcome.reply.timing;
-      const address = outcome.reply.address ?? null;
+      const address = plainAddress(outcome.reply.address);
       this.#addressChanged = address !== null && this.#address !== null && address !== this.#address;
       this.#address = address ?? this.#address;
     }
@@ -395,4 +395,13 @@ export class SignalingChannel {
     this.outbox.detach();
     this.#inbox.attach(null);
   }
+}
+
+/**
+ * The address a server saw, comparable across nodes: a dual-stack listener shows an IPv4 client as
+ * `::ffff:a.b.c.d`, a plain IPv4 one as `a.b.c.d` (the same client must not look like a handoff).
+ */
+function plainAddress(address: string | undefined): string | null {
+  if (!address) return null;
+  return address.toLowerCase().startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }

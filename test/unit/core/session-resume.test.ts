@@ -48,6 +48,9 @@ describe('session: signaling drop and resume', () => {
     expect(await resumeFrom('10.0.0.5')).toMatchObject({ addressChanged: false });
     expect(await resumeFrom('10.0.0.9')).toMatchObject({ addressChanged: true });
     expect(await resumeFrom('10.0.0.9')).toMatchObject({ addressChanged: false });
+    // The same client seen by a dual-stack listener (another node of a cluster) is not a handoff.
+    expect(await resumeFrom('::ffff:10.0.0.9')).toMatchObject({ addressChanged: false });
+    expect(await resumeFrom('::FFFF:10.0.0.7')).toMatchObject({ addressChanged: true });
   });
 
   it('delivers 20 signals sent while reconnecting exactly once, in order, after reconnected', async () => {
