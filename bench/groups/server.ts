@@ -68,7 +68,7 @@ const METHOD =
   (PIN
     ? `, the server alone on core ${SERVER_CPUS} and the workers on cores ${WORKER_CPUS} (taskset: as when clients run on other machines)`
     : ' on the same cores as the server') +
-  ", two clients per session, following the client core's policy (each attempt, connect and answer, bounded at 3 s as a whole; its backoff; `retryAfterMs` honoured; give-up 22 s after the loss, moved past each retry slot; re-join with a REST token after a node restart).";
+  ", two clients per session, following the client core's policy (each attempt, connect and answer, bounded at 3 s as a whole; its backoff; `retryAfterMs` honoured; give-up 22 s after the loss, or for a resume as long as the server may hold the place (`timing.holdMs`, 42 s), moved past each retry slot; re-join with a REST token after a node restart).";
 
 function metric(
   name: string,

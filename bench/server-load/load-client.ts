@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import { resolveReconnectPolicy } from '../../src/core/session/resolve-options';
+import { giveUpAfter, resolveReconnectPolicy } from '../../src/core/session/resolve-options';
 import { retryDelay } from '../../src/core/signaling/backoff';
 import {
   DEFAULT_SOCKET_PATH,
@@ -28,10 +28,13 @@ export interface Recovery {
   lastFailure?: string;
 }
 
-/** The client core's defaults: backoff, attempt timeout, give-up at grace + 10 s. */
+/**
+ * The client core's defaults: backoff, attempt timeout, give-up at grace + 10 s (a first join, a re-join),
+ * or for a resume as long as the server said it may hold the place (`timing.holdMs`) when that is longer.
+ */
 const POLICY = resolveReconnectPolicy();
 const GRACE_MS = 12_000;
-const GIVE_UP_AFTER_MS = GRACE_MS + 10_000;
+const GIVE_UP_AFTER_MS = giveUpAfter(POLICY, GRACE_MS);
 /** How long the app backend's token route may take (the core itself puts no bound on `getToken`). */
 const TOKEN_TIMEOUT_MS = 10_000;
 /** Attempts of one recovery, whatever happens (a bound, far above what the policy reaches). */
@@ -48,7 +51,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.
  * A headless protocol client that follows the client core's recovery policy: resume inside the grace
  * with the core's backoff (250 ms doubling, 1 s cap, half jitter), never before an `OVERLOADED`
  * answer's `retryAfterMs` (and moving its give-up past that slot, as the session machine does),
- * re-join with a fresh token when the node restarted, give up 22 s after the loss otherwise.
+ * re-join with a fresh token when the node restarted, give up 22 s after the loss otherwise (a resume: as long as the server may hold the place, `timing.holdMs`).
  */
 export class LoadClient {
   readonly #target: LoadTarget;
@@ -111,7 +114,9 @@ export class LoadClient {
 
   async #recover(first: 'join' | 'resume', lostAt: number): Promise<Recovery> {
     let mode: 'join' | 'resume' | 'rejoin' = first;
-    let giveUpAt = lostAt + GIVE_UP_AFTER_MS;
+    let giveUpAt =
+      lostAt +
+      (first === 'resume' ? giveUpAfter(POLICY, GRACE_MS, this.#joined?.timing.holdMs) : GIVE_UP_AFTER_MS);
     let overloaded = 0;
     let lastFailure: string | undefined;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {

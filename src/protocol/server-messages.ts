@@ -16,6 +16,12 @@ export const ServerTimingSchema = v.object({
   graceMs: v.number(),
   pingIntervalMs: v.number(),
   pingTimeoutMs: v.number(),
+  /**
+   * The longest the server may hold a lost participant's place: the grace, stretched while the server
+   * itself is too loaded to take everyone back in time (its own stalls, a storm of returns). Absent: the
+   * grace. The client keeps trying to resume that long.
+   */
+  holdMs: v.optional(v.number()),
 });
 
 /** Another node of the cluster, healthy when the answer was made: where to go if this one dies. */

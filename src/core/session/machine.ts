@@ -43,9 +43,10 @@ export type MachineEvent =
   | { type: 'retryNow'; now: number }
   /**
    * The live socket closed by itself (network, heartbeat, server). `graceMs` (here and above): the
-   * server's eviction grace as last announced, which sets the retry budget.
+   * server's eviction grace as last announced, which sets the retry budget; `holdMs`: the longest the
+   * server said it may hold the place (a loaded server stretches the grace), which may lengthen it.
    */
-  | { type: 'signalingLost'; now: number; graceMs: number }
+  | { type: 'signalingLost'; now: number; graceMs: number; holdMs?: number }
   /**
    * The server handed the session to another node (`hf:move`): resume there, keeping the live socket
    * until that succeeds. `deadline`: the rotation's (epoch ms).

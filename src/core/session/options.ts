@@ -23,7 +23,9 @@ export interface ReconnectPolicy {
   attemptTimeoutMs?: number;
   /**
    * Give up and end with `sessionDisconnected` (`networkDisconnect`) when signaling has not come back
-   * after this long. @default the server's grace plus 10 000 ms
+   * after this long. @default the server's grace plus 10 000 ms; for a resume, as long as the server
+   * said it may hold the place when that is longer (`timing.holdMs`: 42 000 ms against a holdfast server
+   * on its defaults)
    */
   giveUpAfterMs?: number;
 }

@@ -16,7 +16,7 @@ export const LEAVE_TIMEOUT_MS = 1_000;
 /** The retry policy with every default applied. */
 export interface ResolvedReconnectPolicy extends BackoffPolicy {
   attemptTimeoutMs: number;
-  /** Null: the server's grace plus {@link GIVE_UP_MARGIN_MS}. */
+  /** Null: the server's grace plus {@link GIVE_UP_MARGIN_MS}, or its longest hold (see {@link giveUpAfter}). */
   giveUpAfterMs: number | null;
 }
 
@@ -52,9 +52,14 @@ export function resolveReconnectPolicy(policy: ReconnectPolicy = {}): ResolvedRe
   };
 }
 
-/** How long to keep retrying, given the server's grace (`giveUpAfterMs` when set). */
-export function giveUpAfter(policy: ResolvedReconnectPolicy, graceMs: number): number {
-  return policy.giveUpAfterMs ?? graceMs + GIVE_UP_MARGIN_MS;
+/**
+ * How long to keep retrying (`giveUpAfterMs` when set): the server's grace plus
+ * {@link GIVE_UP_MARGIN_MS}, or, when longer, as long as the server said it may hold the place
+ * (`holdMs`: a loaded server stretches the grace, and a client that gave up sooner would lose a place
+ * still kept for it).
+ */
+export function giveUpAfter(policy: ResolvedReconnectPolicy, graceMs: number, holdMs = 0): number {
+  return policy.giveUpAfterMs ?? Math.max(graceMs + GIVE_UP_MARGIN_MS, holdMs);
 }
 
 /** Applies every default of {@link SessionOptions}. */

@@ -314,7 +314,13 @@ export class SessionRuntime implements Session {
       onLost: (reason) => {
         if (this.#channel !== channel) return;
         this.#opts.log('info', 'signaling lost', { reason });
-        this.#dispatch({ type: 'signalingLost', now: this.#now(), graceMs: this.#graceMs() });
+        const holdMs = this.#channel?.timing?.holdMs;
+        this.#dispatch({
+          type: 'signalingLost',
+          now: this.#now(),
+          graceMs: this.#graceMs(),
+          ...(holdMs === undefined ? {} : { holdMs }),
+        });
       },
     });
     this.#channel = channel;

@@ -194,7 +194,7 @@ function lostConnected(
   event: EventOf<'signalingLost'>,
   policy: ResolvedReconnectPolicy,
 ): Transition {
-  const giveUpAt = event.now + giveUpAfter(policy, event.graceMs);
+  const giveUpAt = event.now + giveUpAfter(policy, event.graceMs, event.holdMs);
   const connectionId = state.connectionId;
   return {
     state: {

@@ -95,7 +95,12 @@ export class SessionHub {
     this.#webhooks = deps.webhooks ?? noWebhooks;
     this.#log = deps.logger;
     this.node = { nodeId: o.nodeId, bootId: deps.bootId };
-    this.timing = { graceMs: o.graceMs, pingIntervalMs: o.pingIntervalMs, pingTimeoutMs: o.pingTimeoutMs };
+    this.timing = {
+      graceMs: o.graceMs,
+      pingIntervalMs: o.pingIntervalMs,
+      pingTimeoutMs: o.pingTimeoutMs,
+      ...(o.maxGraceExtensionMs > 0 ? { holdMs: o.graceMs + o.maxGraceExtensionMs } : {}),
+    };
     this.ice = {
       iceServers: o.iceServers.map((server) => ({ ...server, urls: [server.urls].flat() })),
       iceTransportPolicy: o.iceTransportPolicy,

@@ -54,6 +54,44 @@ describe('session: giving up', () => {
     expect(h.session.state.status).toBe('disconnected');
   });
 
+  it('keeps resuming as long as the server said it may hold the place (a loaded server stretches its grace)', async () => {
+    const h = sessionHarness();
+    h.server.holdMs = 42_000;
+    await joined(h);
+    h.server.mode = 'down';
+    h.server.heartbeatTimeout();
+    const lostAt = h.clock.now();
+    expect(h.session.state).toMatchObject({ status: 'reconnecting', giveUpAt: lostAt + 42_000 });
+    // Past the grace + 10 s of a server that stretches nothing, still trying.
+    await h.clock.advance(30_000);
+    expect(h.session.state.status).toBe('reconnecting');
+    // The server answers again (this fake one did not stretch its 12 s grace): the client learns it was
+    // evicted from that answer, not from giving up.
+    h.server.mode = 'up';
+    await h.clock.advance(6_000);
+    expect(h.session.state).toMatchObject({
+      status: 'disconnected',
+      reason: 'networkDisconnect',
+      error: { code: 'CONNECTION_EVICTED' },
+    });
+  });
+
+  it('a hold shorter than the grace + 10 s changes nothing; giveUpAfterMs still overrides a hold', async () => {
+    const short = sessionHarness();
+    short.server.holdMs = 15_000;
+    await joined(short);
+    short.server.mode = 'down';
+    short.server.heartbeatTimeout();
+    expect(short.session.state).toMatchObject({ giveUpAt: short.clock.now() + 22_000 });
+    const set = sessionHarness({ reconnect: { giveUpAfterMs: 4_000 } });
+    set.server.holdMs = 42_000;
+    await joined(set);
+    set.server.mode = 'down';
+    set.server.heartbeatTimeout();
+    await set.clock.advance(4_000);
+    expect(set.session.state).toMatchObject({ status: 'disconnected', reason: 'networkDisconnect' });
+  });
+
   it('a first join with no server retries with backoff, then rejects SIGNALING_UNREACHABLE and returns to idle', async () => {
     const h = sessionHarness();
     h.server.mode = 'down';

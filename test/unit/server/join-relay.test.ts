@@ -25,7 +25,8 @@ describe('join and relay', () => {
       seq: 0,
       // `urls` is always a list on the wire, whether the server was given one URL or several.
       ice: { iceServers: [{ urls: ['turn:127.0.0.1:3478'] }], iceTransportPolicy: 'relay' },
-      timing: { graceMs: 4321, pingIntervalMs: 300, pingTimeoutMs: 300 },
+      // holdMs: the grace stretched by at most maxGraceExtensionMs (default 30 s) when the server is loaded.
+      timing: { graceMs: 4321, pingIntervalMs: 300, pingTimeoutMs: 300, holdMs: 34_321 },
       node: t.server.node,
     });
     expect(joined?.connectionId).not.toBe(alice.connectionId);

@@ -34,7 +34,7 @@ describe('sequencing, resume and replay', () => {
       ok: true,
       connectionId: joinedB.connectionId,
       lastClientSeq: 0,
-      timing: { graceMs: 5000, pingIntervalMs: 300, pingTimeoutMs: 300 },
+      timing: { graceMs: 5000, pingIntervalMs: 300, pingTimeoutMs: 300, holdMs: 35_000 },
       node: t.server.node,
       // The client's address as the server sees the socket (a handoff shows as a new one).
       address: expect.stringMatching(/^(::ffff:)?127\.0\.0\.1$/),

@@ -56,6 +56,8 @@ export class FakeServer implements FakeSocketPeer {
   /** Fake-clock time at which each socket was opened (one per attempt). */
   readonly openedAt: number[] = [];
   graceMs = 12_000;
+  /** Announced as `timing.holdMs` when set. */
+  holdMs: number | undefined = undefined;
   /** The client's address the server reports in join and resume answers (none when null). */
   clientAddress: string | null = null;
   nodeId = 'node-1';
@@ -212,7 +214,12 @@ export class FakeServer implements FakeSocketPeer {
   }
 
   #timing() {
-    return { graceMs: this.graceMs, pingIntervalMs: 1000, pingTimeoutMs: 1500 };
+    return {
+      graceMs: this.graceMs,
+      pingIntervalMs: 1000,
+      pingTimeoutMs: 1500,
+      ...(this.holdMs === undefined ? {} : { holdMs: this.holdMs }),
+    };
   }
 
   #create(identity: string, virtual: boolean): Conn {
