@@ -50,6 +50,12 @@ export const DEPARTURE_WAIT_MS = 1_000;
  * if it lasts one more `frozenAfterMs`; frames rising meanwhile leave the link untouched.
  */
 export const HEALED_SETTLE_MS = 5_000;
+/**
+ * After a link heals by itself, how long frames that arrive but do not decode still count as the
+ * receiver catching up: Chromium holds them about 2 s after an outage (measured up to 2.5 s from the
+ * heal), then decodes again. A stall whose frames still arrive this soon gets one more `frozenAfterMs`.
+ */
+export const HELD_AFTER_HEAL_MS = 4_000;
 /** Repairs of a stall on a working path before it is taken for the sender's own source stalling. */
 export const MAX_FRUITLESS_REPAIRS = 2;
 /** Attempts of one such repair by the offering side: an ICE restart, then a fresh peer. */
@@ -132,6 +138,18 @@ function repairStall(facts: LinkFacts, fruitlessRepairs: number): Verdict {
   };
 }
 
+/**
+ * The link healed by itself now. A stream still frozen from the outage gets one more frozen period
+ * before a repair, as a stall soon after a heal does: otherwise no rule would ever repair a receiver that
+ * stays frozen on the healed path (the stall began before the heal, so no new stall is seen).
+ */
+function healed(facts: LinkFacts): Partial<LinkMemory> {
+  const { now, health } = facts;
+  return health === 'frozen'
+    ? { healedAt: now, frozenRepairAt: now + facts.frozenAfterMs }
+    : { healedAt: now };
+}
+
 /** The remote re-joined as (perhaps) another page: its generations start over. */
 function startOverWithRemote(facts: LinkFacts): Verdict {
   return {
@@ -186,7 +204,10 @@ function judgeMediaSample(facts: LinkFacts, observation: ObservationOf<'mediaSam
     } else stallRepair = repairStall(facts, fruitlessRepairs);
   } else if (health === 'frozen' && frozenRepairAt !== null && now >= frozenRepairAt) {
     // Frames rising again (the sender catching up) leave the link untouched while they keep coming.
-    if (facts.rising) frozenRepairAt = now + facts.frozenAfterMs;
+    // So do frames that still arrive, undecoded, soon after a self-heal: Chromium's receiver holds them
+    // for about two seconds after an outage before it decodes again (decision 0031).
+    const arriving = framesReceived > framesAtRise && now - memory.healedAt < HELD_AFTER_HEAL_MS;
+    if (facts.rising || arriving) frozenRepairAt = now + facts.frozenAfterMs;
     else {
       frozenRepairAt = null;
       if (facts.transport === 'connected') stallRepair = repairStall(facts, fruitlessRepairs);
@@ -210,7 +231,7 @@ const RULES = {
     const actions: LinkAction[] = [];
     let remember: Partial<LinkMemory> | undefined;
     if (facts.transport === 'connected' && before !== 'connected' && facts.everConnected) {
-      if (unrepaired(facts)) remember = { healedAt: facts.now };
+      if (unrepaired(facts)) remember = healed(facts);
       // Back after an outage (healed, or ICE restarted): after it the receiver holds only frames that
       // depend on lost ones and may wait seconds before asking for a key frame itself.
       actions.push({ type: 'refreshVideo' });
@@ -368,7 +389,7 @@ const RULES = {
       const flowing = connected && facts.transportMovedAt > memory.silentSince;
       if (!flowing || !unrepaired(facts)) return { remember: { silentSince: null } };
       return {
-        remember: { silentSince: null, healedAt: now },
+        remember: { silentSince: null, ...healed(facts) },
         actions: [{ type: 'refreshVideo' }],
         note: 'traffic back after a silence: healed',
       };

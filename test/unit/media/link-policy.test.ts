@@ -11,6 +11,7 @@ import {
 import {
   decide,
   HEALED_SETTLE_MS,
+  HELD_AFTER_HEAL_MS,
   MAX_FRUITLESS_REPAIRS,
   PATH_OK_AGREE_MS,
   QUICK_RECONNECT_MS,
@@ -137,11 +138,11 @@ describe('link policy: transport', () => {
       actions: [SUSPECT],
     },
     {
-      rule: 'back while the stream is still frozen: the path stays watched',
+      rule: 'back while the stream is still frozen: the path stays watched, a repair is due after one more frozen period',
       facts: facts({ health: 'frozen' }),
       observation: { type: 'transportChanged', before: 'disconnected' },
       actions: [{ type: 'refreshVideo' }, SUSPECT],
-      remember: { healedAt: NOW },
+      remember: { healedAt: NOW, frozenRepairAt: NOW + FROZEN_AFTER },
     },
     {
       rule: 'the ICE watchdog: failed, or disconnected past its timeout → repair',
@@ -413,6 +414,13 @@ describe('link policy: a silent link (both paths answer)', () => {
       observation: { type: 'transportSampled' },
       actions: [{ type: 'refreshVideo' }],
       remember: { silentSince: null, healedAt: NOW },
+    },
+    {
+      rule: 'the same with the stream still frozen → a repair is due after one more frozen period',
+      facts: facts({ health: 'frozen', memory: { silentSince: silentAt } }),
+      observation: { type: 'transportSampled' },
+      actions: [{ type: 'refreshVideo' }],
+      remember: { silentSince: null, healedAt: NOW, frozenRepairAt: NOW + FROZEN_AFTER },
     },
     {
       rule: 'bytes again during this side’s repair → no longer silent (the repair, not a heal)',
@@ -832,6 +840,31 @@ describe('link policy: the remote stream', () => {
       observation: sampled('frozen'),
       actions: [],
       remember: settled({ frozenRepairAt: NOW + FROZEN_AFTER }),
+    },
+    {
+      rule: `the extra period over, frames arriving undecoded within ${HELD_AFTER_HEAL_MS} ms of the heal (Chromium holds them) → one more period`,
+      facts: stalled({
+        memory: { healedAt: NOW - HELD_AFTER_HEAL_MS + 1, frozenRepairAt: NOW, framesAtRise: 50 },
+      }),
+      observation: sampled('frozen', 60),
+      actions: [],
+      remember: settled({ framesAtRise: 50, frozenRepairAt: NOW + FROZEN_AFTER }),
+    },
+    {
+      rule: `the same ${HELD_AFTER_HEAL_MS} ms after the heal → repair`,
+      facts: stalled({
+        memory: { healedAt: NOW - HELD_AFTER_HEAL_MS, frozenRepairAt: NOW, framesAtRise: 50 },
+      }),
+      observation: sampled('frozen', 60),
+      actions: [{ type: 'repair', maxAttempts: 2 }],
+      remember: settled({ framesAtRise: 50, fruitlessRepairs: 1 }),
+    },
+    {
+      rule: 'the extra period over soon after the heal, no frames arriving → repair',
+      facts: stalled({ memory: { healedAt: NOW - 2000, frozenRepairAt: NOW, framesAtRise: 50 } }),
+      observation: sampled('frozen', 50),
+      actions: [{ type: 'repair', maxAttempts: 2 }],
+      remember: settled({ framesAtRise: 50, fruitlessRepairs: 1 }),
     },
     {
       rule: 'the extra period over but the link went down → the watchdog’s to repair',

@@ -446,6 +446,83 @@ describe('frozen stream on a link', () => {
     ]);
   });
 
+  it('soon after a self-heal, a stall whose frames still arrive undecoded gets one more period, then is repaired', async () => {
+    const fx = connected('alice');
+    const pc = fx.peers[0]?.pc;
+    if (!pc) throw new Error('no peer');
+    let decoded = 0;
+    let received = 0;
+    let bytes = 0;
+    const tick = async (decodedPerTick: number, receivedPerTick: number) => {
+      decoded += decodedPerTick;
+      received += receivedPerTick;
+      bytes += 1000 * (receivedPerTick + 1);
+      pc.stats = [
+        { id: 'in1', type: 'inbound-rtp', kind: 'video', framesDecoded: decoded, framesReceived: received },
+        { id: 'tr', type: 'transport', bytesReceived: bytes },
+      ];
+      await fx.clock.advance(500);
+    };
+    for (let i = 0; i < 4; i++) await tick(10, 10);
+    pc.setState('disconnected', 'disconnected');
+    await fx.clock.advance(2000);
+    pc.setState('connected', 'connected'); // healed by itself
+    // Frames arrive again, held by the receiver (none decoded): still frozen, no repair for 4 s.
+    for (let i = 0; i < 8; i++) await tick(0, 3);
+    expect(fx.eventsNamed('streamHealthChanged').map((e) => e.health)).toEqual(['frozen']);
+    expect(pc.restarts).toBe(0);
+    // Held past HELD_AFTER_HEAL_MS and still nothing decoded: repaired (an ICE restart first).
+    for (let i = 0; i < 2; i++) await tick(0, 3);
+    expect(pc.restarts).toBe(1);
+  });
+
+  it('a stream frozen through the outage, nothing arriving after the heal: repaired after one more frozen period', async () => {
+    const fx = connected('alice');
+    const pc = fx.peers[0]?.pc;
+    if (!pc) throw new Error('no peer');
+    pc.stats = videoStats(40, 40_000);
+    await fx.clock.advance(500);
+    pc.setState('disconnected', 'disconnected');
+    await fx.clock.advance(2000);
+    pc.setState('connected', 'connected'); // healed by itself, the remote still sends no frame
+    pc.stats = videoStats(40, 41_000);
+    await fx.clock.advance(500);
+    pc.stats = videoStats(40, 42_000);
+    await fx.clock.advance(500);
+    expect(pc.restarts).toBe(0);
+    pc.stats = videoStats(40, 43_000);
+    await fx.clock.advance(1000);
+    expect(pc.restarts).toBe(1);
+  });
+
+  it('a receiver that releases its held frames in time is left alone', async () => {
+    const fx = connected('alice');
+    const pc = fx.peers[0]?.pc;
+    if (!pc) throw new Error('no peer');
+    let decoded = 0;
+    let received = 0;
+    let bytes = 0;
+    const tick = async (decodedPerTick: number, receivedPerTick: number) => {
+      decoded += decodedPerTick;
+      received += receivedPerTick;
+      bytes += 1000 * (receivedPerTick + 1);
+      pc.stats = [
+        { id: 'in1', type: 'inbound-rtp', kind: 'video', framesDecoded: decoded, framesReceived: received },
+        { id: 'tr', type: 'transport', bytesReceived: bytes },
+      ];
+      await fx.clock.advance(500);
+    };
+    for (let i = 0; i < 4; i++) await tick(10, 10);
+    pc.setState('disconnected', 'disconnected');
+    await fx.clock.advance(2000);
+    pc.setState('connected', 'connected');
+    for (let i = 0; i < 5; i++) await tick(0, 3); // 2.5 s held
+    for (let i = 0; i < 4; i++) await tick(3, 3); // released
+    expect(fx.eventsNamed('streamHealthChanged').map((e) => e.health)).toEqual(['frozen', 'live']);
+    expect(pc.restarts).toBe(0);
+    expect(fx.peers).toHaveLength(1);
+  });
+
   it('reads a publisher who turned its video off as muted, never frozen', async () => {
     const { peers, clock, eventsNamed, plane } = connected('alice');
     const pc = peers[0]?.pc;
