@@ -23,6 +23,11 @@ export interface LinkMemory {
   readonly fruitlessRepairs: number;
   /** Video frames received when frames last decoded (a new receiver's lower count resets it). */
   readonly framesAtRise: number;
+  /**
+   * Signaling came back from another address while this link still counted as flowing: the running flow
+   * check decides, and a link that received nothing during it gets a fresh peer (not an ICE restart).
+   */
+  readonly handoffCheck: boolean;
 }
 
 /** A link's memory before any observation. */
@@ -35,6 +40,7 @@ export const FRESH_LINK_MEMORY: LinkMemory = {
   strayRise: false,
   fruitlessRepairs: 0,
   framesAtRise: 0,
+  handoffCheck: false,
 };
 
 /** Everything a link knows when it asks the policy, read at one instant (`now`). */

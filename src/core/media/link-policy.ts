@@ -260,11 +260,21 @@ const RULES = {
    * docs/decisions/0003-fresh-peer-after-signaling-drop.md for the measurements.
    */
   signalingRestored: (facts, { force, downtimeMs, addressChanged = false }) => {
-    // Back from another address (a handoff): the path this link used is gone, whatever ICE says yet. A
-    // fresh peer gathers continually until it connects, so it takes in the new address as soon as the
-    // browser knows it (Chromium may learn of it only 1.5 s later), where an ICE restart's switch to the
-    // new pair came hundreds of ms after that (docs/decisions/0021-handoff-address-probe.md).
-    if (force || isDown(facts.transport) || addressChanged) return { actions: [RENEW] };
+    if (force || isDown(facts.transport)) return { actions: [RENEW] };
+    // Back from another address (a handoff): the path this link used is likely gone. A fresh peer
+    // gathers continually until it connects, so it takes in the new address as soon as the browser knows
+    // it (Chromium may learn of it only 1.5 s later), where an ICE restart's switch to the new pair came
+    // hundreds of ms after that (docs/decisions/0021-handoff-address-probe.md). A link still connected
+    // and not frozen may still carry media (the old interface still up, only the route to the server
+    // moved): its flow check decides first, and a fresh peer follows only if nothing arrived.
+    if (addressChanged) {
+      if (facts.transport !== 'connected' || isTroubled(facts) || facts.repairing)
+        return { actions: [RENEW] };
+      const actions = checkFlow(facts, 'signaling back from another address').actions ?? [];
+      // A check already running (the browser's `online` came first) decides the same way.
+      if (actions.length === 0 && !facts.pending.flowCheck) return NOTHING;
+      return { remember: { handoffCheck: true }, actions };
+    }
     if (facts.transport !== 'connected' || isTroubled(facts) || facts.repairing) return { actions: [REPAIR] };
     // A quick reconnect is the mark of a network change (the old socket died at once, a new one
     // connected); after a longer outage the path-back check judges, and ICE on the same path may still
@@ -274,7 +284,11 @@ const RULES = {
 
   networkChanged: (facts, { why }) => checkFlow(facts, why),
 
-  flowChecked: (_facts, { moved }) => (moved ? NOTHING : { actions: [REPAIR] }),
+  flowChecked: (facts, { moved }) => {
+    const remember = { handoffCheck: false };
+    if (moved) return { remember };
+    return { remember, actions: [facts.memory.handoffCheck ? RENEW : REPAIR] };
+  },
 
   /**
    * The browser learned of its new address after the handoff. A peer built since then still gathers

@@ -105,15 +105,41 @@ describe('repair from evidence of a network change, before ICE notices', () => {
     expect(pc.restarts).toBe(1);
   });
 
-  it('signaling back from an address the server had not seen (a handoff): the link gets a fresh peer at once', async () => {
+  it('signaling back from an address the server had not seen (a handoff): a link that receives nothing for the flow check gets a fresh peer', async () => {
     const { peers, plane, clock, pc } = await connectedLink(flowing(100));
     plane.onSignalingRestored({ downtimeMs: 60, addressChanged: true });
-    // No flow check first: the old path is gone whatever the last bytes say. No ICE restart either: a
-    // fresh peer gathers continually until it connects, so it takes in an address the browser learns late.
-    await clock.advance(10);
+    await clock.advance(FLOW_CHECK_MS - 50);
+    expect(peers).toHaveLength(1);
+    // Nothing arrived: a fresh peer (not an ICE restart), which gathers continually until it connects
+    // and so takes in an address the browser learns late.
+    await clock.advance(100);
     expect(pc.restarts).toBe(0);
     expect(peers).toHaveLength(2);
     expect(pc.closed).toBe(true);
+  });
+
+  it('a handoff after which the old path still carries media (another interface still up): nothing renegotiated', async () => {
+    let bytes = 100;
+    const { peers, plane, clock, pc } = await connectedLink(flowing(bytes));
+    plane.onSignalingRestored({ downtimeMs: 60, addressChanged: true });
+    for (let i = 0; i < 20; i++) {
+      bytes += 5;
+      pc.stats = flowing(bytes);
+      await clock.advance(100);
+    }
+    expect(pc.restarts).toBe(0);
+    expect(peers).toHaveLength(1);
+    expect(pc.closed).toBe(false);
+  });
+
+  it('a handoff whose flow check began with the browser’s online: a fresh peer all the same', async () => {
+    const { peers, plane, clock, pc } = await connectedLink(flowing(100));
+    plane.onNetworkChanged();
+    await clock.advance(100);
+    plane.onSignalingRestored({ downtimeMs: 60, addressChanged: true });
+    await clock.advance(FLOW_CHECK_MS);
+    expect(pc.restarts).toBe(0);
+    expect(peers).toHaveLength(2);
   });
 
   it('a handoff the browser learns of late: the fresh peer built at the handoff is left to gather the new address, no second one', async () => {
@@ -123,9 +149,9 @@ describe('repair from evidence of a network change, before ICE notices', () => {
       !known.has(++probes <= 3 ? '10.0.0.5' : '10.0.0.9');
     const { peers, plane, clock } = await connectedLink(withAddress(100), { localAddressProbe });
     plane.onSignalingRestored({ downtimeMs: 60, addressChanged: true });
-    await clock.advance(10);
+    await clock.advance(FLOW_CHECK_MS + 10);
     expect(peers).toHaveLength(2);
-    await clock.advance(800);
+    await clock.advance(400);
     expect(probes).toBe(4);
     // Past the moment a renewal could cut the fresh peer's step short (nudgeAfterMs), within its budget.
     await clock.advance(1_700);
@@ -141,7 +167,7 @@ describe('repair from evidence of a network change, before ICE notices', () => {
     };
     const { peers, plane, clock } = await connectedLink(withAddress(100), { localAddressProbe });
     plane.onSignalingRestored({ downtimeMs: 60, addressChanged: true });
-    await clock.advance(10);
+    await clock.advance(FLOW_CHECK_MS + 10);
     const fresh = peers[1]?.pc;
     if (!fresh) throw new Error('no fresh peer');
     // The fresh peer connects and media flows again.
