@@ -446,7 +446,11 @@ describe('frozen stream on a link', () => {
     ]);
   });
 
-  it('soon after a self-heal, a stall whose frames still arrive undecoded gets one more period, then is repaired', async () => {
+  /**
+   * A link frozen through a 2 s outage that then heals by itself; `tick(decoded, received)` adds that many
+   * frames decoded and received to the next stats reading and advances one interval.
+   */
+  async function healedAfterOutage() {
     const fx = connected('alice');
     const pc = fx.peers[0]?.pc;
     if (!pc) throw new Error('no peer');
@@ -467,9 +471,14 @@ describe('frozen stream on a link', () => {
     pc.setState('disconnected', 'disconnected');
     await fx.clock.advance(2000);
     pc.setState('connected', 'connected'); // healed by itself
+    return { ...fx, pc, tick };
+  }
+
+  it('soon after a self-heal, a stall whose frames still arrive undecoded gets one more period, then is repaired', async () => {
+    const { pc, tick, eventsNamed } = await healedAfterOutage();
     // Frames arrive again, held by the receiver (none decoded): still frozen, no repair for 4 s.
     for (let i = 0; i < 8; i++) await tick(0, 3);
-    expect(fx.eventsNamed('streamHealthChanged').map((e) => e.health)).toEqual(['frozen']);
+    expect(eventsNamed('streamHealthChanged').map((e) => e.health)).toEqual(['frozen']);
     expect(pc.restarts).toBe(0);
     // Held past HELD_AFTER_HEAL_MS and still nothing decoded: repaired (an ICE restart first).
     for (let i = 0; i < 2; i++) await tick(0, 3);
@@ -496,31 +505,12 @@ describe('frozen stream on a link', () => {
   });
 
   it('a receiver that releases its held frames in time is left alone', async () => {
-    const fx = connected('alice');
-    const pc = fx.peers[0]?.pc;
-    if (!pc) throw new Error('no peer');
-    let decoded = 0;
-    let received = 0;
-    let bytes = 0;
-    const tick = async (decodedPerTick: number, receivedPerTick: number) => {
-      decoded += decodedPerTick;
-      received += receivedPerTick;
-      bytes += 1000 * (receivedPerTick + 1);
-      pc.stats = [
-        { id: 'in1', type: 'inbound-rtp', kind: 'video', framesDecoded: decoded, framesReceived: received },
-        { id: 'tr', type: 'transport', bytesReceived: bytes },
-      ];
-      await fx.clock.advance(500);
-    };
-    for (let i = 0; i < 4; i++) await tick(10, 10);
-    pc.setState('disconnected', 'disconnected');
-    await fx.clock.advance(2000);
-    pc.setState('connected', 'connected');
+    const { pc, tick, eventsNamed, peers } = await healedAfterOutage();
     for (let i = 0; i < 5; i++) await tick(0, 3); // 2.5 s held
     for (let i = 0; i < 4; i++) await tick(3, 3); // released
-    expect(fx.eventsNamed('streamHealthChanged').map((e) => e.health)).toEqual(['frozen', 'live']);
+    expect(eventsNamed('streamHealthChanged').map((e) => e.health)).toEqual(['frozen', 'live']);
     expect(pc.restarts).toBe(0);
-    expect(fx.peers).toHaveLength(1);
+    expect(peers).toHaveLength(1);
   });
 
   it('reads a publisher who turned its video off as muted, never frozen', async () => {
