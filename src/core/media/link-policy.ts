@@ -261,6 +261,7 @@ const RULES = {
    */
   signalingRestored: (facts, { force, downtimeMs, addressChanged = false }) => {
     if (force || isDown(facts.transport)) return { actions: [RENEW] };
+    const broken = facts.transport !== 'connected' || isTroubled(facts) || facts.repairing;
     // Back from another address (a handoff): the path this link used is likely gone. A fresh peer
     // gathers continually until it connects, so it takes in the new address as soon as the browser knows
     // it (Chromium may learn of it only 1.5 s later), where an ICE restart's switch to the new pair came
@@ -268,14 +269,13 @@ const RULES = {
     // and not frozen may still carry media (the old interface still up, only the route to the server
     // moved): its flow check decides first, and a fresh peer follows only if nothing arrived.
     if (addressChanged) {
-      if (facts.transport !== 'connected' || isTroubled(facts) || facts.repairing)
-        return { actions: [RENEW] };
+      if (broken) return { actions: [RENEW] };
       const actions = checkFlow(facts, 'signaling back from another address').actions ?? [];
       // A check already running (the browser's `online` came first) decides the same way.
       if (actions.length === 0 && !facts.pending.flowCheck) return NOTHING;
       return { remember: { handoffCheck: true }, actions };
     }
-    if (facts.transport !== 'connected' || isTroubled(facts) || facts.repairing) return { actions: [REPAIR] };
+    if (broken) return { actions: [REPAIR] };
     // A quick reconnect is the mark of a network change (the old socket died at once, a new one
     // connected); after a longer outage the path-back check judges, and ICE on the same path may still
     // be healing.
