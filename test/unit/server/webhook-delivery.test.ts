@@ -84,7 +84,11 @@ describe('webhook delivery (Standard Webhooks)', { timeout: 30_000 }, () => {
     );
     webhooks.emit({ type: 'sessionCreated', data: { sessionId: 'first', nodeId: 'node-a' } });
     webhooks.emit({ type: 'sessionCreated', data: { sessionId: 'second', nodeId: 'node-a' } });
-    await waitFor(() => receiver.accepted().length === 2, { what: 'both delivered', timeoutMs: 10_000 });
+    // The receiver answers before the sender reads the answer and counts the delivery: wait for both.
+    await waitFor(() => receiver.accepted().length === 2 && counts.delivered === 2, {
+      what: 'both delivered',
+      timeoutMs: 10_000,
+    });
 
     const ids = receiver.requests.map((r) => r.headers['webhook-id']);
     expect(receiver.requests.map((r) => r.answer)).toEqual([500, 'hang', 204, 204]);
