@@ -17,7 +17,10 @@ interface CommonProps {
    * lifecycle stays the app's. @default true
    */
   connect?: boolean;
-  /** Publish camera/microphone (or these settings) once joined. @default false */
+  /**
+   * Publish camera/microphone (or these settings) on every join; the camera opens while the join is in
+   * flight, so the stream rides the first offers. @default false
+   */
   publish?: boolean | PublishOptions;
   /** How long the reconnect phase stays `recovered` after an outage. @default 3000 */
   recoveredVisibleMs?: number;

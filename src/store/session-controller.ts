@@ -190,26 +190,43 @@ export class SessionController {
 
   /**
    * Every join (on mount, `join()`, the banner's Rejoin) publishes what the app asked for, unless the
-   * session still publishes (a re-join keeps its stream). A failed publish is reported, not thrown: the
-   * join itself worked.
+   * session still publishes (a re-join keeps its stream). The camera opens while the join is in flight,
+   * so the stream is there when the links are built and rides their first offers (no renegotiation
+   * once joined: a returning participant's video is back sooner). A failed publish is reported once
+   * the join is through, not thrown: the join itself worked. One that failed with the join is not: the
+   * join's error says it.
    */
   async #joinAndPublish(session: Session): Promise<void> {
-    await session.join();
+    const joined = session.join();
+    const status = session.state.status;
+    // Refused, or queued behind a running transition: publish once joined, as before.
+    if (status === 'idle' || status === 'disconnected') await joined;
+    this.#startAutoPublish(session, joined);
+    await joined;
+    await this.#autoPublish;
+  }
+
+  #startAutoPublish(session: Session, joined: Promise<void>): void {
     const settings = this.publishSettings;
-    if (!settings || this.#session !== session || session.localStream) return;
     // Two joins at once (mount and a click) publish once.
-    this.#autoPublish ??= session
+    if (!settings || this.#session !== session || session.localStream || this.#autoPublish) return;
+    const publishing = session
       .publish(settings)
       .then(
         () => {},
-        (error: unknown) => {
-          if (this.#session === session && session.state.status === 'connected') this.#onError(error);
+        async (error: unknown) => {
+          const joinWorked = await joined.then(
+            () => true,
+            () => false,
+          );
+          if (joinWorked && this.#session === session && session.state.status === 'connected')
+            this.#onError(error);
         },
       )
       .finally(() => {
-        this.#autoPublish = null;
+        if (this.#autoPublish === publishing) this.#autoPublish = null;
       });
-    await this.#autoPublish;
+    this.#autoPublish = publishing;
   }
 
   #release(): void {

@@ -5,9 +5,15 @@ import type { SessionOptions } from '../../src/core/session/options';
 import { FakeSession } from '../../stories/fixtures/fake-session';
 
 const created: { session: FakeSession; options: SessionOptions }[] = [];
+/** How the next sessions' `join()` behaves (see FakeSession). */
+let onJoin: 'connect' | 'hang' = 'connect';
 vi.mock('../../src/core/session/create-session', () => ({
   createSession: (options: SessionOptions) => {
-    const session = new FakeSession({ sessionId: options.sessionId, identity: options.identity ?? 'me' });
+    const session = new FakeSession({
+      sessionId: options.sessionId,
+      identity: options.identity ?? 'me',
+      onJoin,
+    });
     created.push({ session, options });
     return session;
   },
@@ -48,6 +54,7 @@ const getToken = async (sessionId: string) => `token-for-${sessionId}`;
 
 beforeEach(() => {
   created.length = 0;
+  onJoin = 'connect';
 });
 
 describe('SessionProvider', () => {
@@ -118,7 +125,7 @@ describe('SessionProvider', () => {
     expect(created[1]?.session.state.status).toBe('connected');
   });
 
-  it('joins only when connect turns true, publishes once joined, and leaves when it turns false', async () => {
+  it('joins only when connect turns true, publishes, and leaves when it turns false', async () => {
     const media = {} as MediaStream;
     const props = {
       serverUrl: 'http://127.0.0.1:1',
@@ -138,6 +145,55 @@ describe('SessionProvider', () => {
     await flushMicrotasks();
     expect(session.calls).toEqual(['join', 'publish', 'leave']);
     expect(session.state.status).toBe('disconnected');
+  });
+
+  it('opens the camera while the join is in flight, so the stream is there when the links are built', async () => {
+    onJoin = 'hang';
+    const media = {} as MediaStream;
+    const onError = vi.fn();
+    render(
+      <SessionProvider
+        serverUrl="http://127.0.0.1:1"
+        sessionId="s1"
+        getToken={getToken}
+        publish={{ mediaStream: media }}
+        onError={onError}
+      />,
+    );
+    await flushMicrotasks();
+    const session = created[0]?.session as FakeSession;
+    expect(session.state.status).toBe('connecting');
+    expect(session.calls).toEqual(['join', 'publish']);
+    expect(session.localStream?.mediaStream).toBe(media);
+    act(() => session.connect());
+    await flushMicrotasks();
+    expect(session.calls).toEqual(['join', 'publish']);
+    expect(onError).not.toHaveBeenCalled();
+  });
+
+  it("reports a camera refused during the join once joined, and only the join's error when the join fails", async () => {
+    onJoin = 'hang';
+    const onError = vi.fn();
+    // No media in this environment: the fake's publish rejects, as a refused camera does.
+    const props = { serverUrl: 'http://127.0.0.1:1', getToken, publish: true, onError };
+    render(<SessionProvider {...props} sessionId="joins" />);
+    await flushMicrotasks();
+    const joins = created[0]?.session as FakeSession;
+    expect(joins.calls).toEqual(['join', 'publish']);
+    expect(onError).not.toHaveBeenCalled();
+    act(() => joins.connect());
+    await flushMicrotasks();
+    expect(onError).toHaveBeenCalledTimes(1);
+    expect(String(onError.mock.calls[0]?.[0])).toMatch(/no local media/);
+
+    onError.mockClear();
+    render(<SessionProvider {...props} sessionId="fails" />);
+    await flushMicrotasks();
+    const fails = created[1]?.session as FakeSession;
+    act(() => fails.disconnect('networkDisconnect'));
+    await flushMicrotasks();
+    expect(onError).toHaveBeenCalledTimes(1);
+    expect(String(onError.mock.calls[0]?.[0])).toMatch(/the join ended/);
   });
 
   it('shows an app-owned session from the first render and never joins, leaves or destroys it', async () => {

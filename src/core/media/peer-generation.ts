@@ -43,12 +43,15 @@ export class PeerGeneration {
   readonly #detach: (() => void)[] = [];
   #closed = false;
   #dead = false;
+  /** The local stream this peer sends: the one it was built with, or added since. */
+  #sending: MediaStream | null;
   /** After an ICE restart's offer: turns the transceivers back to their directions (see restartIce). */
   #restore: (() => void) | undefined;
 
   constructor(options: PeerGenerationOptions) {
     this.initiator = options.initiator;
     this.#events = options.events;
+    this.#sending = options.localStream;
     const peer = options.createPeer({
       initiator: options.initiator,
       config: options.config,
@@ -131,8 +134,10 @@ export class PeerGeneration {
     }
   }
 
+  /** Adds a local stream (renegotiates); none for the stream the peer already sends. */
   addStream(stream: MediaStream): void {
-    if (!this.alive) return;
+    if (!this.alive || this.#sending === stream) return;
+    this.#sending = stream;
     try {
       this.#peer.addStream(stream);
     } catch {
@@ -141,6 +146,7 @@ export class PeerGeneration {
   }
 
   removeStream(stream: MediaStream): void {
+    if (this.#sending === stream) this.#sending = null;
     if (!this.alive) return;
     try {
       this.#peer.removeStream(stream);

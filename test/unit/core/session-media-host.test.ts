@@ -52,6 +52,31 @@ describe('session as the media plane host', () => {
     expect(kinds(h.server.processed)).toEqual(['publish', 'streamProperty', 'unpublish']);
   });
 
+  it('an announcement made while the join is in flight goes out once joined; one whose join fails is rejected', async () => {
+    const { streamId: _s, connectionId: _c, identity: _i, createdAt: _t, ...properties } = stream('x');
+    const h = sessionHarness();
+    const join = h.session.join();
+    expect(h.session.state.status).toBe('connecting');
+    const announced = h.media().host.announcePublish('s-alice', properties);
+    await h.clock.advance(0);
+    await join;
+    await announced;
+    expect(kinds(h.server.processed)).toEqual(['publish']);
+
+    const failing = sessionHarness();
+    failing.server.mode = 'down';
+    const failedJoin = failing.session.join().catch((e: unknown) => e);
+    const refused = failing
+      .media()
+      .host.announcePublish('s-alice', properties)
+      .catch((e: unknown) => e);
+    await failing.clock.advance(120_000);
+    expect(failing.session.state.status).not.toBe('connecting');
+    expect(await failedJoin).toBeInstanceOf(Error);
+    expect(await refused).toBeInstanceOf(Error);
+    expect(failing.server.processed).toEqual([]);
+  });
+
   it('whenSignalingUp resolves at once when up, waits through reconnecting, and rejects when the session ends', async () => {
     const h = sessionHarness();
     await joined(h);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INCARNATION_CONFIRM_MS } from '../../../src/core/media/link-policy';
-import { connection, ICE, joinedPlane, streamOf } from './support/plane-fixture';
+import { connection, ICE, joinedPlane, streamOf, unjoinedPlane } from './support/plane-fixture';
 
 /** Every link message names the sending session instance. */
 const INC = expect.stringMatching(/^inc_[0-9a-z]{12}$/);
@@ -123,6 +123,17 @@ describe('mesh media plane: links', () => {
     expect(plane.streams.size).toBe(0);
     await clock.advance(60_000);
     expect(clock.pending).toBe(0);
+  });
+
+  it('a stream published while the join is in flight is in the peers built at the join (their first offer carries it), added once', async () => {
+    const fixture = unjoinedPlane('bob');
+    const mediaStream = { getTracks: () => [], getAudioTracks: () => [], getVideoTracks: () => [] };
+    const publishing = fixture.plane.publish({ mediaStream: mediaStream as unknown as MediaStream });
+    await Promise.resolve();
+    fixture.join(['alice', 'carol']);
+    await publishing;
+    expect(fixture.peers.map((p) => p.options.streams)).toEqual([[mediaStream], [mediaStream]]);
+    expect(fixture.peers.map((p) => p.added)).toEqual([[], []]);
   });
 
   it('announces a stream of a participant who publishes later with streamCreated', () => {

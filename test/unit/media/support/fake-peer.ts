@@ -159,7 +159,11 @@ export class FakePeer implements SimplePeerLike {
     this.negotiations += 1;
   }
 
-  addStream(): void {}
+  /** Streams added after the peer was built (each one renegotiates). */
+  readonly added: MediaStream[] = [];
+  addStream(stream: MediaStream): void {
+    this.added.push(stream);
+  }
   removeStream(): void {}
 
   destroy(): void {

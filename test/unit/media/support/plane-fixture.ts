@@ -35,10 +35,9 @@ export function streamOf(
   };
 }
 
-/** A mesh plane for `local` with fake peers, joined with `remotes` (each publishing a stream). */
-export function joinedPlane(
+/** A mesh plane for `local` with fake peers, not joined yet: `join(remotes)` joins it. */
+export function unjoinedPlane(
   local: string,
-  remotes: string[],
   settings: Partial<MediaSettings> = {},
   options: Omit<MeshMediaPlaneOptions, 'createPeer'> = {},
 ) {
@@ -46,13 +45,28 @@ export function joinedPlane(
   const host = fakeHost(clock, local, settings);
   const peers = fakePeerFactory();
   const plane = createMeshMediaPlaneWith({ ...options, createPeer: peers.factory })(host.host);
-  for (const remote of remotes) host.participants.set(remote, { ...connection(remote), isLocal: false });
-  plane.onJoined({
-    kind: 'join',
-    connectionId: `c-${local}`,
-    ice: ICE,
-    connections: remotes.map((r) => connection(r)),
-    streams: remotes.map((r) => streamOf(r)),
-  });
-  return { clock, plane, peers: peers.peers, ...host };
+  /** Joins with `remotes`, each publishing a stream. */
+  const join = (remotes: string[]) => {
+    for (const remote of remotes) host.participants.set(remote, { ...connection(remote), isLocal: false });
+    plane.onJoined({
+      kind: 'join',
+      connectionId: `c-${local}`,
+      ice: ICE,
+      connections: remotes.map((r) => connection(r)),
+      streams: remotes.map((r) => streamOf(r)),
+    });
+  };
+  return { clock, plane, peers: peers.peers, join, ...host };
+}
+
+/** A mesh plane for `local` with fake peers, joined with `remotes` (each publishing a stream). */
+export function joinedPlane(
+  local: string,
+  remotes: string[],
+  settings: Partial<MediaSettings> = {},
+  options: Omit<MeshMediaPlaneOptions, 'createPeer'> = {},
+) {
+  const fixture = unjoinedPlane(local, settings, options);
+  fixture.join(remotes);
+  return fixture;
 }
