@@ -262,8 +262,7 @@ function moveFailed(
 
 /**
  * The new node refused the resume. A transient refusal (it is overloaded and names its slot, or
- * rate-limits) is retried there after the backoff and the slot, while that still fits before the
- * rotation's deadline; anything else, or no time left, falls back to the re-join.
+ * rate-limits) is retried there (see {@link retryMove}); anything else falls back to the re-join.
  */
 function moveRefused(
   state: StateOf<'migrating'>,
@@ -272,11 +271,35 @@ function moveRefused(
 ): Transition {
   if (state.nextRetryAt !== null) return { state, effects: [] };
   if (!TRANSIENT_REFUSALS.includes(event.error.code)) return moveFailed(state, event, policy);
+  return retryMove(state, event, event.error.retryAfterMs ?? 0, policy);
+}
+
+/**
+ * The move's attempt failed on the way (the new node slow to answer under load, or unreachable). The
+ * session already lives there and holds our place, and the old socket is still up: try it again, as a
+ * transient refusal, rather than re-join at once under a new connection id (decision 0018).
+ */
+function moveAttemptFailed(
+  state: StateOf<'migrating'>,
+  event: EventOf<'attemptFailed'>,
+  policy: ResolvedReconnectPolicy,
+): Transition {
+  if (state.nextRetryAt !== null) return { state, effects: [] };
+  return retryMove(state, event, 0, policy);
+}
+
+/**
+ * The move again at the same node after the backoff (and the node's slot), while a whole attempt still
+ * fits before the rotation's deadline; else the re-join.
+ */
+function retryMove(
+  state: StateOf<'migrating'>,
+  event: { now: number; random: number; startedAt: number; graceMs?: number },
+  retryAfterMs: number,
+  policy: ResolvedReconnectPolicy,
+): Transition {
   const delay = retryDelay(state.attempt, true, policy, event.random);
-  const at = Math.max(
-    event.now + (event.error.retryAfterMs ?? 0),
-    Math.min(event.startedAt, event.now) + delay,
-  );
+  const at = Math.max(event.now + retryAfterMs, Math.min(event.startedAt, event.now) + delay);
   if (at + policy.attemptTimeoutMs > state.deadline) return moveFailed(state, event, policy);
   return {
     state: { ...state, attempt: state.attempt + 1, nextRetryAt: at },
@@ -422,7 +445,7 @@ const table = {
       ],
     }),
     refused: moveRefused,
-    attemptFailed: moveFailed,
+    attemptFailed: moveAttemptFailed,
     retryTimer: (state) =>
       state.nextRetryAt === null
         ? { state, effects: [] }

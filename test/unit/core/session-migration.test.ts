@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSession, type Session, type SessionEventMap, type TokenContext } from '../../../src/core';
-import { ioSocketFactory } from '../../../src/core/signaling/socket';
+import { ioSocketFactory, type SocketFactory } from '../../../src/core/signaling/socket';
 import {
   createServer,
   type HoldfastServer,
@@ -20,7 +20,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function twoNodes(): Promise<{ one: HoldfastServer; two: HoldfastServer; url: string }> {
+async function twoNodes(): Promise<{ one: HoldfastServer; two: HoldfastServer; url: string; url2: string }> {
   const network = new InProcessMigrationNetwork();
   const registry = new MemorySessionRegistry();
   const urls: string[] = [];
@@ -51,10 +51,15 @@ async function twoNodes(): Promise<{ one: HoldfastServer; two: HoldfastServer; u
     urls.push(url);
     nodes.push(server);
   }
-  return { one: nodes[0] as HoldfastServer, two: nodes[1] as HoldfastServer, url: urls[0] as string };
+  return {
+    one: nodes[0] as HoldfastServer,
+    two: nodes[1] as HoldfastServer,
+    url: urls[0] as string,
+    url2: urls[1] as string,
+  };
 }
 
-function participant(identity: string, serverUrl: string) {
+function participant(identity: string, serverUrl: string, socketFactory: SocketFactory = ioSocketFactory) {
   const log: Array<{ name: keyof SessionEventMap; payload: unknown }> = [];
   const statuses: string[] = [];
   const session: Session = createSession(
@@ -72,7 +77,7 @@ function participant(identity: string, serverUrl: string) {
       },
       reconnect: { attemptTimeoutMs: 2_000 },
     },
-    { socketFactory: ioSocketFactory, mediaPlaneFactory: fakeMediaPlaneFactory().factory },
+    { socketFactory, mediaPlaneFactory: fakeMediaPlaneFactory().factory },
   );
   const names: Array<keyof SessionEventMap> = [
     'migrating',
@@ -146,5 +151,46 @@ describe('client core following a session migration', () => {
     expect(from(a, 'bob')).toEqual(all);
     expect(one.memberCount).toBe(0);
     expect(two.memberCount).toBe(3);
+  }, 20_000);
+
+  it('a move whose first attempt fails on the way is tried again at the new node: same connection id, no re-join', async () => {
+    const { one, two, url, url2 } = await twoNodes();
+    // Bob's first socket to node 2 meets a closed port (connection refused), as a node slow or briefly
+    // unreachable would; every later socket goes through.
+    const closed = new URL(url2);
+    closed.port = '1';
+    let refusedOnce = false;
+    const flaky: SocketFactory = (target, options) => {
+      if (!refusedOnce && target.startsWith(url2)) {
+        refusedOnce = true;
+        return ioSocketFactory(closed.toString(), options);
+      }
+      return ioSocketFactory(target, options);
+    };
+    const a = participant('alice', url);
+    const b = participant('bob', url, flaky);
+    for (const p of [a, b]) await p.session.join();
+    await until(() => a.session.participants.size === 1, 3_000, 'alice sees bob');
+    const bobId = b.session.connectionId;
+
+    const drained = one.drain(10_000);
+    await until(
+      () => b.log.some((e) => e.name === 'migrated' || e.name === 'rejoining'),
+      10_000,
+      'bob moved',
+    );
+    expect(refusedOnce).toBe(true);
+    expect(b.names()).toEqual(['migrating', 'migrated']);
+    // The retry shows as more `migrating` states (attempt 2, its time): never `rejoining`.
+    expect(b.statuses.filter((status, i) => status !== b.statuses[i - 1])).toEqual([
+      'connecting',
+      'connected',
+      'migrating',
+      'connected',
+    ]);
+    expect(b.session.connectionId).toBe(bobId);
+    expect(Date.now()).toBeLessThan(drained.deadline);
+    await until(() => two.memberCount === 2, 3_000, 'both on node 2');
+    expect(a.log.some((e) => e.name === 'connectionDestroyed')).toBe(false);
   }, 20_000);
 });

@@ -75,8 +75,21 @@ describe('session transitions: migration (hf:move)', () => {
     expect(effects[2]).toEqual({ type: 'emit', event: 'migrated', payload: { connectionId: 'c1' } });
   });
 
-  it('a failed move (new node unreachable) falls back to re-joining as after a rotation, counting the outage from the move', () => {
-    const { state, effects } = t(migrating, failed);
+  it('a move attempt that failed on the way (timed out, unreachable) is tried again at the new node after the backoff, keeping the connection id', () => {
+    const waiting = t(migrating, failed);
+    expect(waiting.state).toEqual({ ...migrating, attempt: 2, nextRetryAt: expect.any(Number) });
+    const at = (waiting.state as typeof migrating).nextRetryAt as number;
+    expect(at).toBeGreaterThan(NOW);
+    expect(waiting.effects).toEqual([{ type: 'scheduleRetry', at }]);
+    // One failure at a time: another report while waiting changes nothing.
+    expect(t(waiting.state, { ...failed, now: NOW + 10 })).toEqual({ state: waiting.state, effects: [] });
+    const again = t(waiting.state, { type: 'retryTimer', now: at });
+    expect(again.effects).toEqual([{ type: 'startAttempt', mode: 'migrate', moveTo: URL2 }]);
+  });
+
+  it('a failed move with no room for another attempt before the deadline falls back to re-joining as after a rotation, counting the outage from the move', () => {
+    const late = { ...migrating, deadline: NOW + 1_000 };
+    const { state, effects } = t(late, failed);
     expect(state).toMatchObject({
       status: 'rejoining',
       previousConnectionId: 'c1',
