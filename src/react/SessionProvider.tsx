@@ -71,10 +71,13 @@ function keyOf(props: SessionProviderProps): string {
 function ControllerScope(props: SessionProviderProps) {
   const latestGetToken = useRef(props.session ? null : props.getToken);
   const latestOnError = useRef(props.onError);
+  const connect = props.connect ?? true;
+  const publish = props.publish === true ? {} : props.publish || null;
   // Created once per scope; pure (no session, no subscription) so a discarded StrictMode render leaks nothing.
   const [controller] = useState(
     () =>
       new SessionController({
+        publish,
         ...(props.session
           ? { session: props.session, clock: props.clock }
           : {
@@ -96,8 +99,6 @@ function ControllerScope(props: SessionProviderProps) {
           (latestOnError.current ?? ((e: unknown) => console.error('[holdfast]', e)))(error),
       }),
   );
-  const connect = props.connect ?? true;
-  const publish = props.publish === true ? {} : props.publish || null;
   const publishKey = JSON.stringify(publish, (key, value: unknown) =>
     key === 'mediaStream' ? 'stream' : value,
   );

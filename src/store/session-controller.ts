@@ -19,6 +19,11 @@ export interface SessionControllerOptions {
   recoveredVisibleMs?: number;
   /** Receives errors of the joins and publishes the controller starts by itself. @default console.error */
   onError?: (error: unknown) => void;
+  /**
+   * What every join publishes until {@link SessionController.setConnect} says otherwise (a child may
+   * join in its first effect, before the provider's own effects run). @default null (nothing)
+   */
+  publish?: PublishOptions | null;
 }
 
 const noSession = (action: string) =>
@@ -55,6 +60,7 @@ export class SessionController {
     if (!options.session && !options.createSession)
       throw new Error('holdfast: give a session or a way to create one');
     this.#options = options;
+    this.#publish = options.publish ?? null;
     this.clock = options.clock ?? systemClock;
     this.store = createSessionStore();
     this.#session = options.session ?? null;
@@ -199,17 +205,20 @@ export class SessionController {
   async #joinAndPublish(session: Session): Promise<void> {
     const joined = session.join();
     const status = session.state.status;
-    // Refused, or queued behind a running transition: publish once joined, as before.
-    if (status === 'idle' || status === 'disconnected') await joined;
-    this.#startAutoPublish(session, joined);
+    // Not joining (refused, or queued behind a running transition): publish once joined.
+    const started = status !== 'idle' && status !== 'disconnected' && this.#startAutoPublish(session, joined);
     await joined;
+    // Settings that came during the join publish now.
+    if (!started) this.#startAutoPublish(session, joined);
     await this.#autoPublish;
   }
 
-  #startAutoPublish(session: Session, joined: Promise<void>): void {
+  /** Starts publishing the settings unless there are none or it publishes already; true if it does. */
+  #startAutoPublish(session: Session, joined: Promise<void>): boolean {
     const settings = this.publishSettings;
     // Two joins at once (mount and a click) publish once.
-    if (!settings || this.#session !== session || session.localStream || this.#autoPublish) return;
+    if (this.#autoPublish) return true;
+    if (!settings || this.#session !== session || session.localStream) return false;
     const publishing = session
       .publish(settings)
       .then(
@@ -227,6 +236,7 @@ export class SessionController {
         if (this.#autoPublish === publishing) this.#autoPublish = null;
       });
     this.#autoPublish = publishing;
+    return true;
   }
 
   #release(): void {

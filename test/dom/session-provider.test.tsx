@@ -1,5 +1,5 @@
 import { act, render, screen } from '@testing-library/react';
-import { StrictMode } from 'react';
+import { StrictMode, useEffect } from 'react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SessionOptions } from '../../src/core/session/options';
 import { FakeSession } from '../../stories/fixtures/fake-session';
@@ -42,6 +42,15 @@ function Status() {
       status: {status} {connectionId}
     </p>
   );
+}
+
+/** Joins in its first effect: before the provider's own effects run. */
+function JoinAtOnce() {
+  const { join } = useSession();
+  useEffect(() => {
+    void join();
+  }, [join]);
+  return null;
 }
 
 let outsideHook: () => unknown = () => null;
@@ -194,6 +203,36 @@ describe('SessionProvider', () => {
     await flushMicrotasks();
     expect(onError).toHaveBeenCalledTimes(1);
     expect(String(onError.mock.calls[0]?.[0])).toMatch(/the join ended/);
+  });
+
+  it("publishes the provider's settings for a join a child starts in its first effect (before the provider's own effects), while it is in flight", async () => {
+    const session = new FakeSession({ onJoin: 'hang' });
+    const media = {} as MediaStream;
+    render(
+      <SessionProvider session={session} publish={{ mediaStream: media }}>
+        <JoinAtOnce />
+      </SessionProvider>,
+    );
+    await flushMicrotasks();
+    expect(session.state.status).toBe('connecting');
+    expect(session.calls).toEqual(['join', 'publish']);
+    expect(session.localStream?.mediaStream).toBe(media);
+  });
+
+  it('publishes settings that came while the join was in flight once it is through', async () => {
+    onJoin = 'hang';
+    const media = {} as MediaStream;
+    const props = { serverUrl: 'http://127.0.0.1:1', sessionId: 's1', getToken };
+    const { rerender } = render(<SessionProvider {...props} />);
+    await flushMicrotasks();
+    const session = created[0]?.session as FakeSession;
+    expect(session.calls).toEqual(['join']);
+    rerender(<SessionProvider {...props} publish={{ mediaStream: media }} />);
+    await flushMicrotasks();
+    act(() => session.connect());
+    await flushMicrotasks();
+    expect(session.calls).toEqual(['join', 'publish']);
+    expect(session.localStream?.mediaStream).toBe(media);
   });
 
   it('shows an app-owned session from the first render and never joins, leaves or destroys it', async () => {
