@@ -1,4 +1,5 @@
 import type { ClientMessage, DisconnectReason } from '../../protocol';
+import { type Deferred, deferred } from '../deferred';
 import { type Disposer, Emitter } from '../emitter';
 import { HoldfastError } from '../errors';
 import type { MediaPlane } from '../media/media-plane';
@@ -26,7 +27,6 @@ import { UpWaiters } from './up-waiters';
 type Queued = { event: MachineEvent; landing: Landing | null };
 type RunnableEffect = Exclude<Effect, { type: 'adopt' }>;
 type EffectRunners = { [T in RunnableEffect['type']]: (effect: Extract<Effect, { type: T }>) => void };
-type Deferred = { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void };
 
 /**
  * The session: holds the state, feeds events to the pure transition function and runs the effects it
@@ -403,16 +403,4 @@ export class SessionRuntime implements Session {
     if (state.status === 'connected') this.#upWaiters.release();
     else if (state.status === 'idle' || state.status === 'disconnected') this.#upWaiters.fail();
   }
-}
-
-function deferred(): Deferred {
-  let resolve!: () => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  // join() callers may not await; an unobserved rejection here must not crash the host.
-  promise.catch(() => {});
-  return { promise, resolve, reject };
 }
