@@ -4,6 +4,7 @@ import type { LocalStream, PublishOptions } from '../core/media/types';
 import type { SessionEventMap } from '../core/session/events';
 import type { Session, SignalOptions } from '../core/session/session';
 import { SESSION_EVENT_NAMES } from '../core/session/session-event-names';
+import { isOutOfSession } from '../core/session/state';
 import { bindSessionToStore, readSessionIntoState } from './bind-session-to-store';
 import { createSessionStore, type SessionStore } from './create-session-store';
 
@@ -186,8 +187,7 @@ export class SessionController {
   #connect(): void {
     const session = this.#session;
     if (!session || !this.ownsSession) return;
-    const status = session.state.status;
-    if (status !== 'idle' && status !== 'disconnected') return;
+    if (!isOutOfSession(session.state.status)) return;
     this.#joinAndPublish(session).catch((error: unknown) => {
       // A failed join shows in the store (`disconnected` with its reason); only report it.
       if (this.#session === session) this.#onError(error);
@@ -204,9 +204,8 @@ export class SessionController {
    */
   async #joinAndPublish(session: Session): Promise<void> {
     const joined = session.join();
-    const status = session.state.status;
     // Not joining (refused, or queued behind a running transition): publish once joined.
-    const started = status !== 'idle' && status !== 'disconnected' && this.#startAutoPublish(session, joined);
+    const started = !isOutOfSession(session.state.status) && this.#startAutoPublish(session, joined);
     await joined;
     // Settings that came during the join publish now.
     if (!started) this.#startAutoPublish(session, joined);

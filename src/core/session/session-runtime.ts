@@ -20,7 +20,7 @@ import { signalTargets } from './retarget';
 import { Roster } from './roster';
 import { routeServerEvent } from './server-event-router';
 import type { Session, SignalOptions } from './session';
-import type { SessionState } from './state';
+import { isOutOfSession, type SessionState } from './state';
 import { createTransition, type TransitionFn } from './transitions';
 import { UpWaiters } from './up-waiters';
 
@@ -111,8 +111,7 @@ export class SessionRuntime implements Session {
   join(): Promise<void> {
     if (this.#destroyed)
       return Promise.reject(new HoldfastError('SESSION_DESTROYED', 'the session was destroyed'));
-    const status = this.#state.status;
-    if (status !== 'idle' && status !== 'disconnected') return this.#join?.promise ?? Promise.resolve();
+    if (!isOutOfSession(this.#state.status)) return this.#join?.promise ?? Promise.resolve();
     const join = deferred();
     this.#join = join;
     this.#dispatch({ type: 'join', now: this.#now() });
@@ -378,8 +377,7 @@ export class SessionRuntime implements Session {
   }
 
   #send(msg: ClientMessage, meta?: unknown): Promise<void> {
-    const status = this.#state.status;
-    if (!this.#channel || status === 'idle' || status === 'disconnected') {
+    if (!this.#channel || isOutOfSession(this.#state.status)) {
       return Promise.reject(new HoldfastError('NOT_JOINED', 'join the session first'));
     }
     return this.#channel.send(msg, meta);
@@ -392,8 +390,7 @@ export class SessionRuntime implements Session {
 
   #whenSignalingUp(signal?: AbortSignal): Promise<void> {
     if (this.#isSignalingUp()) return Promise.resolve();
-    const status = this.#state.status;
-    if (this.#destroyed || status === 'idle' || status === 'disconnected') {
+    if (this.#destroyed || isOutOfSession(this.#state.status)) {
       return Promise.reject(new HoldfastError('SESSION_ENDED', 'the session is not joined'));
     }
     return this.#upWaiters.wait(signal);
@@ -401,6 +398,6 @@ export class SessionRuntime implements Session {
 
   #settleUpWaiters(state: SessionState): void {
     if (state.status === 'connected') this.#upWaiters.release();
-    else if (state.status === 'idle' || state.status === 'disconnected') this.#upWaiters.fail();
+    else if (isOutOfSession(state.status)) this.#upWaiters.fail();
   }
 }

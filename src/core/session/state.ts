@@ -91,3 +91,8 @@ export type SessionState =
   | { status: 'disconnected'; reason: DisconnectReason; error: ProtocolError | null; since: number };
 
 export type SessionStatus = SessionState['status'];
+
+/** Out of the session with nothing under way (`idle` or `disconnected`): `join()` starts a join from here. */
+export function isOutOfSession(status: SessionStatus): boolean {
+  return status === 'idle' || status === 'disconnected';
+}
