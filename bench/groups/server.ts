@@ -159,7 +159,10 @@ async function run({ trials, log }: GroupOptions): Promise<MetricResult[]> {
     for (const count of HELD) {
       if (!wanted(`held${count / 1000}k`)) continue;
       const { joined } = await freshFleet(server, fleet, count, `held${count}`, log);
-      const held = `${joined} of ${count} clients joined (the rest gave up joining)`;
+      const held =
+        joined === count
+          ? `all ${count} clients joined`
+          : `${joined} of ${count} clients joined (the rest gave up joining)`;
       const cpu = await cpuPercent(server.pid, 10_000);
       const rss = rssMb(server.pid);
       log(`held ${count}: server RSS ${rss} MB, CPU ${cpu}% of a core`);
