@@ -20,9 +20,18 @@ export interface UseLocalMediaResult {
   /** Publishes with these settings (else what every join publishes, else camera + microphone). */
   publish(options?: PublishOptions): Promise<LocalStream>;
   unpublish(): Promise<void>;
-  /** What a join publishes: the app's last `publish()` settings, else the provider's `publish` (null: nothing). */
+  /**
+   * What a join publishes: the app's last `publish()` settings, else the provider's `publish` (null:
+   * nothing), with the microphone and camera on or off as last set.
+   */
   publishSettings: PublishOptions | null;
+  /**
+   * Turns the microphone on or off (no renegotiation). The choice is kept for this provider: every later
+   * publish (Leave → Join, the banner's Rejoin) starts with it, and one made before joining applies to the
+   * first publish. Stable across renders.
+   */
   setAudioEnabled(enabled: boolean): void;
+  /** Turns the camera on or off, kept like {@link UseLocalMediaResult.setAudioEnabled}. Stable across renders. */
   setVideoEnabled(enabled: boolean): void;
 }
 
@@ -40,6 +49,13 @@ export function useLocalMedia(): UseLocalMediaResult {
   const controller = useSessionController('useLocalMedia');
   const stream = useSessionStore(selectLocalStream);
   const canPublish = useSessionStore(selectStatus) === 'connected';
+  const setters = useMemo(
+    () => ({
+      setAudioEnabled: (enabled: boolean) => controller.setMediaEnabled('audio', enabled),
+      setVideoEnabled: (enabled: boolean) => controller.setMediaEnabled('video', enabled),
+    }),
+    [controller],
+  );
   return useMemo(
     () => ({
       stream,
@@ -54,9 +70,8 @@ export function useLocalMedia(): UseLocalMediaResult {
       get publishSettings() {
         return controller.publishSettings;
       },
-      setAudioEnabled: (enabled: boolean) => controller.setMediaEnabled('audio', enabled),
-      setVideoEnabled: (enabled: boolean) => controller.setMediaEnabled('video', enabled),
+      ...setters,
     }),
-    [controller, stream, canPublish],
+    [controller, stream, canPublish, setters],
   );
 }

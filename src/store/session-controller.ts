@@ -56,6 +56,12 @@ export class SessionController {
   #intent: PublishOptions | null | undefined = undefined;
   /** The publish a join started, while it runs. */
   #autoPublish: Promise<void> | null = null;
+  /**
+   * The user's last camera / microphone choice (`setMediaEnabled`, an explicit `publishVideo` /
+   * `publishAudio`): every later publish of this controller keeps it, so a camera turned off stays off
+   * through Leave → Join and the banner's Rejoin.
+   */
+  readonly #enabled: { audio?: boolean; video?: boolean } = {};
 
   constructor(options: SessionControllerOptions) {
     if (!options.session && !options.createSession)
@@ -141,26 +147,44 @@ export class SessionController {
   readonly leave = (): Promise<void> => this.#with('leave', (s) => s.leave());
   readonly publish = (options?: PublishOptions): Promise<LocalStream> =>
     this.#with('publish', (s) => {
+      if (options?.publishAudio !== undefined) this.#enabled.audio = options.publishAudio;
+      if (options?.publishVideo !== undefined) this.#enabled.video = options.publishVideo;
       const settings = options ?? this.#publish ?? {};
       this.#intent = settings;
-      return s.publish(settings);
+      return s.publish(this.#withChoices(settings));
     });
   readonly unpublish = (): Promise<void> =>
     this.#with('unpublish', (s) => {
       this.#intent = null;
       return s.unpublish();
     });
-  /** What every join publishes: the app's last choice, else the provider's settings (null: nothing). */
+  /**
+   * What every join publishes: the app's last choice, else the provider's settings (null: nothing),
+   * with the camera and microphone on or off as the user last set them.
+   */
   get publishSettings(): PublishOptions | null {
-    return this.#intent === undefined ? this.#publish : this.#intent;
+    const settings = this.#intent === undefined ? this.#publish : this.#intent;
+    return settings && this.#withChoices(settings);
   }
   readonly signal = (options: SignalOptions): Promise<void> => this.#with('signal', (s) => s.signal(options));
   readonly reconnectNow = (): void => {
     this.#session?.reconnectNow();
   };
   readonly setMediaEnabled = (kind: 'audio' | 'video', enabled: boolean): void => {
+    this.#enabled[kind] = enabled;
     this.#session?.setMediaEnabled(kind, enabled);
   };
+
+  /** `settings` with the user's camera / microphone choices applied. */
+  #withChoices(settings: PublishOptions): PublishOptions {
+    const { audio, video } = this.#enabled;
+    if (audio === undefined && video === undefined) return settings;
+    return {
+      ...settings,
+      ...(audio === undefined ? {} : { publishAudio: audio }),
+      ...(video === undefined ? {} : { publishVideo: video }),
+    };
+  }
 
   #context() {
     return {

@@ -54,6 +54,87 @@ describe.skipIf(!netnsAvailable())('consumer flows: the network fails', () => {
     ]);
   });
 
+  it('camera off: alice shows "Camera off" and repairs nothing; the camera stays off through eviction and Rejoin; on again, alice decodes bob', async () => {
+    const [a, b] = await startTwoParty(call(), 'camera-off');
+    const camera = b.page.page.getByRole('button', { name: 'Camera' });
+    const created = async () => [
+      (await a.page.counts()).peerConnectionsCreated,
+      (await b.page.counts()).peerConnectionsCreated,
+    ];
+    const atStart = await created();
+    const offAt = Date.now();
+    await camera.click();
+    await waitFor(async () => (await a.page.remoteHealth(b.identity)) === 'muted', {
+      timeoutMs: 5_000,
+      what: 'alice shows bob’s camera off',
+    });
+    report(`camera off: alice shows it after ${Date.now() - offAt} ms`);
+    // Off for 8 s: "Camera off" all along, never frozen or recovering, and no repair (no new peer connection).
+    const seen = new Set<string | null>();
+    const decodedOff = await a.page.framesDecoded();
+    for (const end = Date.now() + 8_000; Date.now() < end; ) {
+      seen.add(await a.page.remoteHealth(b.identity));
+      seen.add(await a.page.remoteOverlay(b.identity));
+      await delay(250);
+    }
+    const dark = await a.page.remoteBrightness(b.identity);
+    report(
+      `camera off for 8 s: alice decoded ${(await a.page.framesDecoded()) - decodedOff} frames of bob (black: brightness ${dark?.toFixed(1)})`,
+    );
+    expect([...seen]).toEqual(['muted']);
+    expect(dark).not.toBeNull();
+    expect(dark as number).toBeLessThan(5);
+    expect(await created()).toEqual(atStart);
+
+    // Evicted, then Rejoin: bob comes back with his camera still off, as he left it.
+    await b.net.cut();
+    await delay(SERVER_GRACE_MS + 4_000);
+    await b.net.restore();
+    const rejoin = b.page.page.getByRole('button', { name: 'Rejoin' });
+    await rejoin.waitFor({ state: 'visible', timeout: 20_000 });
+    await rejoin.click();
+    await framesRiseAt('camera off, Rejoin', [[b.page, 'bob decodes alice again']], {
+      withinMs: 15_000,
+      startedAt: Date.now(),
+    });
+    await waitFor(async () => (await a.page.remoteHealth(b.identity)) === 'muted', {
+      timeoutMs: 10_000,
+      what: 'alice shows bob back with his camera off',
+    }).catch(async (error: Error) => {
+      throw new Error(`${error.message}: alice shows "${await a.page.remoteHealth(b.identity)}"`);
+    });
+    expect(await camera.getAttribute('aria-pressed')).toBe('false');
+
+    // Still black at alice: bob's camera really stayed off (not only the flag).
+    await delay(1_000);
+    expect((await a.page.remoteBrightness(b.identity)) as number).toBeLessThan(5);
+
+    // On again: within 3 s alice decodes bob's picture (no longer black), and shows him live.
+    const onAt = Date.now();
+    await camera.click();
+    let brightness: number | null = null;
+    await waitFor(
+      async () => {
+        brightness = await a.page.remoteBrightness(b.identity);
+        return brightness !== null && brightness > 20;
+      },
+      { timeoutMs: 3_000, intervalMs: 100, what: 'alice sees bob’s picture again' },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}: brightness ${brightness}`);
+    });
+    report(`camera on: alice sees bob's picture after ${Date.now() - onAt} ms (brightness ${brightness})`);
+    await framesRiseAt('camera on', [[a.page, 'alice decodes bob']], { withinMs: 5_000, startedAt: onAt });
+    await waitFor(async () => (await a.page.remoteHealth(b.identity)) === 'live', {
+      timeoutMs: 5_000,
+      what: 'alice shows bob live',
+    });
+    expect(await camera.getAttribute('aria-pressed')).toBe('true');
+    await expectPeerConnectionsMatchLinks([
+      [a.page, 1],
+      [b.page, 1],
+    ]);
+  });
+
   it('handoff: B changes address mid-call and video rises again both ways within 5 s', async () => {
     const [a, b] = await startTwoParty(call(), 'handoff');
     const before = b.net.address;

@@ -1,4 +1,5 @@
 import { act, render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { StrictMode, useEffect } from 'react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SessionOptions } from '../../src/core/session/options';
@@ -20,6 +21,8 @@ vi.mock('../../src/core/session/create-session', () => ({
 }));
 
 const {
+  MediaToggle,
+  ReconnectingBanner,
   SessionProvider,
   useLocalMedia,
   useParticipants,
@@ -50,6 +53,20 @@ function JoinAtOnce() {
   useEffect(() => {
     void join();
   }, [join]);
+  return null;
+}
+
+/** The last `useSession()` result of a mounted `Controls`, for a test to call leave() and join(). */
+let controls: { leave(): Promise<void>; join(): Promise<void> } | null = null;
+function Controls() {
+  controls = useSession();
+  return null;
+}
+
+/** Turns the camera off in its first effect: before the provider's own effects join. */
+function MuteFirst() {
+  const { setVideoEnabled } = useLocalMedia();
+  useEffect(() => setVideoEnabled(false), [setVideoEnabled]);
   return null;
 }
 
@@ -233,6 +250,68 @@ describe('SessionProvider', () => {
     await flushMicrotasks();
     expect(session.calls).toEqual(['join', 'publish']);
     expect(session.localStream?.mediaStream).toBe(media);
+  });
+
+  it('keeps the camera off through Leave → Join and Rejoin once the user turned it off, and the toggle turns it on again', async () => {
+    const media = {} as MediaStream;
+    const user = userEvent.setup();
+    render(
+      <SessionProvider
+        serverUrl="http://127.0.0.1:1"
+        sessionId="s1"
+        getToken={getToken}
+        publish={{ mediaStream: media }}
+      >
+        <Controls />
+        <MediaToggle kind="video" />
+        <ReconnectingBanner />
+      </SessionProvider>,
+    );
+    await flushMicrotasks();
+    const session = created[0]?.session as FakeSession;
+    const camera = screen.getByRole('button', { name: 'Camera' });
+    expect(session.localStream?.properties.videoActive).toBe(true);
+    await user.click(camera);
+    expect(session.localStream?.properties.videoActive).toBe(false);
+
+    await act(() => controls?.leave() as Promise<void>);
+    expect(session.localStream).toBeNull();
+    await act(() => controls?.join() as Promise<void>);
+    await flushMicrotasks();
+    expect(session.localStream?.properties).toMatchObject({ videoActive: false, audioActive: true });
+    expect(camera).toHaveAttribute('aria-pressed', 'false');
+
+    // Evicted, then the banner's Rejoin: still off.
+    act(() => session.disconnect('networkDisconnect'));
+    await user.click(await screen.findByRole('button', { name: 'Rejoin' }));
+    await flushMicrotasks();
+    expect(session.state.status).toBe('connected');
+    expect(session.localStream?.properties.videoActive).toBe(false);
+
+    await user.click(camera);
+    expect(session.localStream?.properties.videoActive).toBe(true);
+    await act(() => controls?.leave() as Promise<void>);
+    await act(() => controls?.join() as Promise<void>);
+    await flushMicrotasks();
+    expect(session.localStream?.properties.videoActive).toBe(true);
+  });
+
+  it('a camera turned off before the join is off from the first publish', async () => {
+    const media = {} as MediaStream;
+    render(
+      <SessionProvider
+        serverUrl="http://127.0.0.1:1"
+        sessionId="s1"
+        getToken={getToken}
+        publish={{ mediaStream: media }}
+      >
+        <MuteFirst />
+      </SessionProvider>,
+    );
+    await flushMicrotasks();
+    const session = created[0]?.session as FakeSession;
+    expect(session.calls).toEqual(['join', 'publish']);
+    expect(session.localStream?.properties.videoActive).toBe(false);
   });
 
   it('shows an app-owned session from the first render and never joins, leaves or destroys it', async () => {

@@ -446,6 +446,29 @@ export class ConsumerPage {
     );
   }
 
+  /**
+   * The mean brightness (0–255) of the picture the remote tile of `identity` shows now (its video drawn
+   * into a small canvas), or null when there is no such tile or no picture yet. A camera turned off
+   * sends black frames (about 0); the fake camera's picture is far brighter.
+   */
+  remoteBrightness(identity: string): Promise<number | null> {
+    return this.page.evaluate((label) => {
+      const video = document.querySelector<HTMLVideoElement>(`figure[aria-label="${label}"] video`);
+      if (!video || video.videoWidth === 0) return null;
+      const canvas = document.createElement('canvas');
+      canvas.width = 64;
+      canvas.height = 48;
+      const context = canvas.getContext('2d', { willReadFrequently: true });
+      if (!context) return null;
+      context.drawImage(video, 0, 0, canvas.width, canvas.height);
+      const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+      let sum = 0;
+      for (let i = 0; i < data.length; i += 4)
+        sum += ((data[i] ?? 0) + (data[i + 1] ?? 0) + (data[i + 2] ?? 0)) / 3;
+      return sum / (data.length / 4);
+    }, `Video of ${identity}`);
+  }
+
   /** Text of the status line (`connected <id>` …). */
   status(): Promise<string> {
     return this.page

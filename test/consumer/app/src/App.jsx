@@ -1,5 +1,6 @@
 import {
   ConnectionIndicator,
+  MediaToggle,
   ReconnectingBanner,
   SessionProvider,
   StreamView,
@@ -174,6 +175,9 @@ export function App() {
           <EventLog />
           <Status />
           <CallControls />
+          <p>
+            <MediaToggle kind="audio" /> <MediaToggle kind="video" />
+          </p>
           <ReconnectingBanner />
           <StreamView local />
           <Remotes />
