@@ -6,6 +6,7 @@ import {
   expectPeerConnectionsMatchLinks,
   framesRiseAt,
   type NsParty,
+  report,
   startTwoParty,
 } from './support/netns-call';
 
@@ -43,6 +44,24 @@ describe.skipIf(!netnsAvailable())('consumer flows: the same identity comes back
     await b.page.close();
     await b.openPage();
     await expectBackInCall('new page', a, b, startedAt);
+  });
+
+  it('a page closed for good: alice sees bob leave at once (reason disconnect, tile gone), not after the server’s grace', async () => {
+    const [a, b] = await startTwoParty(call(), 'closed');
+    const closedAt = Date.now();
+    await b.page.close();
+    await waitFor(async () => (await a.page.remoteTiles(b.identity)) === 0, {
+      timeoutMs: 4_000,
+      what: 'alice no longer shows bob',
+    }).catch(async (error: Error) => {
+      throw new Error(`${error.message}: alice's events ${JSON.stringify(await a.page.events())}`);
+    });
+    report(`page closed: alice's tile of bob gone after ${Date.now() - closedAt} ms`);
+    const destroyed = (await a.page.events()).filter(
+      (event) => event.name === 'connectionDestroyed' && event.identity === b.identity,
+    );
+    expect(destroyed.map((event) => event.reason)).toEqual(['disconnect']);
+    await expectPeerConnectionsMatchLinks([[a.page, 0]]);
   });
 
   it('the same page reloaded', async () => {

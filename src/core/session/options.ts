@@ -74,6 +74,12 @@ export interface SessionOptions {
   forceMediaReconnectionAfterNetworkDrop?: boolean;
   /** Move to another node ahead of a `serverRotation`, keeping media up. @default true */
   sessionMigration?: boolean;
+  /**
+   * Leave the call when the page is closed, reloaded or navigated away (`pagehide`), so the others see
+   * the participant go at once instead of holding its place for the server's grace (12 s by default).
+   * A reload that joins again with the same identity comes back as a new connection. @default true
+   */
+  leaveOnPageHide?: boolean;
   /** Overrides the ICE servers and policy the server hands out. */
   iceServers?: RTCIceServer[];
   iceTransportPolicy?: RTCIceTransportPolicy;

@@ -32,6 +32,8 @@ export interface ResolvedSessionOptions {
   path: string;
   /** Follow the server's `hf:move` ahead of a rotation. */
   sessionMigration: boolean;
+  /** Leave when the page goes away (`pagehide`). */
+  leaveOnPageHide: boolean;
   reconnect: ResolvedReconnectPolicy;
   media: MediaSettings;
   clock: Clock;
@@ -72,6 +74,7 @@ export function resolveSessionOptions(options: SessionOptions): ResolvedSessionO
     identity: options.identity ?? randomIdentity(random),
     path: options.path ?? DEFAULT_SOCKET_PATH,
     sessionMigration: options.sessionMigration ?? true,
+    leaveOnPageHide: options.leaveOnPageHide ?? true,
     reconnect: resolveReconnectPolicy(options.reconnect),
     media: {
       iceConnectionDisconnectedExceptionTimeout: options.iceConnectionDisconnectedExceptionTimeout ?? 4_000,

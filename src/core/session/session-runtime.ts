@@ -325,7 +325,11 @@ export class SessionRuntime implements Session {
     this.#channel = channel;
   }
 
-  /** Retry at once when the device comes back online or the page becomes visible (while a member). */
+  /**
+   * While a member: retry at once when the device comes back online or the page becomes visible, and
+   * leave when the page goes away (with `leaveOnPageHide`): the leave message goes out before the page
+   * unloads, so the others see `disconnect` at once rather than a network loss held for the grace.
+   */
   #watchEnvironment(): void {
     if (this.#environmentDisposers.length > 0) return;
     const environment = this.#internals.environment ?? browserEnvironment();
@@ -335,6 +339,13 @@ export class SessionRuntime implements Session {
       this.#media.onNetworkChanged();
     };
     this.#environmentDisposers = [environment.onOnline(online), environment.onVisible(retry)];
+    if (this.#opts.leaveOnPageHide) {
+      const pageHidden = () => {
+        this.#opts.log('info', 'page going away: leaving', {});
+        void this.leave().catch(() => {});
+      };
+      this.#environmentDisposers.push(environment.onPageHide(pageHidden));
+    }
   }
 
   #unwatchEnvironment(): void {

@@ -10,10 +10,16 @@ export interface SessionEnvironment {
   onOnline(listener: () => void): Disposer;
   /** Calls `listener` when the page becomes visible again. */
   onVisible(listener: () => void): Disposer;
+  /**
+   * Calls `listener` when the page goes away for good (closed, reloaded or navigated away: `pagehide`
+   * not kept in the back/forward cache).
+   */
+  onPageHide(listener: () => void): Disposer;
 }
 
 /**
- * The browser's environment: `window` `online` events and `document` `visibilitychange` to `visible`.
+ * The browser's environment: `window` `online` and `pagehide` events and `document` `visibilitychange`
+ * to `visible`.
  * Safe to call on a server (SSR) or in Node: without `window`/`document` nothing is listened to.
  */
 export function browserEnvironment(): SessionEnvironment {
@@ -28,6 +34,14 @@ export function browserEnvironment(): SessionEnvironment {
       if (!doc?.addEventListener) return () => {};
       return listen(doc, 'visibilitychange', () => {
         if (doc.visibilityState === 'visible') listener();
+      });
+    },
+    onPageHide(listener) {
+      const target = globalThis.window;
+      if (!target?.addEventListener) return () => {};
+      return listen(target, 'pagehide', (event) => {
+        // A page kept in the back/forward cache may come back: it is not leaving.
+        if (!(event as PageTransitionEvent).persisted) listener();
       });
     },
   };

@@ -95,7 +95,7 @@ describe('session: first join', () => {
       createSession(
         { serverUrl: 'http://x', sessionId: 's', getToken: async () => 't', random: () => 0.1 },
         {
-          environment: { onOnline: () => () => {}, onVisible: () => () => {} },
+          environment: { onOnline: () => () => {}, onVisible: () => () => {}, onPageHide: () => () => {} },
           mediaPlaneFactory: () => ({}) as never,
         },
       );

@@ -97,16 +97,46 @@ describe('session: leave', () => {
     expect(h.server.connectionIds()).toEqual([h.session.connectionId]);
   });
 
-  it('listens to online/visibility only while a member: nothing before join, nothing after leave', async () => {
+  it('listens to online/visibility/pagehide only while a member: nothing before join, nothing after leave', async () => {
     const h = sessionHarness();
     expect(h.environment.listenerCount).toBe(0);
     await joined(h);
-    expect(h.environment.listenerCount).toBe(2);
+    expect(h.environment.listenerCount).toBe(3);
     await h.session.leave();
     expect(h.environment.listenerCount).toBe(0);
     h.server.refuseJoin = 'SESSION_CLOSED';
     await h.session.join().catch(() => {});
     expect(h.environment.listenerCount).toBe(0);
+  });
+
+  it('the page going away (pagehide) leaves: the leave message is on the socket before the handler returns, and the others see disconnect', async () => {
+    const h = sessionHarness();
+    const bob = h.server.addPeer('bob');
+    await joined(h);
+    const me = h.session.connectionId as string;
+    const socket = h.server.lastSocket;
+    h.environment.hidePage();
+    // The page unloads right after its pagehide handlers: nothing later than this may be needed.
+    expect(JSON.stringify(socket?.sent.at(-1)?.payload)).toContain('"kind":"leave"');
+    expect(h.session.state).toMatchObject({ status: 'disconnected', reason: 'disconnect' });
+    await h.clock.advance(0);
+    expect(h.server.eventsFor(bob)).toContainEqual({
+      kind: 'connectionDestroyed',
+      connectionId: me,
+      identity: 'alice',
+      reason: 'disconnect',
+    });
+    expect(h.environment.listenerCount).toBe(0);
+  });
+
+  it('with leaveOnPageHide false, the page going away leaves nothing (the server holds the place for its grace)', async () => {
+    const h = sessionHarness({ leaveOnPageHide: false });
+    await joined(h);
+    expect(h.environment.listenerCount).toBe(2);
+    h.environment.hidePage();
+    await h.clock.advance(0);
+    expect(h.session.state.status).toBe('connected');
+    expect(h.server.processed.map((p) => p.msg.kind)).not.toContain('leave');
   });
 
   it('destroy leaves, releases the environment listeners and every timer', async () => {
@@ -115,7 +145,7 @@ describe('session: leave', () => {
     h.server.mode = 'down';
     h.server.heartbeatTimeout();
     await h.clock.advance(100);
-    expect(h.environment.listenerCount).toBe(2);
+    expect(h.environment.listenerCount).toBe(3);
     h.session.destroy();
     expect(h.environment.listenerCount).toBe(0);
     expect(h.media().methods.at(-1)).toBe('destroy');

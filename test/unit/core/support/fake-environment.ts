@@ -4,6 +4,7 @@ import type { SessionEnvironment } from '../../../../src/core/signaling/environm
 export class FakeEnvironment implements SessionEnvironment {
   readonly #online = new Set<() => void>();
   readonly #visible = new Set<() => void>();
+  readonly #pageHide = new Set<() => void>();
 
   onOnline(listener: () => void): () => void {
     this.#online.add(listener);
@@ -13,6 +14,16 @@ export class FakeEnvironment implements SessionEnvironment {
   onVisible(listener: () => void): () => void {
     this.#visible.add(listener);
     return () => this.#visible.delete(listener);
+  }
+
+  onPageHide(listener: () => void): () => void {
+    this.#pageHide.add(listener);
+    return () => this.#pageHide.delete(listener);
+  }
+
+  /** The page goes away (closed, reloaded, navigated). */
+  hidePage(): void {
+    for (const listener of [...this.#pageHide]) listener();
   }
 
   goOnline(): void {
@@ -25,6 +36,6 @@ export class FakeEnvironment implements SessionEnvironment {
 
   /** Listeners still registered (0 after the session is destroyed). */
   get listenerCount(): number {
-    return this.#online.size + this.#visible.size;
+    return this.#online.size + this.#visible.size + this.#pageHide.size;
   }
 }

@@ -16,7 +16,12 @@ export type Recorded = {
  * environment. Every event the session emits is recorded in order.
  */
 export function sessionHarness(
-  options: { identity?: string; reconnect?: ReconnectPolicy; random?: number[] } = {},
+  options: {
+    identity?: string;
+    reconnect?: ReconnectPolicy;
+    random?: number[];
+    leaveOnPageHide?: boolean;
+  } = {},
 ) {
   const clock = new FakeClock();
   const server = new FakeServer(clock);
@@ -41,6 +46,7 @@ export function sessionHarness(
         return token;
       },
       reconnect: options.reconnect,
+      ...(options.leaveOnPageHide === undefined ? {} : { leaveOnPageHide: options.leaveOnPageHide }),
       clock,
       random: sequenceRandom(options.random ?? [0.5]),
     },
