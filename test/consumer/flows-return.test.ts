@@ -64,6 +64,37 @@ describe.skipIf(!netnsAvailable())('consumer flows: the same identity comes back
     await expectPeerConnectionsMatchLinks([[a.page, 0]]);
   });
 
+  it('a second page with the same identity while the first is open: the newer one has the call, the older ends saying why and releases its camera', async () => {
+    const [a, b] = await startTwoParty(call(), 'second-page');
+    const first = b.page;
+    const startedAt = Date.now();
+    await b.openPage();
+    await expectBackInCall('second page', a, b, startedAt);
+    await waitFor(async () => (await first.banner()).reason === 'duplicateIdentity', {
+      timeoutMs: 5_000,
+      what: 'the first page says another page took the call',
+    }).catch(async (error: Error) => {
+      throw new Error(`${error.message}: banner ${JSON.stringify(await first.banner())}`);
+    });
+    expect((await first.banner()).text).toContain('You joined this call from another tab or device.');
+    expect(await first.status()).toMatch(/^disconnected/);
+    // The older page does not fight back: 5 s on, the newer one still holds the same connection.
+    const held = await b.page.status();
+    await delay(5_000);
+    expect(await b.page.status()).toBe(held);
+    expect(await first.status()).toMatch(/^disconnected/);
+    expect(await a.page.remoteTiles(b.identity)).toBe(1);
+    // Its camera is released and its peer connection closed.
+    const local = first.page.getByRole('figure', { name: 'Your video', exact: true });
+    expect(await local.getAttribute('data-holdfast-health')).toBe('gone');
+    await expectPeerConnectionsMatchLinks([
+      [a.page, 1],
+      [b.page, 1],
+      [first, 0],
+    ]);
+    await first.close();
+  });
+
   it('the same page reloaded', async () => {
     const [a, b] = await startTwoParty(call(), 'reload');
     const startedAt = Date.now();
