@@ -135,6 +135,56 @@ describe.skipIf(!netnsAvailable())('consumer flows: the network fails', () => {
     ]);
   });
 
+  it('B’s browser frozen 8 s (SIGSTOP, a laptop lid closed briefly): back in the same connection, video both ways within 8 s of the wake', async () => {
+    const [a, b] = await startTwoParty(call(), 'sleep-short');
+    const connection = await b.page.status();
+    expect(b.net.suspend()).toBeGreaterThan(0);
+    await delay(8_000);
+    b.net.wake();
+    const wokeAt = Date.now();
+    await framesRiseAt(
+      'frozen 8 s',
+      [
+        [a.page, 'alice decodes bob'],
+        [b.page, 'bob decodes alice'],
+      ],
+      { withinMs: 8_000, startedAt: wokeAt },
+    );
+    // Resumed inside the grace: the same connection, nobody left.
+    expect(await b.page.status()).toBe(connection);
+    expect(await a.page.remoteTiles(b.identity)).toBe(1);
+    await expectPeerConnectionsMatchLinks([
+      [a.page, 1],
+      [b.page, 1],
+    ]);
+  });
+
+  it('B’s browser frozen 20 s (past the grace): on waking it says it is out and offers Rejoin at once; Rejoin brings video back both ways', async () => {
+    const [a, b] = await startTwoParty(call(), 'sleep-long');
+    b.net.suspend();
+    await delay(SERVER_GRACE_MS + 8_000);
+    b.net.wake();
+    const wokeAt = Date.now();
+    const rejoin = b.page.page.getByRole('button', { name: 'Rejoin' });
+    await rejoin.waitFor({ state: 'visible', timeout: 10_000 });
+    report(`frozen 20 s: Rejoin offered ${Date.now() - wokeAt} ms after the wake`);
+    expect(await a.page.remoteTiles(b.identity)).toBe(0);
+    const startedAt = Date.now();
+    await rejoin.click();
+    await framesRiseAt(
+      'frozen 20 s / Rejoin',
+      [
+        [a.page, 'alice decodes bob again'],
+        [b.page, 'bob decodes alice again'],
+      ],
+      { withinMs: 10_000, startedAt },
+    );
+    await expectPeerConnectionsMatchLinks([
+      [a.page, 1],
+      [b.page, 1],
+    ]);
+  });
+
   it('handoff: B changes address mid-call and video rises again both ways within 5 s', async () => {
     const [a, b] = await startTwoParty(call(), 'handoff');
     const before = b.net.address;

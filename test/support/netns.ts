@@ -248,6 +248,36 @@ export class NetParticipant {
     return next;
   }
 
+  /**
+   * Freezes every process in the namespace (SIGSTOP: its browser stops as a laptop lid closes, timers
+   * and sockets included) until {@link wake}. Resolves with how many processes it stopped.
+   */
+  suspend(): number {
+    return this.#signalAll('SIGSTOP');
+  }
+
+  /** Lets every process in the namespace run again (SIGCONT). */
+  wake(): number {
+    return this.#signalAll('SIGCONT');
+  }
+
+  #signalAll(signal: NodeJS.Signals): number {
+    const pids = execFileSync('ip', ['netns', 'pids', this.ns], { encoding: 'utf8', timeout: 5_000 })
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+    let signalled = 0;
+    for (const pid of pids) {
+      try {
+        process.kill(pid, signal);
+        signalled += 1;
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+    return signalled;
+  }
+
   /** Runs a command inside the namespace; resolves with its stdout. */
   exec(command: string, args: string[], timeoutMs = 10_000): Promise<string> {
     return run('ip', ['netns', 'exec', this.ns, command, ...args], timeoutMs);
