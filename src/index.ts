@@ -53,7 +53,7 @@ export type { StreamViewProps } from './components/StreamView/StreamView';
 export { StreamView } from './components/StreamView/StreamView';
 export type { PlaybackState } from './components/StreamView/useAttachedMedia';
 // The session (the core's entry point and the types an app writes against it).
-export type { HoldfastErrorCode } from './core/errors';
+export type { HoldfastErrorCode, HoldfastErrorData } from './core/errors';
 export { HoldfastError } from './core/errors';
 export type {
   LocalStream,
@@ -66,7 +66,7 @@ export { createSession } from './core/session/create-session';
 export type { ExceptionName, SessionEventMap, SessionEventName } from './core/session/events';
 export type { GetToken, ReconnectPolicy, SessionOptions, TokenContext } from './core/session/options';
 export type { Session, SignalOptions } from './core/session/session';
-export type { Recovery, RecoveryCause, SessionState, SessionStatus } from './core/session/state';
+export type { JoinFailure, Recovery, RecoveryCause, SessionState, SessionStatus } from './core/session/state';
 export type { DisconnectReason, NotificationReason, ProtocolError } from './protocol';
 // The provider and the hooks.
 export type {

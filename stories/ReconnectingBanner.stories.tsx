@@ -44,6 +44,29 @@ export const Connecting: Story = {
   },
 };
 
+/** The first join failed (here: no server answered before giving up): why, with "Try again". */
+export const JoinFailed: Story = {
+  decorators: [
+    withScenario(
+      ({ fake }) =>
+        void fake.setState({
+          status: 'idle',
+          joinFailure: {
+            error: { code: 'SIGNALING_UNREACHABLE', message: 'no holdfast server answered before giving up' },
+            at: fake.clock.now(),
+          },
+        }),
+    ),
+  ],
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    const status = await canvas.findByRole('status');
+    await expect(status).toHaveTextContent('Could not join the call. The server could not be reached.');
+    await expect(status).toHaveAttribute('aria-live', 'assertive');
+    await expect(canvas.getByRole('button', { name: 'Try again' })).toBeInTheDocument();
+  },
+};
+
 /** Signaling just dropped: first retry, with "Retry now". */
 export const Reconnecting: Story = {
   decorators: [

@@ -19,7 +19,7 @@ export type { SessionInternals } from './session/internals';
 export type { GetToken, ReconnectPolicy, SessionOptions, TokenContext } from './session/options';
 export type { Session, SignalOptions } from './session/session';
 export { SESSION_EVENT_NAMES } from './session/session-event-names';
-export type { Recovery, RecoveryCause, SessionState, SessionStatus } from './session/state';
+export type { JoinFailure, Recovery, RecoveryCause, SessionState, SessionStatus } from './session/state';
 export type { SessionEnvironment } from './signaling/environment';
 export { browserEnvironment } from './signaling/environment';
 export type { SignalingSocket, SocketFactory, SocketOpenOptions } from './signaling/socket';

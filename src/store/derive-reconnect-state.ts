@@ -37,7 +37,9 @@ function reconnectPatch(
 ): Partial<ReconnectState> | null {
   switch (session.status) {
     case 'idle':
-      return null;
+      return session.joinFailure
+        ? { phase: 'joinFailed', since: session.joinFailure.at, joinError: session.joinFailure.error }
+        : null;
     case 'connecting':
     case 'reconnecting':
     case 'rejoining':

@@ -1,3 +1,4 @@
+import type { HoldfastErrorData } from '../core/errors';
 import type { DisconnectReason, ProtocolError } from '../protocol';
 
 /**
@@ -5,6 +6,8 @@ import type { DisconnectReason, ProtocolError } from '../protocol';
  * - `idle`: not in a session yet (never joined; after `leave()` the phase is `disconnected`, reason
  *   `disconnect`).
  * - `connecting`: the first join is in progress.
+ * - `joinFailed`: the first join failed (`joinError` says why: the server unreachable, `getToken`
+ *   failed, or the server refused); nothing retries until `join()` is called again.
  * - `stable`: in the session; signaling is up and every remote stream is fine.
  * - `reconnecting`: signaling was lost; resuming the same connection inside the server's grace.
  * - `recoveringMedia`: signaling is fine but at least one remote stream is frozen or being repaired.
@@ -16,6 +19,7 @@ import type { DisconnectReason, ProtocolError } from '../protocol';
 export type ReconnectPhase =
   | 'idle'
   | 'connecting'
+  | 'joinFailed'
   | 'stable'
   | 'reconnecting'
   | 'recoveringMedia'
@@ -51,6 +55,8 @@ export interface ReconnectState {
   downtimeMs: number | null;
   /** `disconnected`: the server's error, if any. */
   error: ProtocolError | null;
+  /** `joinFailed`: why the join failed (a client code such as `SIGNALING_UNREACHABLE`, or the server's). */
+  joinError: HoldfastErrorData | null;
 }
 
 /** The reconnect state of a page that is not in a session. */
@@ -65,4 +71,5 @@ export const IDLE_RECONNECT_STATE: ReconnectState = Object.freeze({
   affectedStreams: 0,
   downtimeMs: null,
   error: null,
+  joinError: null,
 });

@@ -151,4 +151,51 @@ describe.skipIf(!netnsAvailable())('consumer flows: the server fails', () => {
     ]);
     expect([...a.page.errors, ...b.page.errors]).toEqual([]);
   });
+
+  it('the server is down when bob opens the app: the banner says he could not join and offers Try again; with the server back, Try again brings him into the call, video both ways', async () => {
+    const [a, b] = await startTwoParty(call(), 'down-at-open');
+    await b.page.close();
+    await waitFor(async () => (await a.page.remoteTiles(b.identity)) === 0, {
+      timeoutMs: 5_000,
+      what: 'alice sees bob leave',
+    });
+    await call().server.kill('SIGKILL');
+    const page = await b.openPage();
+    await waitFor(async () => (await page.banner()).phase === 'joinFailed', {
+      timeoutMs: 30_000,
+      what: 'bob’s banner says the join failed',
+    }).catch(async (error: Error) => {
+      throw new Error(
+        `${error.message}: ${JSON.stringify(await page.banner())}, status "${await page.status()}"`,
+      );
+    });
+    const { text } = await page.banner();
+    report(`server down at open: bob's banner "${text}"`);
+    expect(text).toContain('Could not join the call.');
+    expect(await page.status()).toMatch(/^idle/);
+
+    await call().server.restart();
+    // Alice re-joins by herself (the node restarted), bob when he asks.
+    await waitFor(async () => (await a.page.status()).startsWith('connected'), {
+      timeoutMs: 30_000,
+      what: 'alice back in the call after the restart',
+    });
+    const startedAt = Date.now();
+    await page.page.getByRole('button', { name: 'Try again' }).click();
+    await framesRiseAt(
+      'server down at open / Try again',
+      [
+        [a.page, 'alice decodes bob'],
+        [page, 'bob decodes alice'],
+      ],
+      { withinMs: 15_000, startedAt },
+    );
+    expect((await page.banner()).phase).not.toBe('joinFailed');
+    expect(await a.page.remoteTiles(b.identity)).toBe(1);
+    expect(await page.remoteTiles(a.identity)).toBe(1);
+    await expectPeerConnectionsMatchLinks([
+      [a.page, 1],
+      [page, 1],
+    ]);
+  });
 });

@@ -66,6 +66,37 @@ describe('ReconnectingBanner', () => {
     expect(status()).toBeEmptyDOMElement();
   });
 
+  it.each([
+    ['SIGNALING_UNREACHABLE', 'The server could not be reached.'],
+    ['TOKEN_FETCH_FAILED', 'Could not get permission to join.'],
+    ['SESSION_FULL', 'The call is full.'],
+    ['SESSION_CLOSED', 'This call has ended or does not exist.'],
+    ['TOKEN_INVALID', 'Access to this call was refused.'],
+    ['INTERNAL', 'The server said: boom'],
+  ] as const)(
+    'a first join that failed with %s says why, assertively, and "Try again" joins again',
+    async (code, detail) => {
+      const user = userEvent.setup();
+      const onLeave = vi.fn();
+      const { clock, session, status } = setup(onLeave);
+      act(() =>
+        session.setState({
+          status: 'idle',
+          joinFailure: { error: { code, message: 'boom' }, at: clock.now() },
+        }),
+      );
+      expect(status()).toHaveTextContent(`Could not join the call. ${detail}`);
+      expect(status()).toHaveAttribute('aria-live', 'assertive');
+      expect(screen.getByRole('img', { name: 'Connection: could not join' })).toBeInTheDocument();
+      await user.click(screen.getByRole('button', { name: 'Leave' }));
+      expect(onLeave).toHaveBeenCalledOnce();
+      await user.click(screen.getByRole('button', { name: 'Try again' }));
+      expect(session.calls).toContain('join');
+      expect(session.state.status).toBe('connected');
+      expect(status()).toBeEmptyDOMElement();
+    },
+  );
+
   it('says what a rotation does: the notice with a countdown, moving, then moved', () => {
     const { clock, session, status } = setup();
     act(() => session.notifyRotation(clock.now() + 10_000));

@@ -8,6 +8,7 @@ export type ConnectionLevel = 'offline' | 'connecting' | 'good' | 'degraded' | '
 const LEVELS: Record<ReconnectPhase, ConnectionLevel> = {
   idle: 'offline',
   connecting: 'connecting',
+  joinFailed: 'lost',
   stable: 'good',
   recovered: 'good',
   recoveringMedia: 'degraded',
@@ -20,6 +21,7 @@ const LEVELS: Record<ReconnectPhase, ConnectionLevel> = {
 const LABELS: Record<ReconnectPhase, string> = {
   idle: 'not connected',
   connecting: 'connecting',
+  joinFailed: 'could not join',
   stable: 'connected',
   recovered: 'connected',
   recoveringMedia: 'restoring video',

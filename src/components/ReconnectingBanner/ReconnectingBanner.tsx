@@ -26,8 +26,9 @@ const RETRYING: ReadonlySet<ReconnectPhase> = new Set(['reconnecting', 'rejoinin
 /**
  * Tells the user the truth about the call's continuity: reconnecting (attempt, time since the loss, a
  * "Retry now" action), reconnected (briefly), rejoining after a server crash, moving for a server
- * rotation, restoring frozen video, disconnected with its reason and "Rejoin"/"Leave". The message is a
- * polite live region (assertive once disconnected); the elapsed time is a `timer` (not announced each
+ * rotation, restoring frozen video, disconnected with its reason and "Rejoin"/"Leave", a first join
+ * that failed with why and "Try again". The message is a polite live region (assertive once disconnected
+ * or failed); the elapsed time is a `timer` (not announced each
  * second). State is on `data-holdfast-phase` / `data-holdfast-reason`; empty when all is well.
  *
  * @example
@@ -47,7 +48,9 @@ export function ReconnectingBanner({
   const text = messages(reconnect);
   const elapsed = useWholeSeconds(TIMED.has(phase) ? reconnect.since : null, 'since');
   const canRejoin = phase === 'disconnected' && reason !== null && REJOINABLE.has(reason);
-  const canLeave = onLeave !== undefined && (phase === 'disconnected' || TIMED.has(phase));
+  const canTryAgain = phase === 'joinFailed';
+  const ended = phase === 'disconnected' || phase === 'joinFailed';
+  const canLeave = onLeave !== undefined && (ended || TIMED.has(phase));
   return (
     <div
       className={className}
@@ -59,7 +62,7 @@ export function ReconnectingBanner({
     >
       <p
         role="status"
-        aria-live={phase === 'disconnected' ? 'assertive' : 'polite'}
+        aria-live={ended ? 'assertive' : 'polite'}
         aria-atomic="true"
         data-holdfast-banner-message=""
       >
@@ -71,7 +74,7 @@ export function ReconnectingBanner({
           {elapsed} s
         </span>
       ) : null}
-      {text && (RETRYING.has(phase) || canRejoin || canLeave) ? (
+      {text && (RETRYING.has(phase) || canRejoin || canTryAgain || canLeave) ? (
         <span data-holdfast-banner-actions="">
           {RETRYING.has(phase) ? (
             <button type="button" data-holdfast-action="retry" onClick={reconnectNow}>
@@ -81,6 +84,11 @@ export function ReconnectingBanner({
           {canRejoin ? (
             <button type="button" data-holdfast-action="rejoin" onClick={() => void join().catch(() => {})}>
               Rejoin
+            </button>
+          ) : null}
+          {canTryAgain ? (
+            <button type="button" data-holdfast-action="join" onClick={() => void join().catch(() => {})}>
+              Try again
             </button>
           ) : null}
           {canLeave ? (

@@ -1,3 +1,4 @@
+import type { HoldfastErrorData } from '../../core/errors';
 import type { DisconnectReason } from '../../protocol';
 import type { ReconnectState } from '../../store/reconnect-state';
 
@@ -23,6 +24,31 @@ const DISCONNECTED: Record<DisconnectReason, string> = {
   duplicateIdentity: 'You joined this call from another tab or device.',
 };
 
+/** Why a first join failed, in words (the detail beside "Could not join the call."). */
+function joinFailureDetail(error: HoldfastErrorData | null): string {
+  switch (error?.code) {
+    case 'SIGNALING_UNREACHABLE':
+      return 'The server could not be reached.';
+    case 'TOKEN_FETCH_FAILED':
+      return 'Could not get permission to join.';
+    case 'SESSION_FULL':
+      return 'The call is full.';
+    case 'SESSION_CLOSED':
+    case 'SESSION_NOT_FOUND':
+      return 'This call has ended or does not exist.';
+    case 'TOKEN_INVALID':
+    case 'TOKEN_EXPIRED':
+    case 'TOKEN_USED':
+    case 'TOKEN_SESSION_MISMATCH':
+    case 'TOKEN_IDENTITY_MISMATCH':
+    case 'UNAUTHORIZED':
+    case 'FORBIDDEN':
+      return 'Access to this call was refused.';
+    default:
+      return error ? `The server said: ${error.message}` : '';
+  }
+}
+
 const attemptDetail = (attempt: number) => (attempt > 1 ? { detail: `Attempt ${attempt}` } : {});
 const seconds = (ms: number | null) =>
   ms === null ? {} : { detail: `after ${Math.max(1, Math.round(ms / 1000))} s` };
@@ -35,6 +61,8 @@ export const defaultBannerMessages: BannerMessages = (state) => {
       return null;
     case 'connecting':
       return { message: 'Joining the call…', ...attemptDetail(state.attempt) };
+    case 'joinFailed':
+      return { message: 'Could not join the call.', detail: joinFailureDetail(state.joinError) };
     case 'reconnecting':
       return { message: 'Connection lost. Reconnecting…', detail: `Attempt ${Math.max(1, state.attempt)}` };
     case 'recoveringMedia':

@@ -1,4 +1,5 @@
 import type { DisconnectReason, ProtocolError } from '../../protocol';
+import type { HoldfastErrorData } from '../errors';
 
 /** Why the session is reconnecting or re-joining right now. */
 export type RecoveryCause = 'networkDisconnect' | 'nodeCrashed' | 'serverRotation';
@@ -16,10 +17,22 @@ export interface Recovery {
   attempts: number | null;
 }
 
+/** Why the first join failed, and when: what a page shows instead of the call. */
+export interface JoinFailure {
+  /**
+   * `SIGNALING_UNREACHABLE` (no server answered before giving up), `TOKEN_FETCH_FAILED` (`getToken`
+   * threw), or the server's refusal (`TOKEN_INVALID`, `SESSION_FULL`, `SESSION_CLOSED`, …).
+   */
+  error: HoldfastErrorData;
+  /** When it failed (epoch ms). */
+  at: number;
+}
+
 /**
  * The session's lifecycle, one `status` at a time.
- * - `idle`: created and not joined: never joined, or the first join failed or was abandoned (no
- *   `sessionDisconnected`: it was never connected). `join()` may be called again.
+ * - `idle`: created and not joined: never joined, or the first join failed (`joinFailure` says why) or
+ *   was abandoned by `leave()` (no `sessionDisconnected`: it was never connected). `join()` may be
+ *   called again.
  * - `connecting`: first join in progress.
  * - `connected`: in the session; signaling is up. `recoveredFrom` says what it came back from (null
  *   after a first join).
@@ -31,7 +44,7 @@ export interface Recovery {
  *   nothing retries. `join()` may be called again and joins as a new connection.
  */
 export type SessionState =
-  | { status: 'idle' }
+  | { status: 'idle'; joinFailure?: JoinFailure }
   | {
       status: 'connecting';
       attempt: number;

@@ -67,9 +67,13 @@ function startJoin(now: number, policy: ResolvedReconnectPolicy): Transition {
   };
 }
 
-function failJoin(error: HoldfastErrorData, extra: Effect[] = []): Transition {
+/** The first join failed (`now`: when), or was abandoned (`now` null: nothing to show for it). */
+function failJoin(now: number | null, error: HoldfastErrorData, extra: Effect[] = []): Transition {
   return {
-    state: { status: 'idle' },
+    state:
+      now === null
+        ? { status: 'idle' }
+        : { status: 'idle', joinFailure: { error: { code: error.code, message: error.message }, at: now } },
     effects: [
       ...STOP_RECOVERY,
       { type: 'endChannel', leave: false, error },
@@ -333,15 +337,18 @@ const table = {
       ],
     }),
     refused: (state, event, policy) =>
-      asksToWait(event.error) ? backOff(state, event, policy) : failJoin(event.error),
+      asksToWait(event.error) ? backOff(state, event, policy) : failJoin(event.now, event.error),
     attemptFailed: backOff,
     tokenFailed: (_state, event) =>
-      failJoin({ code: 'TOKEN_FETCH_FAILED', message: event.message }, [tokenException(event)]),
+      failJoin(event.now, { code: 'TOKEN_FETCH_FAILED', message: event.message }, [tokenException(event)]),
     retryTimer,
     retryNow,
-    giveUpTimer: () =>
-      failJoin({ code: 'SIGNALING_UNREACHABLE', message: 'no holdfast server answered before giving up' }),
-    leave: () => failJoin({ code: 'JOIN_ABORTED', message: 'left before the join completed' }),
+    giveUpTimer: (_state, event) =>
+      failJoin(event.now, {
+        code: 'SIGNALING_UNREACHABLE',
+        message: 'no holdfast server answered before giving up',
+      }),
+    leave: () => failJoin(null, { code: 'JOIN_ABORTED', message: 'left before the join completed' }),
   },
   connected: {
     leave: leaveConnected,

@@ -103,7 +103,13 @@ describe('session: giving up', () => {
     const error = await join;
     expect(error).toBeInstanceOf(HoldfastError);
     expect((error as HoldfastError).code).toBe('SIGNALING_UNREACHABLE');
-    expect(h.session.state).toEqual({ status: 'idle' });
+    expect(h.session.state).toEqual({
+      status: 'idle',
+      joinFailure: {
+        error: { code: 'SIGNALING_UNREACHABLE', message: expect.any(String) },
+        at: h.clock.now(),
+      },
+    });
     expect(h.names()).toEqual([]);
     expect(h.tokens).toHaveLength(1);
   });

@@ -22,7 +22,10 @@ describe('session: first join', () => {
     const error = await h.session.join().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HoldfastError);
     expect(error).toMatchObject({ code: 'TOKEN_EXPIRED', protocolError: { code: 'TOKEN_EXPIRED' } });
-    expect(h.session.state).toEqual({ status: 'idle' });
+    expect(h.session.state).toMatchObject({
+      status: 'idle',
+      joinFailure: { error: { code: 'TOKEN_EXPIRED' } },
+    });
     expect(h.names()).toEqual([]);
     expect(h.server.sockets[0]?.closed).toBe(true);
     await h.clock.advance(60_000);
@@ -39,7 +42,13 @@ describe('session: first join', () => {
       name: 'TOKEN_FETCH_FAILED',
       message: expect.stringContaining('401'),
     });
-    expect(h.session.state).toEqual({ status: 'idle' });
+    expect(h.session.state).toEqual({
+      status: 'idle',
+      joinFailure: {
+        error: { code: 'TOKEN_FETCH_FAILED', message: 'getToken failed: 401 from the app backend' },
+        at: h.clock.now(),
+      },
+    });
     expect(h.server.sockets).toHaveLength(0);
   });
 

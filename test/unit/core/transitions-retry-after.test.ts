@@ -60,7 +60,10 @@ describe('session transitions: an overloaded server asking to retry later (retry
   });
 
   it('a first join refused without a retry delay still fails at once', () => {
-    expect(t(connecting, refused('OVERLOADED')).state).toEqual({ status: 'idle' });
+    expect(t(connecting, refused('OVERLOADED')).state).toMatchObject({
+      status: 'idle',
+      joinFailure: { error: { code: 'OVERLOADED' } },
+    });
   });
 
   it('a resume refused OVERLOADED without a delay is transient: plain backoff, give-up unchanged', () => {

@@ -122,7 +122,10 @@ describe('session transitions: connecting (first join)', () => {
 
   it('a server refusal goes back to idle and rejects join() with the code, without sessionDisconnected', () => {
     const { state, effects } = t(connecting, refused('TOKEN_INVALID'));
-    expect(state).toEqual({ status: 'idle' });
+    expect(state).toEqual({
+      status: 'idle',
+      joinFailure: { error: { code: 'TOKEN_INVALID', message: 'TOKEN_INVALID' }, at: NOW },
+    });
     expect(effects).toContainEqual({
       type: 'settleJoin',
       error: { code: 'TOKEN_INVALID', message: 'TOKEN_INVALID' },
@@ -165,7 +168,10 @@ describe('session transitions: connecting (first join)', () => {
 
   it('a getToken failure rejects join() with TOKEN_FETCH_FAILED and reports an exception', () => {
     const { state, effects } = t(connecting, ev.tokenFailed);
-    expect(state).toEqual({ status: 'idle' });
+    expect(state).toEqual({
+      status: 'idle',
+      joinFailure: { error: { code: 'TOKEN_FETCH_FAILED', message: 'backend down' }, at: NOW },
+    });
     expect(effects).toContainEqual({
       type: 'emit',
       event: 'exception',
@@ -179,7 +185,10 @@ describe('session transitions: connecting (first join)', () => {
 
   it('giving up goes back to idle and rejects join() with SIGNALING_UNREACHABLE', () => {
     const { state, effects } = t(connecting, ev.giveUp);
-    expect(state).toEqual({ status: 'idle' });
+    expect(state).toMatchObject({
+      status: 'idle',
+      joinFailure: { error: { code: 'SIGNALING_UNREACHABLE' }, at: NOW },
+    });
     expect(types(effects)).toEqual([
       'abortAttempt',
       'cancelRetry',
@@ -190,7 +199,7 @@ describe('session transitions: connecting (first join)', () => {
     expect(effects.at(-1)).toMatchObject({ error: { code: 'SIGNALING_UNREACHABLE' } });
   });
 
-  it('leave aborts the join in flight and rejects join() with JOIN_ABORTED', () => {
+  it('leave aborts the join in flight and rejects join() with JOIN_ABORTED (idle with nothing to show: the user chose it)', () => {
     const { state, effects } = t(connecting, ev.leave);
     expect(state).toEqual({ status: 'idle' });
     expect(types(effects)[0]).toBe('abortAttempt');

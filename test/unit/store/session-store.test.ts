@@ -29,6 +29,23 @@ describe('session store', () => {
     expect(store.getState().connectionId).toBe(session.connectionId);
   });
 
+  it('shows a first join that failed as joinFailed with its error, and a join abandoned by leave() as idle', async () => {
+    const { clock, session, store } = setup();
+    const error = { code: 'SIGNALING_UNREACHABLE', message: 'no holdfast server answered' } as const;
+    session.setState({ status: 'idle', joinFailure: { error, at: clock.now() } });
+    expect(store.getState().reconnect).toMatchObject({
+      phase: 'joinFailed',
+      since: clock.now(),
+      joinError: error,
+      reason: null,
+      error: null,
+    });
+    await session.join();
+    expect(store.getState().reconnect).toMatchObject({ phase: 'stable', joinError: null });
+    session.setState({ status: 'idle' });
+    expect(store.getState().reconnect.phase).toBe('idle');
+  });
+
   it('reports a signaling outage with attempt, since and next retry, then recovered briefly, then stable', async () => {
     const { clock, session, store } = setup();
     await session.join();
