@@ -75,6 +75,63 @@ describe.skipIf(!netnsAvailable())('consumer flows: relay-only media (TURN on th
 describe.skipIf(!netnsAvailable())('consumer flows: the sender’s own camera hangs', () => {
   const call = callPerSuite();
 
+  it('B’s camera is unplugged: A shows "Camera off" (never frozen, nothing repaired), B’s toggle shows it off; a click opens the camera again, same stream, and A sees the picture', async () => {
+    const [a, b] = await startTwoParty(call(), 'unplugged', { b: { removableCamera: true } });
+    const created = async () => [
+      (await a.page.counts()).peerConnectionsCreated,
+      (await b.page.counts()).peerConnectionsCreated,
+    ];
+    const atStart = await created();
+    const streamIds = async () =>
+      (await a.page.events()).filter((e) => e.name === 'streamCreated').map((e) => e.streamId);
+    const streamsBefore = await streamIds();
+    const unpluggedAt = Date.now();
+    expect(
+      await b.page.page.evaluate(() => (window as unknown as { __unplugCamera(): number }).__unplugCamera()),
+    ).toBe(1);
+    await waitFor(async () => (await a.page.remoteHealth(b.identity)) === 'muted', {
+      timeoutMs: 5_000,
+      what: 'alice shows bob’s camera off',
+    }).catch(async (error: Error) => {
+      throw new Error(`${error.message}: alice shows "${await a.page.remoteHealth(b.identity)}"`);
+    });
+    report(`unplugged: alice shows bob's camera off after ${Date.now() - unpluggedAt} ms`);
+    const camera = b.page.page.getByRole('button', { name: 'Camera' });
+    expect(await camera.getAttribute('aria-pressed')).toBe('false');
+    // 6 s on: still "Camera off", no repair, no new peer connection.
+    const seen = new Set<string | null>();
+    for (const end = Date.now() + 6_000; Date.now() < end; ) {
+      seen.add(await a.page.remoteHealth(b.identity));
+      await delay(250);
+    }
+    expect([...seen]).toEqual(['muted']);
+    expect(await created()).toEqual(atStart);
+
+    const clickedAt = Date.now();
+    await camera.click();
+    let brightness: number | null = null;
+    await waitFor(
+      async () => {
+        brightness = await a.page.remoteBrightness(b.identity);
+        return (await a.page.remoteHealth(b.identity)) === 'live' && brightness !== null && brightness > 20;
+      },
+      { timeoutMs: 5_000, intervalMs: 100, what: 'alice sees bob’s picture again' },
+    ).catch(async (error: Error) => {
+      throw new Error(
+        `${error.message}: health "${await a.page.remoteHealth(b.identity)}", brightness ${brightness}`,
+      );
+    });
+    report(`unplugged: camera reopened, alice sees bob after ${Date.now() - clickedAt} ms`);
+    await framesRiseAt('camera reopened', [[a.page, 'alice decodes bob']], {
+      withinMs: 5_000,
+      startedAt: clickedAt,
+    });
+    expect(await camera.getAttribute('aria-pressed')).toBe('true');
+    // The same stream (no new tile), and still no new peer connection: the track was swapped in place.
+    expect(await streamIds()).toEqual(streamsBefore);
+    expect(await created()).toEqual(atStart);
+  });
+
   it('A shows B frozen, and never live or "restored" while B’s camera stays frozen (20 s)', async () => {
     const [a, b] = await startTwoParty(call(), 'frozen-camera', { b: { source: 'canvas' } });
     await waitFor(async () => (await a.page.remoteHealth(b.identity)) === 'live', {

@@ -311,6 +311,11 @@ export class MediaLink {
     if (next && next !== previous) this.#peer.addStream(next);
   }
 
+  /** A track of the local stream was swapped for a new one (a camera opened again). */
+  replaceLocalTrack(previous: MediaStreamTrack, next: MediaStreamTrack, stream: MediaStream): void {
+    this.#peer?.replaceTrack(previous, next, stream);
+  }
+
   /** The remote participant's stream appeared, changed or went away. */
   onRemoteStreamChanged(): void {
     const stream = this.#ctx.remoteStream(this.identity);

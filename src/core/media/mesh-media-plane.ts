@@ -261,6 +261,7 @@ class MeshMediaPlane implements MediaPlane {
       options: { ...options },
     };
     this.#local = local;
+    for (const track of mediaStream.getTracks()) this.#watchTrack(local.streamId, track);
     this.#host.emit('localStreamChanged', { stream: local });
     try {
       await this.#host.announcePublish(local.streamId, local.properties);
@@ -290,6 +291,10 @@ class MeshMediaPlane implements MediaPlane {
   setMediaEnabled(kind: 'audio' | 'video', enabled: boolean): void {
     const local = this.#local;
     if (!local) return;
+    if (enabled && !hasLiveTrack(local.mediaStream, kind) && hasTrack(local.mediaStream, kind)) {
+      void this.#reopen(local.streamId, kind);
+      return;
+    }
     for (const track of local.mediaStream.getTracks()) if (track.kind === kind) track.enabled = enabled;
     const property = `${kind}Active` as const;
     const options: PublishOptions = {
@@ -299,6 +304,65 @@ class MeshMediaPlane implements MediaPlane {
     this.#local = { ...local, properties: { ...local.properties, [property]: enabled }, options };
     this.#host.emit('localStreamChanged', { stream: this.#local });
     void this.#host.announceProperty(local.streamId, property, enabled).catch(() => {});
+  }
+
+  /** Calls {@link #trackEnded} when `track` of the local stream `streamId` ends by itself. */
+  #watchTrack(streamId: string, track: MediaStreamTrack): void {
+    track.addEventListener?.('ended', () => this.#trackEnded(streamId, track.kind), { once: true });
+  }
+
+  /**
+   * The device behind a local track went away (unplugged, taken by another app, permission revoked):
+   * `ended` fires only then, never on `stop()`. Others see that kind off (`muted`, not frozen, so no
+   * repair chases it), and `setMediaEnabled(kind, true)` opens the device again.
+   */
+  #trackEnded(streamId: string, kind: string): void {
+    const local = this.#local;
+    if (!local || local.streamId !== streamId || (kind !== 'audio' && kind !== 'video')) return;
+    if (hasLiveTrack(local.mediaStream, kind)) return;
+    this.#host.log('warn', 'local track ended: the device went away', { kind });
+    const property = `${kind}Active` as const;
+    if (!local.properties[property]) return;
+    this.#local = { ...local, properties: { ...local.properties, [property]: false } };
+    this.#host.emit('localStreamChanged', { stream: this.#local });
+    void this.#host.announceProperty(streamId, property, false).catch(() => {});
+  }
+
+  /**
+   * Opens the camera (or microphone) again after its track ended, and sends the new track in place of
+   * the old one on every link (same stream id, no renegotiation). A stream the app gave cannot be
+   * reopened by holdfast: the app publishes a new one.
+   */
+  async #reopen(streamId: string, kind: 'audio' | 'video'): Promise<void> {
+    const options = this.#local?.options ?? {};
+    if (options.mediaStream) {
+      this.#host.log('warn', 'cannot reopen a track of a stream the app gave: publish a new one', { kind });
+      return;
+    }
+    let opened: MediaStream;
+    try {
+      opened = await acquireLocalMedia({
+        audio: kind === 'audio' ? (options.audio ?? true) : false,
+        video: kind === 'video' ? (options.video ?? true) : false,
+      });
+    } catch (error) {
+      this.#host.log('warn', 'reopening the device failed', { kind, error: String(error) });
+      return;
+    }
+    const local = this.#local;
+    const track = opened.getTracks().find((t) => t.kind === kind);
+    if (!local || local.streamId !== streamId || !track || hasLiveTrack(local.mediaStream, kind)) {
+      stopLocalMedia(opened);
+      return;
+    }
+    const previous = local.mediaStream.getTracks().filter((t) => t.kind === kind);
+    for (const ended of previous) local.mediaStream.removeTrack(ended);
+    local.mediaStream.addTrack(track);
+    for (const ended of previous)
+      for (const link of this.#links.values()) link.replaceLocalTrack(ended, track, local.mediaStream);
+    this.#watchTrack(streamId, track);
+    this.#host.log('info', 'device reopened', { kind });
+    this.setMediaEnabled(kind, true);
   }
 
   close(reason: DisconnectReason): void {
@@ -368,3 +432,13 @@ export function createMeshMediaPlaneWith(options: MeshMediaPlaneOptions = {}): M
  * ```
  */
 export const createMeshMediaPlane: MediaPlaneFactory = createMeshMediaPlaneWith();
+
+/** True when `stream` has a `kind` track (live or ended). */
+function hasTrack(stream: MediaStream, kind: 'audio' | 'video'): boolean {
+  return stream.getTracks().some((t) => t.kind === kind);
+}
+
+/** True when `stream` has a `kind` track still live. */
+function hasLiveTrack(stream: MediaStream, kind: 'audio' | 'video'): boolean {
+  return stream.getTracks().some((t) => t.kind === kind && t.readyState !== 'ended');
+}

@@ -145,6 +145,16 @@ export class PeerGeneration {
     }
   }
 
+  /** Sends `next` instead of `previous` of the local `stream` (no renegotiation). */
+  replaceTrack(previous: MediaStreamTrack, next: MediaStreamTrack, stream: MediaStream): void {
+    if (!this.alive || this.#sending !== stream) return;
+    try {
+      this.#peer.replaceTrack(previous, next, stream);
+    } catch {
+      // `previous` not sent by this peer (built after the swap): it sends the stream's tracks as they are
+    }
+  }
+
   removeStream(stream: MediaStream): void {
     if (this.#sending === stream) this.#sending = null;
     if (!this.alive) return;

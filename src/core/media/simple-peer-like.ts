@@ -21,6 +21,8 @@ export interface SimplePeerLike {
   negotiate(): void;
   addStream(stream: MediaStream): void;
   removeStream(stream: MediaStream): void;
+  /** Swaps what a sender sends (no renegotiation); throws when `oldTrack` of `stream` is not sent. */
+  replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack, stream: MediaStream): void;
   destroy(): void;
 }
 

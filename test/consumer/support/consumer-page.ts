@@ -67,8 +67,10 @@ export class ConsumerPage {
     browser: Browser,
     appUrl: string,
     query: { server: string; session: string; name: string } & Record<string, string>,
+    { initScript }: { initScript?: string | undefined } = {},
   ) {
     const page = await newPage(browser);
+    if (initScript !== undefined) await page.addInitScript(initScript);
     const consumer = new ConsumerPage(query.name, page);
     const url = new URL(appUrl);
     for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);

@@ -37,7 +37,43 @@ export interface NsJoinOptions {
   dev?: boolean;
   /** The app logs holdfast's diagnostic lines to the console (`?log=1`). @default false */
   log?: boolean;
+  /**
+   * The browser's camera can be unplugged: every video track `getUserMedia` gives is relayed through a
+   * track of its own that `window.__unplugCamera()` ends (`ended` fires, as when a USB camera is pulled
+   * out); the next `getUserMedia` opens the camera again. Installed before the app loads, below the
+   * app and holdfast (the test's stand-in for the device). @default false
+   */
+  removableCamera?: boolean;
 }
+
+/**
+ * The page script behind {@link NsJoinOptions.removableCamera}: wraps `getUserMedia` so each video track
+ * is relayed (MediaStreamTrackProcessor → MediaStreamTrackGenerator) and can be ended from outside.
+ */
+const REMOVABLE_CAMERA = `(() => {
+  const devices = navigator.mediaDevices;
+  if (!devices || !('MediaStreamTrackGenerator' in window)) return;
+  const open = devices.getUserMedia.bind(devices);
+  let plugged = [];
+  devices.getUserMedia = async (constraints) => {
+    const stream = await open(constraints);
+    for (const track of stream.getVideoTracks()) {
+      const processor = new MediaStreamTrackProcessor({ track });
+      const relay = new MediaStreamTrackGenerator({ kind: 'video' });
+      const unplug = new AbortController();
+      processor.readable.pipeTo(relay.writable, { signal: unplug.signal }).catch(() => {});
+      plugged.push(() => { unplug.abort(); track.stop(); });
+      stream.removeTrack(track);
+      stream.addTrack(relay);
+    }
+    return stream;
+  };
+  window.__unplugCamera = () => {
+    const count = plugged.length;
+    for (const unplug of plugged.splice(0)) unplug();
+    return count;
+  };
+})();`;
 
 /** One participant: its namespace, its browser in it, and its current app page. */
 export class NsParty {
@@ -161,7 +197,9 @@ export class NsCall {
     if (options.identity !== undefined) query.identity = options.identity;
     if (options.source !== undefined) query.source = options.source;
     if (options.log) query.log = '1';
-    return ConsumerPage.open(browser, (options.dev ? this.devPages : this.pages).url, query);
+    return ConsumerPage.open(browser, (options.dev ? this.devPages : this.pages).url, query, {
+      initScript: options.removableCamera ? REMOVABLE_CAMERA : undefined,
+    });
   }
 
   /** Closes every party's browser and deletes its namespace (between tests). Never throws. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { INCARNATION_CONFIRM_MS } from '../../../src/core/media/link-policy';
 import { connection, ICE, joinedPlane, streamOf, unjoinedPlane } from './support/plane-fixture';
 
@@ -134,6 +134,53 @@ describe('mesh media plane: links', () => {
     await publishing;
     expect(fixture.peers.map((p) => p.options.streams)).toEqual([[mediaStream], [mediaStream]]);
     expect(fixture.peers.map((p) => p.added)).toEqual([[], []]);
+  });
+
+  it('a camera that goes away (its track ends) is announced off, not left frozen; turning it on opens it again and swaps the track on every link, same stream', async () => {
+    const opened: Array<{ audio: unknown; video: unknown }> = [];
+    let nextVideo = 1;
+    vi.stubGlobal('navigator', {
+      mediaDevices: {
+        getUserMedia: async (constraints: { audio: unknown; video: unknown }) => {
+          opened.push(constraints);
+          const tracks = [];
+          if (constraints.audio) tracks.push(new FakeTrack('audio', 'a1'));
+          if (constraints.video) tracks.push(new FakeTrack('video', `v${nextVideo++}`));
+          return new FakeStream(tracks);
+        },
+      },
+    });
+    try {
+      const fixture = joinedPlane('alice', ['bob']);
+      const local = await fixture.plane.publish({});
+      const stream = local.mediaStream as unknown as FakeStream;
+      const camera = stream.getVideoTracks()[0] as FakeTrack;
+      camera.unplug();
+      expect(fixture.announced).toEqual([['videoActive', false]]);
+      expect(fixture.plane.localStream?.properties).toMatchObject({ videoActive: false, audioActive: true });
+
+      fixture.plane.setMediaEnabled('video', true);
+      await vi.waitFor(() =>
+        expect(fixture.announced).toEqual([
+          ['videoActive', false],
+          ['videoActive', true],
+        ]),
+      );
+      expect(opened).toEqual([
+        { audio: true, video: true },
+        { audio: false, video: true },
+      ]);
+      expect(stream.getTracks().map((t) => t.id)).toEqual(['a1', 'v2']);
+      expect(fixture.peers[0]?.replaced).toEqual([['v1', 'v2']]);
+      expect(fixture.plane.localStream?.streamId).toBe(local.streamId);
+      expect(fixture.plane.localStream?.properties.videoActive).toBe(true);
+
+      // stop() (holdfast's own, or the app's) is not a device lost: nothing is announced.
+      (stream.getVideoTracks()[0] as FakeTrack).stop();
+      expect(fixture.announced).toHaveLength(2);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('announces a stream of a participant who publishes later with streamCreated', () => {
@@ -364,3 +411,44 @@ describe('mesh media plane: a re-join keeps the peer-to-peer links of the same p
     expect(plane.streams.size).toBe(0);
   });
 });
+
+/** A local track: `unplug()` ends it as a device going away does (`ended` fires); `stop()` does not fire. */
+class FakeTrack extends EventTarget {
+  readyState: 'live' | 'ended' = 'live';
+  enabled = true;
+  constructor(
+    readonly kind: 'audio' | 'video',
+    readonly id: string,
+  ) {
+    super();
+  }
+  getSettings() {
+    return {};
+  }
+  stop() {
+    this.readyState = 'ended';
+  }
+  unplug() {
+    this.readyState = 'ended';
+    this.dispatchEvent(new Event('ended'));
+  }
+}
+
+class FakeStream {
+  constructor(private tracks: FakeTrack[]) {}
+  getTracks() {
+    return [...this.tracks];
+  }
+  getAudioTracks() {
+    return this.tracks.filter((t) => t.kind === 'audio');
+  }
+  getVideoTracks() {
+    return this.tracks.filter((t) => t.kind === 'video');
+  }
+  addTrack(track: FakeTrack) {
+    if (!this.tracks.includes(track)) this.tracks.push(track);
+  }
+  removeTrack(track: FakeTrack) {
+    this.tracks = this.tracks.filter((t) => t !== track);
+  }
+}

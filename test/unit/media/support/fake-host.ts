@@ -20,6 +20,8 @@ export function fakeHost(clock: FakeClock, identity: string, settings: Partial<M
   const events: { name: keyof SessionEventMap; payload: unknown }[] = [];
   const logs: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
   const participants = new Map<string, Participant>();
+  /** Every stream property the plane announced: [property, value]. */
+  const announced: [string, unknown][] = [];
   let signalingUp = true;
   let waiters: (() => void)[] = [];
   const host: MediaHost = {
@@ -51,7 +53,9 @@ export function fakeHost(clock: FakeClock, identity: string, settings: Partial<M
     sendMedia: (to, link, payload) => sent.push({ to, link, payload }),
     announcePublish: async () => {},
     announceUnpublish: async () => {},
-    announceProperty: async () => {},
+    announceProperty: async (_streamId, property, value) => {
+      announced.push([property, value]);
+    },
     emit: (name, payload) => events.push({ name, payload }),
   };
   return {
@@ -60,6 +64,7 @@ export function fakeHost(clock: FakeClock, identity: string, settings: Partial<M
     sent,
     events,
     logs,
+    announced,
     setSignaling(up: boolean) {
       signalingUp = up;
       if (up) {

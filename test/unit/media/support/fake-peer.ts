@@ -166,6 +166,12 @@ export class FakePeer implements SimplePeerLike {
   }
   removeStream(): void {}
 
+  /** Tracks swapped on this peer's senders: [old track id, new track id]. */
+  readonly replaced: Array<[string, string]> = [];
+  replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack): void {
+    this.replaced.push([oldTrack.id, newTrack.id]);
+  }
+
   destroy(): void {
     this.destroyed = true;
     this.pc.close();
