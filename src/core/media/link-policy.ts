@@ -287,7 +287,7 @@ const RULES = {
   flowChecked: (facts, { moved }) => {
     const remember = { handoffCheck: false };
     // Traffic on the old path after an outage of this page (signaling back, `online`): the link came
-    // through by itself, and Chromium may hold its frames for a moment as after any heal (decision 0031).
+    // through by itself, and Chromium may hold its frames for a moment as after any heal (decision 0031, rule 3).
     if (moved) return { remember: unrepaired(facts) ? { ...remember, ...healed(facts) } : remember };
     return { remember, actions: [facts.memory.handoffCheck ? RENEW : REPAIR] };
   },
