@@ -199,6 +199,11 @@ export class SessionController {
     return session ? run(session) : Promise.reject(noSession(action));
   }
 
+  /** Hands `error` to the provider's `onError` (a component's own action that failed, e.g. a toggle's publish). */
+  readonly reportError = (error: unknown): void => {
+    this.#onError(error);
+  };
+
   readonly #onError = (error: unknown): void => {
     (this.#options.onError ?? ((e: unknown) => console.error('[holdfast]', e)))(error);
   };

@@ -130,6 +130,10 @@ describe.skipIf(!netnsAvailable())('consumer flows: the sender’s own camera ha
     // The same stream (no new tile), and still no new peer connection: the track was swapped in place.
     expect(await streamIds()).toEqual(streamsBefore);
     expect(await created()).toEqual(atStart);
+    await expectPeerConnectionsMatchLinks([
+      [a.page, 1],
+      [b.page, 1],
+    ]);
   });
 
   it('A shows B frozen, and never live or "restored" while B’s camera stays frozen (20 s)', async () => {

@@ -296,6 +296,29 @@ describe('SessionProvider', () => {
     expect(session.localStream?.properties.videoActive).toBe(true);
   });
 
+  it('a MediaToggle click whose publish fails (camera refused) tells the provider’s onError, as the join’s own publish does', async () => {
+    const onError = vi.fn();
+    const user = userEvent.setup();
+    render(
+      <SessionProvider
+        serverUrl="http://127.0.0.1:1"
+        sessionId="s1"
+        getToken={getToken}
+        publish
+        onError={onError}
+      >
+        <MediaToggle kind="video" />
+      </SessionProvider>,
+    );
+    await flushMicrotasks();
+    // No media in this environment: the fake's publish rejects, as a refused camera does.
+    expect(onError).toHaveBeenCalledTimes(1);
+    await user.click(screen.getByRole('button', { name: 'Camera' }));
+    await flushMicrotasks();
+    expect(onError).toHaveBeenCalledTimes(2);
+    expect(String(onError.mock.calls[1]?.[0])).toMatch(/no local media/);
+  });
+
   it('a camera turned off before the join is off from the first publish', async () => {
     const media = {} as MediaStream;
     render(

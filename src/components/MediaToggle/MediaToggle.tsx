@@ -1,5 +1,6 @@
 import type { CSSProperties, ReactNode } from 'react';
 import type { PublishOptions } from '../../core/media/types';
+import { useSessionController } from '../../react/session-context';
 import { useLocalMedia } from '../../react/useLocalMedia';
 
 /** Props of {@link MediaToggle}. */
@@ -16,7 +17,8 @@ export interface MediaToggleProps {
  * does not renegotiate: others see the stream as muted, not frozen; a camera that went away (unplugged)
  * shows off, and a click opens it again. While nothing is published (after a
  * re-join whose publish failed, or with a provider that does not publish), a click publishes with the
- * provider's settings and this kind on; disabled only while not connected and not publishing.
+ * provider's settings and this kind on (a refused camera goes to the provider's `onError`); disabled only
+ * while not connected and not publishing.
  * State on `data-holdfast-enabled`.
  *
  * @example
@@ -26,11 +28,12 @@ export interface MediaToggleProps {
  */
 export function MediaToggle({ kind, children, className, style }: MediaToggleProps) {
   const media = useLocalMedia();
+  const controller = useSessionController('MediaToggle');
   const enabled = kind === 'audio' ? media.audioEnabled : media.videoEnabled;
   const set = kind === 'audio' ? media.setAudioEnabled : media.setVideoEnabled;
   const toggle = () => {
     if (media.isPublishing) set(!enabled);
-    else void media.publish(publishWith(kind, media.publishSettings)).catch(() => {});
+    else void media.publish(publishWith(kind, media.publishSettings)).catch(controller.reportError);
   };
   return (
     <button
