@@ -5,8 +5,10 @@ import {
   callPerSuite,
   expectPeerConnectionsMatchLinks,
   framesRiseAt,
+  pictureBack,
   report,
   startTwoParty,
+  tileStatesOver,
 } from './support/netns-call';
 
 /** The server's default eviction grace (the server runs with its defaults here). */
@@ -70,18 +72,13 @@ describe.skipIf(!netnsAvailable())('consumer flows: the network fails', () => {
     });
     report(`camera off: alice shows it after ${Date.now() - offAt} ms`);
     // Off for 8 s: "Camera off" all along, never frozen or recovering, and no repair (no new peer connection).
-    const seen = new Set<string | null>();
     const decodedOff = await a.page.framesDecoded();
-    for (const end = Date.now() + 8_000; Date.now() < end; ) {
-      seen.add(await a.page.remoteHealth(b.identity));
-      seen.add(await a.page.remoteOverlay(b.identity));
-      await delay(250);
-    }
+    const seen = await tileStatesOver(a.page, b.identity, 8_000);
     const dark = await a.page.remoteBrightness(b.identity);
     report(
       `camera off for 8 s: alice decoded ${(await a.page.framesDecoded()) - decodedOff} frames of bob (black: brightness ${dark?.toFixed(1)})`,
     );
-    expect([...seen]).toEqual(['muted']);
+    expect(seen).toEqual(['muted']);
     expect(dark).not.toBeNull();
     expect(dark as number).toBeLessThan(5);
     expect(await created()).toEqual(atStart);
@@ -112,22 +109,12 @@ describe.skipIf(!netnsAvailable())('consumer flows: the network fails', () => {
     // On again: within 3 s alice decodes bob's picture (no longer black), and shows him live.
     const onAt = Date.now();
     await camera.click();
-    let brightness: number | null = null;
-    await waitFor(
-      async () => {
-        brightness = await a.page.remoteBrightness(b.identity);
-        return brightness !== null && brightness > 20;
-      },
-      { timeoutMs: 3_000, intervalMs: 100, what: 'alice sees bob’s picture again' },
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}: brightness ${brightness}`);
+    const back = await pictureBack(a.page, b.identity, {
+      withinMs: 3_000,
+      what: 'alice sees bob’s picture again',
     });
-    report(`camera on: alice sees bob's picture after ${Date.now() - onAt} ms (brightness ${brightness})`);
+    report(`camera on: alice sees bob's picture after ${back.ms} ms (brightness ${back.brightness})`);
     await framesRiseAt('camera on', [[a.page, 'alice decodes bob']], { withinMs: 5_000, startedAt: onAt });
-    await waitFor(async () => (await a.page.remoteHealth(b.identity)) === 'live', {
-      timeoutMs: 5_000,
-      what: 'alice shows bob live',
-    });
     expect(await camera.getAttribute('aria-pressed')).toBe('true');
     await expectPeerConnectionsMatchLinks([
       [a.page, 1],

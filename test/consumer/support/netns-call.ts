@@ -6,7 +6,7 @@ import { type PageServer, startPageServer } from '../../support/page-server';
 import { RedisProcess } from '../../support/redis-process';
 import { ServerProcess, type ServerProcessOptions } from '../../support/server-process';
 import { TurnServer } from '../../support/turn';
-import { waitFor } from '../../support/wait';
+import { delay, waitFor } from '../../support/wait';
 import { buildConsumerApp } from './consumer-app';
 import { ConsumerPage, type PageCounts } from './consumer-page';
 
@@ -391,4 +391,44 @@ export async function framesRiseAt(
   report(`${label}: ${pages.map(([, what], i) => `${what} after ${times[i]} ms`).join(', ')}`);
   if (failures.length > 0) throw new Error(failures.join('\n'));
   return times;
+}
+
+/**
+ * Every state the remote tile of `identity` showed over `forMs` (its `data-holdfast-health` and its
+ * overlay's, read every 250 ms), e.g. `['muted']` for a camera that stayed off all along.
+ */
+export async function tileStatesOver(page: ConsumerPage, identity: string, forMs: number): Promise<string[]> {
+  const seen = new Set<string | null>();
+  for (const end = Date.now() + forMs; Date.now() < end; ) {
+    seen.add(await page.remoteHealth(identity));
+    seen.add(await page.remoteOverlay(identity));
+    await delay(250);
+  }
+  return [...seen].map(String);
+}
+
+/**
+ * Waits until the remote tile of `identity` shows a picture (mean brightness over 20: not the black frames
+ * of a camera that is off) and says `live`, within `withinMs`; resolves with the time it took and the
+ * brightness. The error says what the tile showed.
+ */
+export async function pictureBack(
+  page: ConsumerPage,
+  identity: string,
+  { withinMs, what }: { withinMs: number; what: string },
+): Promise<{ ms: number; brightness: number }> {
+  const startedAt = Date.now();
+  let brightness: number | null = null;
+  await waitFor(
+    async () => {
+      brightness = await page.remoteBrightness(identity);
+      return brightness !== null && brightness > 20 && (await page.remoteHealth(identity)) === 'live';
+    },
+    { timeoutMs: withinMs, intervalMs: 100, what },
+  ).catch(async (error: Error) => {
+    throw new Error(
+      `${error.message}: health "${await page.remoteHealth(identity)}", brightness ${brightness}`,
+    );
+  });
+  return { ms: Date.now() - startedAt, brightness: brightness as unknown as number };
 }
