@@ -250,7 +250,7 @@ export class SessionController {
     const publishing = session
       .publish(settings)
       .then(
-        () => {},
+        (local) => this.#reportMissing(settings, local),
         async (error: unknown) => {
           const joinWorked = await joined.then(
             () => true,
@@ -265,6 +265,19 @@ export class SessionController {
       });
     this.#autoPublish = publishing;
     return true;
+  }
+
+  /** A camera or microphone asked for that did not open (the stream went out without it) goes to onError. */
+  #reportMissing(settings: PublishOptions, local: LocalStream): void {
+    if (settings.mediaStream) return;
+    const missing = [
+      settings.audio !== false && !local.properties.hasAudio ? 'microphone' : null,
+      settings.video !== false && !local.properties.hasVideo ? 'camera' : null,
+    ].filter((device) => device !== null);
+    if (missing.length > 0)
+      this.#onError(
+        new Error(`holdfast: the ${missing.join(' and ')} could not be opened; publishing without it`),
+      );
   }
 
   #release(): void {

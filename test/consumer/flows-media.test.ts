@@ -5,7 +5,9 @@ import type { TileChange } from './support/consumer-page';
 import {
   callPerSuite,
   expectPeerConnectionsMatchLinks,
+  framesRise,
   framesRiseAt,
+  NsCall,
   type NsParty,
   pictureBack,
   report,
@@ -119,6 +121,40 @@ describe.skipIf(!netnsAvailable())('consumer flows: the sender’s own camera ha
     // The same stream (no new tile), and still no new peer connection: the track was swapped in place.
     expect(await streamIds()).toEqual(streamsBefore);
     expect(await created()).toEqual(atStart);
+    await expectPeerConnectionsMatchLinks([
+      [a.page, 1],
+      [b.page, 1],
+    ]);
+  });
+
+  it('B has no camera: B still joins with the microphone (alice hears B, shows "Camera off"); once a camera is there, B’s toggle publishes it and alice sees the picture', async () => {
+    const session = NsCall.session('no-camera');
+    const a = await call().join('alice', { session });
+    const b = await call().join('bob', { session, missingCamera: true });
+    await waitFor(async () => (await a.page.remoteHealth(b.identity)) === 'muted', {
+      timeoutMs: 10_000,
+      what: 'alice shows bob with his camera off',
+    }).catch(async (error: Error) => {
+      throw new Error(`${error.message}: alice shows "${await a.page.remoteHealth(b.identity)}"`);
+    });
+    await framesRise(b.page, { withinMs: 10_000, what: 'bob decodes alice' });
+    const heard = await a.page.audioPacketsReceived();
+    await delay(2_000);
+    const heardLater = await a.page.audioPacketsReceived();
+    report(`no camera: alice received ${heardLater - heard} audio packets from bob in 2 s`);
+    expect(heardLater - heard).toBeGreaterThan(50);
+    const camera = b.page.page.getByRole('button', { name: 'Camera' });
+    expect(await camera.getAttribute('aria-pressed')).toBe('false');
+
+    await b.page.page.evaluate(() => (window as unknown as { __plugCamera(): void }).__plugCamera());
+    await camera.click();
+    const back = await pictureBack(a.page, b.identity, {
+      withinMs: 10_000,
+      what: 'alice sees bob’s new camera',
+    });
+    report(`no camera: camera plugged in, alice sees bob after ${back.ms} ms`);
+    expect(await camera.getAttribute('aria-pressed')).toBe('true');
+    expect(await a.page.remoteTiles(b.identity)).toBe(1);
     await expectPeerConnectionsMatchLinks([
       [a.page, 1],
       [b.page, 1],

@@ -15,7 +15,8 @@ export interface MediaToggleProps {
 /**
  * A toggle button for this page's microphone or camera (`aria-pressed` = sending). Turning video off
  * does not renegotiate: others see the stream as muted, not frozen; a camera that went away (unplugged)
- * shows off, and a click opens it again. While nothing is published (after a
+ * shows off, and a click opens it again; so does a camera that was missing when the stream was published
+ * (a click publishes again with it). While nothing is published (after a
  * re-join whose publish failed, or with a provider that does not publish), a click publishes with the
  * provider's settings and this kind on (a refused camera goes to the provider's `onError`); disabled only
  * while not connected and not publishing.

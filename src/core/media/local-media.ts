@@ -1,12 +1,33 @@
 import type { StreamProperties } from '../../protocol';
 import type { PublishOptions } from './types';
 
-/** Opens the camera/microphone for `options`, or adopts the stream the app gave. */
+/**
+ * Opens the camera/microphone for `options`, or adopts the stream the app gave. When both are asked
+ * for and opening them together fails (no camera, a camera another app holds, a blocked camera), each
+ * is tried alone and the stream carries whichever opened: a participant without a camera can still be
+ * heard. Only when neither opens does it throw (the first error).
+ */
 export async function acquireLocalMedia(options: PublishOptions): Promise<MediaStream> {
   if (options.mediaStream) return options.mediaStream;
   const devices = globalThis.navigator?.mediaDevices;
   if (!devices?.getUserMedia) throw new Error('getUserMedia is not available in this environment');
-  return devices.getUserMedia({ audio: options.audio ?? true, video: options.video ?? true });
+  const audio = options.audio ?? true;
+  const video = options.video ?? true;
+  try {
+    return await devices.getUserMedia({ audio, video });
+  } catch (error) {
+    if (audio === false || video === false) throw error;
+    const tracks: MediaStreamTrack[] = [];
+    for (const alone of [
+      { audio, video: false },
+      { audio: false, video },
+    ]) {
+      const opened = await devices.getUserMedia(alone).catch(() => null);
+      if (opened) tracks.push(...opened.getTracks());
+    }
+    if (tracks.length === 0) throw error;
+    return new MediaStream(tracks);
+  }
 }
 
 /** Applies `publishAudio` / `publishVideo` to the tracks (disabled tracks stay negotiated). */

@@ -291,8 +291,17 @@ class MeshMediaPlane implements MediaPlane {
   setMediaEnabled(kind: 'audio' | 'video', enabled: boolean): void {
     const local = this.#local;
     if (!local) return;
-    if (enabled && !hasLiveTrack(local.mediaStream, kind) && hasTrack(local.mediaStream, kind)) {
-      void this.#reopen(local.streamId, kind);
+    if (enabled && !hasLiveTrack(local.mediaStream, kind)) {
+      // Ended (the device went away): open it again. Never opened (no such device when published):
+      // publish again with it, a new stream (a stream cannot gain a kind it was announced without).
+      if (hasTrack(local.mediaStream, kind)) void this.#reopen(local.streamId, kind);
+      else if (!local.options.mediaStream)
+        void this.publish({
+          ...local.options,
+          [kind === 'audio' ? 'publishAudio' : 'publishVideo']: true,
+        }).catch((error: unknown) =>
+          this.#host.log('warn', 'publishing again failed', { kind, error: String(error) }),
+        );
       return;
     }
     for (const track of local.mediaStream.getTracks()) if (track.kind === kind) track.enabled = enabled;

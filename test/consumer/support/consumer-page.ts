@@ -100,6 +100,23 @@ export class ConsumerPage {
     });
   }
 
+  /** Sum of `packetsReceived` of the inbound audio of every open peer connection (getStats). */
+  audioPacketsReceived(): Promise<number> {
+    return this.page.evaluate(async () => {
+      const { peerConnections } = (
+        window as unknown as { __consumer: { peerConnections: RTCPeerConnection[] } }
+      ).__consumer;
+      let total = 0;
+      for (const pc of peerConnections) {
+        if (pc.signalingState === 'closed') continue;
+        for (const stat of (await pc.getStats()).values()) {
+          if (stat.type === 'inbound-rtp' && stat.kind === 'audio') total += stat.packetsReceived ?? 0;
+        }
+      }
+      return total;
+    });
+  }
+
   /** Sum of `framesDecoded` of the inbound video of every open peer connection (getStats). */
   framesDecoded(): Promise<number> {
     return this.page.evaluate(async () => {

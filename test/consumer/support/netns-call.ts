@@ -44,7 +44,28 @@ export interface NsJoinOptions {
    * app and holdfast (the test's stand-in for the device). @default false
    */
   removableCamera?: boolean;
+  /**
+   * The browser has no camera at first: `getUserMedia` asking for video rejects with `NotFoundError`
+   * until `window.__plugCamera()` (installed below the app, like {@link removableCamera}). @default false
+   */
+  missingCamera?: boolean;
 }
+
+/** The page script behind {@link NsJoinOptions.missingCamera}. */
+const MISSING_CAMERA = `(() => {
+  const devices = navigator.mediaDevices;
+  if (!devices) return;
+  const open = devices.getUserMedia.bind(devices);
+  let plugged = false;
+  devices.getUserMedia = async (constraints) => {
+    if (constraints && constraints.video && !plugged)
+      throw new DOMException('Requested device not found', 'NotFoundError');
+    return open(constraints);
+  };
+  window.__plugCamera = () => {
+    plugged = true;
+  };
+})();`;
 
 /**
  * The page script behind {@link NsJoinOptions.removableCamera}: wraps `getUserMedia` so each video track
@@ -198,7 +219,11 @@ export class NsCall {
     if (options.source !== undefined) query.source = options.source;
     if (options.log) query.log = '1';
     return ConsumerPage.open(browser, (options.dev ? this.devPages : this.pages).url, query, {
-      initScript: options.removableCamera ? REMOVABLE_CAMERA : undefined,
+      initScript: options.removableCamera
+        ? REMOVABLE_CAMERA
+        : options.missingCamera
+          ? MISSING_CAMERA
+          : undefined,
     });
   }
 
