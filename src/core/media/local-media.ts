@@ -3,9 +3,11 @@ import type { PublishOptions } from './types';
 
 /**
  * Opens the camera/microphone for `options`, or adopts the stream the app gave. When both are asked
- * for and opening them together fails (no camera, a camera another app holds, a blocked camera), each
- * is tried alone and the stream carries whichever opened: a participant without a camera can still be
- * heard. Only when neither opens does it throw (the first error).
+ * for and opening them together fails (no camera, a camera another app holds), each is tried alone and
+ * the stream carries whichever opened: a participant without a camera can still be heard. After a
+ * refusal (`NotAllowedError`: blocked, or the prompt dismissed) only the microphone is tried again, so a
+ * user who dismissed the prompt is asked once more at most. Only when nothing opens does it throw (the
+ * first error).
  */
 export async function acquireLocalMedia(options: PublishOptions): Promise<MediaStream> {
   if (options.mediaStream) return options.mediaStream;
@@ -18,10 +20,14 @@ export async function acquireLocalMedia(options: PublishOptions): Promise<MediaS
   } catch (error) {
     if (audio === false || video === false) throw error;
     const tracks: MediaStreamTrack[] = [];
-    for (const alone of [
-      { audio, video: false },
-      { audio: false, video },
-    ]) {
+    const refused = error instanceof Error && error.name === 'NotAllowedError';
+    const tries = refused
+      ? [{ audio, video: false }]
+      : [
+          { audio, video: false },
+          { audio: false, video },
+        ];
+    for (const alone of tries) {
       const opened = await devices.getUserMedia(alone).catch(() => null);
       if (opened) tracks.push(...opened.getTracks());
     }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { acquireLocalMedia } from '../../../src/core/media/local-media';
 
 /** A device set for `getUserMedia`: the kinds present, and the constraints each call asked for. */
-function devices(present: { audio: boolean; video: boolean }) {
+function devices(present: { audio: boolean; video: boolean }, missing = 'NotFoundError') {
   const asked: Array<{ audio: unknown; video: unknown }> = [];
   vi.stubGlobal(
     'MediaStream',
@@ -18,7 +18,7 @@ function devices(present: { audio: boolean; video: boolean }) {
       getUserMedia: async (constraints: { audio: unknown; video: unknown }) => {
         asked.push(constraints);
         if ((constraints.audio && !present.audio) || (constraints.video && !present.video))
-          throw new DOMException('Requested device not found', 'NotFoundError');
+          throw new DOMException('Requested device not found', missing);
         const tracks: { kind: string }[] = [];
         if (constraints.audio) tracks.push({ kind: 'audio' });
         if (constraints.video) tracks.push({ kind: 'video' });
@@ -49,6 +49,16 @@ describe('acquireLocalMedia', () => {
       { audio: true, video: true },
       { audio: true, video: false },
       { audio: false, video: true },
+    ]);
+  });
+
+  it('after a refusal (camera blocked, or the prompt dismissed) tries the microphone alone, never the camera again', async () => {
+    const asked = devices({ audio: true, video: false }, 'NotAllowedError');
+    const stream = await acquireLocalMedia({});
+    expect(stream.getTracks().map((t) => t.kind)).toEqual(['audio']);
+    expect(asked).toEqual([
+      { audio: true, video: true },
+      { audio: true, video: false },
     ]);
   });
 
