@@ -102,36 +102,32 @@ export class ConsumerPage {
 
   /** Sum of `packetsReceived` of the inbound audio of every open peer connection (getStats). */
   audioPacketsReceived(): Promise<number> {
-    return this.page.evaluate(async () => {
-      const { peerConnections } = (
-        window as unknown as { __consumer: { peerConnections: RTCPeerConnection[] } }
-      ).__consumer;
-      let total = 0;
-      for (const pc of peerConnections) {
-        if (pc.signalingState === 'closed') continue;
-        for (const stat of (await pc.getStats()).values()) {
-          if (stat.type === 'inbound-rtp' && stat.kind === 'audio') total += stat.packetsReceived ?? 0;
-        }
-      }
-      return total;
-    });
+    return this.#sumInbound('audio', 'packetsReceived');
   }
 
   /** Sum of `framesDecoded` of the inbound video of every open peer connection (getStats). */
   framesDecoded(): Promise<number> {
-    return this.page.evaluate(async () => {
-      const { peerConnections } = (
-        window as unknown as { __consumer: { peerConnections: RTCPeerConnection[] } }
-      ).__consumer;
-      let total = 0;
-      for (const pc of peerConnections) {
-        if (pc.signalingState === 'closed') continue;
-        for (const stat of (await pc.getStats()).values()) {
-          if (stat.type === 'inbound-rtp' && stat.kind === 'video') total += stat.framesDecoded ?? 0;
+    return this.#sumInbound('video', 'framesDecoded');
+  }
+
+  /** Sum of one counter of the inbound `kind` RTP streams of every open peer connection (getStats). */
+  #sumInbound(kind: 'audio' | 'video', counter: 'packetsReceived' | 'framesDecoded'): Promise<number> {
+    return this.page.evaluate(
+      async ([wanted, field]) => {
+        const { peerConnections } = (
+          window as unknown as { __consumer: { peerConnections: RTCPeerConnection[] } }
+        ).__consumer;
+        let total = 0;
+        for (const pc of peerConnections) {
+          if (pc.signalingState === 'closed') continue;
+          for (const stat of (await pc.getStats()).values()) {
+            if (stat.type === 'inbound-rtp' && stat.kind === wanted) total += stat[field] ?? 0;
+          }
         }
-      }
-      return total;
-    });
+        return total;
+      },
+      [kind, counter] as const,
+    );
   }
 
   /**
