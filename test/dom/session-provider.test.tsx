@@ -8,12 +8,15 @@ import { FakeSession } from '../../stories/fixtures/fake-session';
 const created: { session: FakeSession; options: SessionOptions }[] = [];
 /** How the next sessions' `join()` behaves (see FakeSession). */
 let onJoin: 'connect' | 'hang' = 'connect';
+/** The media the next sessions' `publish()` opens (none: publish rejects, as a refused camera does). */
+let localMedia: (() => MediaStream) | undefined;
 vi.mock('../../src/core/session/create-session', () => ({
   createSession: (options: SessionOptions) => {
     const session = new FakeSession({
       sessionId: options.sessionId,
       identity: options.identity ?? 'me',
       onJoin,
+      ...(localMedia ? { createLocalMedia: localMedia } : {}),
     });
     created.push({ session, options });
     return session;
@@ -81,6 +84,7 @@ const getToken = async (sessionId: string) => `token-for-${sessionId}`;
 beforeEach(() => {
   created.length = 0;
   onJoin = 'connect';
+  localMedia = undefined;
 });
 
 describe('SessionProvider', () => {
@@ -317,6 +321,26 @@ describe('SessionProvider', () => {
     await flushMicrotasks();
     expect(onError).toHaveBeenCalledTimes(2);
     expect(String(onError.mock.calls[1]?.[0])).toMatch(/no local media/);
+  });
+
+  it('a publish that opened the camera but not the microphone tells onError which device is missing', async () => {
+    // The fake opens a stream with video and no audio, as getUserMedia's fallback does without a microphone.
+    localMedia = () => ({}) as MediaStream;
+    const onError = vi.fn();
+    render(
+      <SessionProvider
+        serverUrl="http://127.0.0.1:1"
+        sessionId="s1"
+        getToken={getToken}
+        publish
+        onError={onError}
+      />,
+    );
+    await flushMicrotasks();
+    const session = created[0]?.session as FakeSession;
+    expect(session.localStream?.properties).toMatchObject({ hasVideo: true, hasAudio: false });
+    expect(onError).toHaveBeenCalledTimes(1);
+    expect(String(onError.mock.calls[0]?.[0])).toMatch(/the microphone could not be opened/);
   });
 
   it('a camera turned off before the join is off from the first publish', async () => {
