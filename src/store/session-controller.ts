@@ -134,7 +134,7 @@ export class SessionController {
     this.#wantConnected = connect;
     if (!this.ownsSession || !this.#session || this.#disposers.length === 0) return;
     if (connect) this.#connect();
-    else if (changed) void this.#session.leave().catch(this.#onError);
+    else if (changed) void this.#session.leave().catch(this.reportError);
   }
 
   /** Subscribes to a session event, across session changes; returns the disposer. */
@@ -199,12 +199,11 @@ export class SessionController {
     return session ? run(session) : Promise.reject(noSession(action));
   }
 
-  /** Hands `error` to the provider's `onError` (a component's own action that failed, e.g. a toggle's publish). */
+  /**
+   * Hands `error` to the provider's `onError`: the joins and publishes the controller starts, and a
+   * component's own action that failed (a toggle's publish).
+   */
   readonly reportError = (error: unknown): void => {
-    this.#onError(error);
-  };
-
-  readonly #onError = (error: unknown): void => {
     (this.#options.onError ?? ((e: unknown) => console.error('[holdfast]', e)))(error);
   };
 
@@ -219,7 +218,7 @@ export class SessionController {
     if (!isOutOfSession(session.state.status)) return;
     this.#joinAndPublish(session).catch((error: unknown) => {
       // A failed join shows in the store (`disconnected` with its reason); only report it.
-      if (this.#session === session) this.#onError(error);
+      if (this.#session === session) this.reportError(error);
     });
   }
 
@@ -257,7 +256,7 @@ export class SessionController {
             () => false,
           );
           if (joinWorked && this.#session === session && session.state.status === 'connected')
-            this.#onError(error);
+            this.reportError(error);
         },
       )
       .finally(() => {
@@ -275,7 +274,7 @@ export class SessionController {
       settings.video !== false && !local.properties.hasVideo ? 'camera' : null,
     ].filter((device) => device !== null);
     if (missing.length > 0)
-      this.#onError(
+      this.reportError(
         new Error(`holdfast: the ${missing.join(' and ')} could not be opened; publishing without it`),
       );
   }

@@ -80,6 +80,8 @@ function Outside() {
 }
 
 const getToken = async (sessionId: string) => `token-for-${sessionId}`;
+/** The props of a provider that owns its session (the mocked `createSession` makes a FakeSession). */
+const OWNED = { serverUrl: 'http://127.0.0.1:1', sessionId: 's1', getToken };
 
 beforeEach(() => {
   created.length = 0;
@@ -91,7 +93,7 @@ describe('SessionProvider', () => {
   it('under StrictMode creates one session, joins it once, and destroys it on unmount with no listener left', async () => {
     const { unmount } = render(
       <StrictMode>
-        <SessionProvider serverUrl="http://127.0.0.1:1" sessionId="s1" getToken={getToken}>
+        <SessionProvider {...OWNED}>
           <Status />
         </SessionProvider>
       </StrictMode>,
@@ -110,7 +112,7 @@ describe('SessionProvider', () => {
   it('keeps its one session across re-renders with new props under StrictMode', async () => {
     const { rerender } = render(
       <StrictMode>
-        <SessionProvider serverUrl="http://127.0.0.1:1" sessionId="s1" getToken={getToken}>
+        <SessionProvider {...OWNED}>
           <Status />
         </SessionProvider>
       </StrictMode>,
@@ -181,15 +183,7 @@ describe('SessionProvider', () => {
     onJoin = 'hang';
     const media = {} as MediaStream;
     const onError = vi.fn();
-    render(
-      <SessionProvider
-        serverUrl="http://127.0.0.1:1"
-        sessionId="s1"
-        getToken={getToken}
-        publish={{ mediaStream: media }}
-        onError={onError}
-      />,
-    );
+    render(<SessionProvider {...OWNED} publish={{ mediaStream: media }} onError={onError} />);
     await flushMicrotasks();
     const session = created[0]?.session as FakeSession;
     expect(session.state.status).toBe('connecting');
@@ -243,7 +237,7 @@ describe('SessionProvider', () => {
   it('publishes settings that came while the join was in flight once it is through', async () => {
     onJoin = 'hang';
     const media = {} as MediaStream;
-    const props = { serverUrl: 'http://127.0.0.1:1', sessionId: 's1', getToken };
+    const props = OWNED;
     const { rerender } = render(<SessionProvider {...props} />);
     await flushMicrotasks();
     const session = created[0]?.session as FakeSession;
@@ -260,12 +254,7 @@ describe('SessionProvider', () => {
     const media = {} as MediaStream;
     const user = userEvent.setup();
     render(
-      <SessionProvider
-        serverUrl="http://127.0.0.1:1"
-        sessionId="s1"
-        getToken={getToken}
-        publish={{ mediaStream: media }}
-      >
+      <SessionProvider {...OWNED} publish={{ mediaStream: media }}>
         <Controls />
         <MediaToggle kind="video" />
         <ReconnectingBanner />
@@ -304,13 +293,7 @@ describe('SessionProvider', () => {
     const onError = vi.fn();
     const user = userEvent.setup();
     render(
-      <SessionProvider
-        serverUrl="http://127.0.0.1:1"
-        sessionId="s1"
-        getToken={getToken}
-        publish
-        onError={onError}
-      >
+      <SessionProvider {...OWNED} publish onError={onError}>
         <MediaToggle kind="video" />
       </SessionProvider>,
     );
@@ -327,15 +310,7 @@ describe('SessionProvider', () => {
     // The fake opens a stream with video and no audio, as getUserMedia's fallback does without a microphone.
     localMedia = () => ({}) as MediaStream;
     const onError = vi.fn();
-    render(
-      <SessionProvider
-        serverUrl="http://127.0.0.1:1"
-        sessionId="s1"
-        getToken={getToken}
-        publish
-        onError={onError}
-      />,
-    );
+    render(<SessionProvider {...OWNED} publish onError={onError} />);
     await flushMicrotasks();
     const session = created[0]?.session as FakeSession;
     expect(session.localStream?.properties).toMatchObject({ hasVideo: true, hasAudio: false });
@@ -346,12 +321,7 @@ describe('SessionProvider', () => {
   it('a camera turned off before the join is off from the first publish', async () => {
     const media = {} as MediaStream;
     render(
-      <SessionProvider
-        serverUrl="http://127.0.0.1:1"
-        sessionId="s1"
-        getToken={getToken}
-        publish={{ mediaStream: media }}
-      >
+      <SessionProvider {...OWNED} publish={{ mediaStream: media }}>
         <MuteFirst />
       </SessionProvider>,
     );

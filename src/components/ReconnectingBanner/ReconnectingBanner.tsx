@@ -51,6 +51,7 @@ export function ReconnectingBanner({
   const canTryAgain = phase === 'joinFailed';
   const ended = phase === 'disconnected' || phase === 'joinFailed';
   const canLeave = onLeave !== undefined && (ended || TIMED.has(phase));
+  const joinAgain = () => void join().catch(() => {});
   return (
     <div
       className={className}
@@ -82,12 +83,12 @@ export function ReconnectingBanner({
             </button>
           ) : null}
           {canRejoin ? (
-            <button type="button" data-holdfast-action="rejoin" onClick={() => void join().catch(() => {})}>
+            <button type="button" data-holdfast-action="rejoin" onClick={joinAgain}>
               Rejoin
             </button>
           ) : null}
           {canTryAgain ? (
-            <button type="button" data-holdfast-action="join" onClick={() => void join().catch(() => {})}>
+            <button type="button" data-holdfast-action="join" onClick={joinAgain}>
               Try again
             </button>
           ) : null}

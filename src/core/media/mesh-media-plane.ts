@@ -291,28 +291,31 @@ class MeshMediaPlane implements MediaPlane {
   setMediaEnabled(kind: 'audio' | 'video', enabled: boolean): void {
     const local = this.#local;
     if (!local) return;
+    const flag = kind === 'audio' ? 'publishAudio' : 'publishVideo';
     if (enabled && !hasLiveTrack(local.mediaStream, kind)) {
       // Ended (the device went away): open it again. Never opened (no such device when published):
       // publish again with it, a new stream (a stream cannot gain a kind it was announced without).
-      if (hasTrack(local.mediaStream, kind)) void this.#reopen(local.streamId, kind);
-      else if (!local.options.mediaStream)
-        void this.publish({
-          ...local.options,
-          [kind === 'audio' ? 'publishAudio' : 'publishVideo']: true,
-        }).catch((error: unknown) =>
+      if (local.options.mediaStream)
+        this.#host.log('warn', 'holdfast cannot open a device for a stream the app gave: publish a new one', {
+          kind,
+        });
+      else if (hasTrack(local.mediaStream, kind)) void this.#reopen(local.streamId, kind);
+      else
+        void this.publish({ ...local.options, [flag]: true }).catch((error: unknown) =>
           this.#host.log('warn', 'publishing again failed', { kind, error: String(error) }),
         );
       return;
     }
     for (const track of local.mediaStream.getTracks()) if (track.kind === kind) track.enabled = enabled;
+    this.#setActive(local, kind, enabled, { ...local.options, [flag]: enabled });
+  }
+
+  /** Records `kind` of the local stream as sending or not (with `options`), tells this page and the others. */
+  #setActive(local: LocalStream, kind: 'audio' | 'video', active: boolean, options = local.options): void {
     const property = `${kind}Active` as const;
-    const options: PublishOptions = {
-      ...local.options,
-      [kind === 'audio' ? 'publishAudio' : 'publishVideo']: enabled,
-    };
-    this.#local = { ...local, properties: { ...local.properties, [property]: enabled }, options };
+    this.#local = { ...local, properties: { ...local.properties, [property]: active }, options };
     this.#host.emit('localStreamChanged', { stream: this.#local });
-    void this.#host.announceProperty(local.streamId, property, enabled).catch(() => {});
+    void this.#host.announceProperty(local.streamId, property, active).catch(() => {});
   }
 
   /** Calls {@link #trackEnded} when `track` of the local stream `streamId` ends by itself. */
@@ -330,24 +333,16 @@ class MeshMediaPlane implements MediaPlane {
     if (!local || local.streamId !== streamId || (kind !== 'audio' && kind !== 'video')) return;
     if (hasLiveTrack(local.mediaStream, kind)) return;
     this.#host.log('warn', 'local track ended: the device went away', { kind });
-    const property = `${kind}Active` as const;
-    if (!local.properties[property]) return;
-    this.#local = { ...local, properties: { ...local.properties, [property]: false } };
-    this.#host.emit('localStreamChanged', { stream: this.#local });
-    void this.#host.announceProperty(streamId, property, false).catch(() => {});
+    // The user's choice (`options`) stays: turning it on again opens the device.
+    if (local.properties[`${kind}Active`]) this.#setActive(local, kind, false);
   }
 
   /**
    * Opens the camera (or microphone) again after its track ended, and sends the new track in place of
-   * the old one on every link (same stream id, no renegotiation). A stream the app gave cannot be
-   * reopened by holdfast: the app publishes a new one.
+   * the old one on every link (same stream id, no renegotiation). Not for a stream the app gave.
    */
   async #reopen(streamId: string, kind: 'audio' | 'video'): Promise<void> {
     const options = this.#local?.options ?? {};
-    if (options.mediaStream) {
-      this.#host.log('warn', 'cannot reopen a track of a stream the app gave: publish a new one', { kind });
-      return;
-    }
     let opened: MediaStream;
     try {
       opened = await acquireLocalMedia({

@@ -23,11 +23,15 @@ export interface SessionEnvironment {
  * Safe to call on a server (SSR) or in Node: without `window`/`document` nothing is listened to.
  */
 export function browserEnvironment(): SessionEnvironment {
+  /** Listens to `type` on `window`, when there is one. */
+  const onWindow = (type: string, listener: (event: Event) => void): Disposer => {
+    const target = globalThis.window;
+    if (!target?.addEventListener) return () => {};
+    return listen(target, type, listener);
+  };
   return {
     onOnline(listener) {
-      const target = globalThis.window;
-      if (!target?.addEventListener) return () => {};
-      return listen(target, 'online', () => listener());
+      return onWindow('online', () => listener());
     },
     onVisible(listener) {
       const doc = globalThis.document;
@@ -37,9 +41,7 @@ export function browserEnvironment(): SessionEnvironment {
       });
     },
     onPageHide(listener) {
-      const target = globalThis.window;
-      if (!target?.addEventListener) return () => {};
-      return listen(target, 'pagehide', (event) => {
+      return onWindow('pagehide', (event) => {
         // A page kept in the back/forward cache may come back: it is not leaving.
         if (!(event as PageTransitionEvent).persisted) listener();
       });
