@@ -171,6 +171,7 @@ function judgeMediaSample(facts: LinkFacts, observation: ObservationOf<'mediaSam
   // wedged after the ICE restart (even after its first frame): only a fresh peer brings it back, so
   // build one now (skipping what is left of a running ICE restart).
   let framesAtRise = memory.framesAtRise;
+  let wedged = false;
   if (rose || framesReceived < framesAtRise) framesAtRise = framesReceived;
   else if (
     framesReceived - framesAtRise >= STALLED_FRAMES &&
@@ -178,6 +179,7 @@ function judgeMediaSample(facts: LinkFacts, observation: ObservationOf<'mediaSam
   ) {
     framesAtRise = framesReceived;
     actions.push(RENEW);
+    wedged = true;
   }
   if (facts.remoteRepairSince !== null && flowsSince(facts, facts.remoteRepairSince))
     actions.push({ type: 'endRemoteRepair' });
@@ -213,6 +215,7 @@ function judgeMediaSample(facts: LinkFacts, observation: ObservationOf<'mediaSam
       if (facts.transport === 'connected') stallRepair = repairStall(facts, fruitlessRepairs);
     }
   }
+  if (wedged) note = 'frames arrive, none decode: fresh peer';
   if (stallRepair) {
     actions.push(...(stallRepair.actions ?? []));
     fruitlessRepairs = stallRepair.remember?.fruitlessRepairs ?? fruitlessRepairs;
@@ -313,10 +316,12 @@ const RULES = {
    * A link still broken after the grace (down, or its stream frozen before ICE noticed) was left on a dead
    * relay allocation (a new path), unless the other side's ICE checks (or bytes) reach it again: then its
    * allocation survived and ICE is healing by itself, with the watchdog's timeout as the backstop.
+   * A fresh peer, not an ICE restart: a receiver restarted on the new path held its frames in one link
+   * of three, costing a fresh peer a second later anyway (docs/decisions/0033-fresh-peer-when-the-path-is-back.md).
    */
   pathBackGraceOver: (facts, { healing }) => {
     if (!isDown(facts.transport) && !isTroubled(facts)) return NOTHING;
-    return { actions: healing ? [] : [REPAIR], note: 'path back' };
+    return { actions: healing ? [] : [RENEW], note: 'path back' };
   },
 
   ownPathChecked: (facts, { since, ok }) => {

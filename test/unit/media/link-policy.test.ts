@@ -396,10 +396,10 @@ describe('link policy: evidence of a network change', () => {
       actions: [],
     },
     {
-      rule: 'grace over, link down, nothing reaches it → repair',
+      rule: 'grace over, link down, nothing reaches it → a fresh peer',
       facts: facts({ transport: 'disconnected' }),
       observation: { type: 'pathBackGraceOver', healing: false },
-      actions: [REPAIR],
+      actions: [RENEW],
     },
     {
       rule: 'grace over, link down, ICE checks reach it → healing by itself',
@@ -408,10 +408,10 @@ describe('link policy: evidence of a network change', () => {
       actions: [],
     },
     {
-      rule: 'grace over, connected but frozen (ICE has not noticed) → repair',
+      rule: 'grace over, connected but frozen (ICE has not noticed) → a fresh peer',
       facts: facts({ health: 'frozen' }),
       observation: { type: 'pathBackGraceOver', healing: false },
-      actions: [REPAIR],
+      actions: [RENEW],
     },
     {
       rule: 'grace over, link working → nothing',

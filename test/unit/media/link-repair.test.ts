@@ -723,6 +723,7 @@ describe('this page’s path back while a link is still broken', () => {
       clock,
       host,
       plane,
+      peers: peers.peers,
       toBob,
       toCarol,
       setPathUp: () => {
@@ -731,8 +732,8 @@ describe('this page’s path back while a link is still broken', () => {
     };
   }
 
-  it('repairs at once instead of waiting out the disconnected timeout; leaves a healed link alone', async () => {
-    const { clock, plane, toBob, toCarol, setPathUp } = await planeWithPathProbe();
+  it('builds a fresh peer at once instead of waiting out the disconnected timeout; leaves a healed link alone', async () => {
+    const { clock, plane, peers, toBob, toCarol, setPathUp } = await planeWithPathProbe();
     toBob.pc.setState('disconnected', 'disconnected');
     toCarol.pc.setState('disconnected', 'disconnected');
     await clock.advance(2000);
@@ -740,13 +741,19 @@ describe('this page’s path back while a link is still broken', () => {
     await clock.advance(450); // a probe answers (≤ 400 ms)…
     toCarol.pc.setState('connected', 'connected'); // …the same path heals by itself for carol
     await clock.advance(400); // grace
-    expect(toBob.pc.restarts).toBe(1);
+    // Bob's link gets a fresh peer (not an ICE restart: a restarted receiver on the new path may hold its
+    // frames, docs/decisions/0033-fresh-peer-when-the-path-is-back.md); carol's is left alone.
+    expect(toBob.destroyed).toBe(true);
+    expect(toBob.pc.restarts).toBe(0);
+    expect(peers).toHaveLength(3);
+    expect(peers[2]?.options.initiator).toBe(true);
+    expect(toCarol.destroyed).toBe(false);
     expect(toCarol.pc.restarts).toBe(0);
     plane.destroy();
   });
 
-  it('repairs a link whose stream froze while ICE still says connected, unless traffic reaches it again', async () => {
-    const { clock, host, plane, toBob, toCarol, setPathUp } = await planeWithPathProbe();
+  it('renews a link whose stream froze while ICE still says connected, unless traffic reaches it again', async () => {
+    const { clock, host, plane, peers, toBob, toCarol, setPathUp } = await planeWithPathProbe();
     for (let i = 1; i <= 4; i++) {
       for (const p of [toBob, toCarol]) p.pc.stats = videoStats(10 * i, 1000 * i);
       await clock.advance(500);
@@ -759,7 +766,9 @@ describe('this page’s path back while a link is still broken', () => {
     await clock.advance(450); // a probe answers (≤ 400 ms)…
     toCarol.pc.stats = videoStats(40, 9000); // …and traffic reaches carol's link again (the same path)
     await clock.advance(400); // grace
-    expect(toBob.pc.restarts).toBe(1);
+    expect(toBob.destroyed).toBe(true);
+    expect(peers).toHaveLength(3);
+    expect(toCarol.destroyed).toBe(false);
     expect(toCarol.pc.restarts).toBe(0);
     plane.destroy();
   });
