@@ -197,6 +197,89 @@ describe.skipIf(!netnsAvailable())('consumer flows: the network fails', () => {
     ]);
   });
 
+  it('a third participant joins while B is cut off: once B is back, all three see each other', async () => {
+    const [a, b] = await startTwoParty(call(), 'late-joiner');
+    await b.net.cut();
+    const cutAt = Date.now();
+    await delay(2_000);
+    // Carol joins the call while bob's network is down (bob is still a member, inside the server's grace).
+    const c = await call().join('carol', { session: a.options.session });
+    const carolSeesAlice = await pictureBack(c.page, a.identity, {
+      withinMs: 15_000,
+      what: 'carol sees alice while bob is cut off',
+    });
+    report(`late joiner: carol sees alice ${carolSeesAlice.ms} ms after she was connected`);
+    await delay(Math.max(0, cutAt + 8_000 - Date.now()));
+    await b.net.restore();
+    const restoredAt = Date.now();
+    const seen: string[] = [];
+    await Promise.all(
+      (
+        [
+          [b.page, c.identity, 'bob sees carol'],
+          [c.page, b.identity, 'carol sees bob'],
+          [b.page, a.identity, 'bob sees alice'],
+          [a.page, b.identity, 'alice sees bob'],
+        ] as const
+      ).map(async ([page, identity, what]) => {
+        const { ms } = await pictureBack(page, identity, {
+          withinMs: 12_000,
+          what: `${what} after the restore`,
+        });
+        seen.push(`${what} ${Date.now() - restoredAt} ms (picture ${ms} ms)`);
+      }),
+    );
+    report(`late joiner: after bob's restore: ${seen.join(', ')}`);
+    await expectPeerConnectionsMatchLinks([
+      [a.page, 2],
+      [b.page, 2],
+      [c.page, 2],
+    ]);
+  });
+
+  it('someone hangs up while B is cut off: back, B shows only who is still there, and keeps no link to the one who left', async () => {
+    const [a, b] = await startTwoParty(call(), 'left-meanwhile');
+    const c = await call().join('carol', { session: a.options.session });
+    for (const [page, identity] of [
+      [b.page, c.identity],
+      [c.page, b.identity],
+      [a.page, c.identity],
+    ] as const)
+      await pictureBack(page, identity, { withinMs: 15_000, what: `${identity} seen before the fault` });
+    await b.net.cut();
+    const cutAt = Date.now();
+    await delay(2_000);
+    await c.page.page.getByRole('button', { name: 'Hang up' }).click();
+    await waitFor(async () => (await a.page.remoteTiles(c.identity)) === 0, {
+      timeoutMs: 5_000,
+      what: 'alice sees carol leave',
+    });
+    await delay(Math.max(0, cutAt + 8_000 - Date.now()));
+    await b.net.restore();
+    const restoredAt = Date.now();
+    const { ms } = await pictureBack(b.page, a.identity, {
+      withinMs: 12_000,
+      what: 'bob sees alice after the restore',
+    });
+    await pictureBack(a.page, b.identity, { withinMs: 12_000, what: 'alice sees bob after the restore' });
+    await waitFor(async () => (await b.page.remoteTiles(c.identity)) === 0, {
+      timeoutMs: 5_000,
+      what: 'bob no longer shows carol once back',
+    });
+    report(
+      `left meanwhile: bob sees alice ${Date.now() - restoredAt} ms after the restore (picture ${ms} ms), carol's tile gone`,
+    );
+    const left = (await b.page.events()).filter(
+      (e) => e.name === 'connectionDestroyed' && e.identity === c.identity,
+    );
+    expect(left.map((e) => e.reason)).toEqual(['disconnect']);
+    await expectPeerConnectionsMatchLinks([
+      [a.page, 1],
+      [b.page, 1],
+      [c.page, 0],
+    ]);
+  });
+
   it('a 60 s outage: B creates at most 10 peer connections meanwhile, and nothing is left open', async () => {
     const [a, b] = await startTwoParty(call(), 'outage');
     const atCut = { a: await a.page.counts(), b: await b.page.counts() };

@@ -6,6 +6,7 @@ import {
   expectPeerConnectionsMatchLinks,
   framesRiseAt,
   type NsParty,
+  pictureBack,
   report,
   startTwoParty,
 } from './support/netns-call';
@@ -122,6 +123,43 @@ describe.skipIf(!netnsAvailable())('consumer flows: the same identity comes back
     const startedAt = Date.now();
     await b.page.page.getByRole('button', { name: 'Join', exact: true }).click();
     await expectBackInCall('leave / join', a, b, startedAt);
+  });
+
+  it('B moves to another room of the app (the provider’s sessionId changes) and back: each room shows who is in it, the camera goes along', async () => {
+    const [a, b] = await startTwoParty(call(), 'rooms');
+    const room = a.options.session;
+    const c = await call().join('carol', { session: `${room}-other` });
+    const movedAt = Date.now();
+    await b.page.page.getByRole('button', { name: 'Other room' }).click();
+    const [{ ms: carolSeen }, { ms: bobSeen }] = await Promise.all([
+      pictureBack(b.page, c.identity, { withinMs: 10_000, what: 'bob sees carol in the other room' }),
+      pictureBack(c.page, b.identity, { withinMs: 10_000, what: 'carol sees bob arrive' }),
+    ]);
+    await waitFor(async () => (await a.page.remoteTiles(b.identity)) === 0, {
+      timeoutMs: 4_000,
+      what: 'alice no longer shows bob',
+    });
+    expect(await b.page.remoteTiles(a.identity), 'bob no longer shows alice').toBe(0);
+    report(
+      `rooms: moved; bob sees carol after ${carolSeen} ms, carol sees bob after ${bobSeen} ms (${Date.now() - movedAt} ms)`,
+    );
+    const left = (await a.page.events()).filter(
+      (e) => e.name === 'connectionDestroyed' && e.identity === b.identity,
+    );
+    expect(left.map((e) => e.reason)).toEqual(['disconnect']);
+    await expectPeerConnectionsMatchLinks([
+      [a.page, 0],
+      [b.page, 1],
+      [c.page, 1],
+    ]);
+    const backAt = Date.now();
+    await b.page.page.getByRole('button', { name: 'Other room' }).click();
+    await expectBackInCall('rooms: back in the first room', a, b, backAt);
+    await waitFor(async () => (await c.page.remoteTiles(b.identity)) === 0, {
+      timeoutMs: 4_000,
+      what: 'carol no longer shows bob',
+    });
+    await expectPeerConnectionsMatchLinks([[c.page, 0]]);
   });
 
   it('a new page of the development (StrictMode) build with the same identity', async () => {

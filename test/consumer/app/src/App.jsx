@@ -156,17 +156,25 @@ function CallControls() {
   );
 }
 
+/** The room the "Other room" button moves to, and back (an app with several rooms in one page). */
+const otherRoom = `${sessionId}-other`;
+
 export function App() {
   const [inCall, setInCall] = useState(true);
+  const [room, setRoom] = useState(sessionId);
   return (
     <main>
       <button type="button" onClick={() => setInCall(!inCall)}>
         {inCall ? 'Hang up' : 'Call again'}
       </button>
+      <button type="button" onClick={() => setRoom(room === sessionId ? otherRoom : sessionId)}>
+        Other room
+      </button>
+      <p data-testid="room">{room}</p>
       {inCall ? (
         <SessionProvider
           serverUrl={serverUrl}
-          sessionId={sessionId}
+          sessionId={room}
           getToken={getToken}
           options={{ identity, logger }}
           publish={publish}
