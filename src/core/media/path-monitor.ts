@@ -1,8 +1,14 @@
 import { type Clock, clearTimer, type TimerHandle } from '../clock';
 import { listen } from '../listen';
 
-/** Tries once to reach the media relay (TURN) the way links do; resolves true when it answered. */
-export type PathProbe = (signal: AbortSignal) => Promise<boolean>;
+/**
+ * Tries once to reach the media relay (TURN) the way links do; resolves true when it answered.
+ * `release` (optional) frees what probing holds between tries; called when the monitor stops probing.
+ */
+export interface PathProbe {
+  (signal: AbortSignal): Promise<boolean>;
+  release?(): void;
+}
 
 /** Options of {@link PathMonitor}. */
 export interface PathMonitorOptions {
@@ -12,23 +18,27 @@ export interface PathMonitorOptions {
   needed(): boolean;
   /** This page's path was down and answers again. */
   onPathBack(): void;
-  /** The first probes start this often while needed (probes overlap); later ones back off. @default 400 */
+  /** The first probes (8 s of them) start this often while needed (probes overlap); later ones back off. @default 400 */
   intervalMs?: number;
   /** A probe that has not answered by then counts as failed. @default 1200 */
   timeoutMs?: number;
   /**
-   * At most this many probes (each a throwaway peer connection) in any {@link PROBE_WINDOW_MS}, the
-   * probes of episodes that ended with the path answering not counted. Past it, probing pauses: a long
-   * outage is found over by signaling coming back or the browser's `online`.
-   * @default 8
+   * At most this many probes in any {@link PROBE_WINDOW_MS}, the probes of episodes that ended with the
+   * path answering not counted. Past it, probing pauses: a long outage is found over by signaling coming
+   * back or the browser's `online`. (A minute-long outage takes 26 on the default schedule.)
+   * @default 30
    */
   maxProbes?: number;
 }
 
 /** The window {@link PathMonitorOptions.maxProbes} counts in. */
 export const PROBE_WINDOW_MS = 60_000;
-/** Probes at the first interval before the interval starts doubling. */
-const STEADY_PROBES = 4;
+/**
+ * Probes at the first interval before the interval starts doubling: most outages are short, and the
+ * path back is seen at most one interval late while they last (a probe is one gathering on a connection
+ * kept for the episode, see {@link browserPathProbe}, not a new peer connection).
+ */
+const STEADY_PROBES = 20;
 
 /**
  * Watches this page's own media path while a link is broken, by probing the relay with throwaway
@@ -59,12 +69,14 @@ export class PathMonitor {
   /** Launch times of the probes since the path last answered (this episode). */
   #episode: number[] = [];
   #lastLaunchAt = Number.NEGATIVE_INFINITY;
+  /** When the schedule launches its next probe. */
+  #nextTickAt = Number.NEGATIVE_INFINITY;
   /** Launch time of the latest probe that failed. */
   #failedLaunchAt = Number.NEGATIVE_INFINITY;
   #checks: { since: number; resolve: (ok: boolean) => void }[] = [];
 
   constructor(options: PathMonitorOptions) {
-    this.#options = { intervalMs: 400, timeoutMs: 1200, maxProbes: 8, ...options };
+    this.#options = { intervalMs: 400, timeoutMs: 1200, maxProbes: 30, ...options };
   }
 
   /** Probes started in the last {@link PROBE_WINDOW_MS} that count against the budget. */
@@ -112,6 +124,7 @@ export class PathMonitor {
     this.#abort?.abort();
     this.#abort = null;
     this.#settleChecks(false, Number.POSITIVE_INFINITY);
+    this.#options.probe.release?.();
   }
 
   #tick(): void {
@@ -130,6 +143,7 @@ export class PathMonitor {
     const { intervalMs } = this.#options;
     const doublings = Math.max(0, this.#launchedInWake - STEADY_PROBES);
     const delay = intervalMs * 2 ** Math.min(doublings, 6);
+    this.#nextTickAt = this.#options.clock.now() + delay;
     this.#timer = this.#options.clock.setTimeout(() => this.#tick(), delay);
   }
 
@@ -167,6 +181,10 @@ export class PathMonitor {
           // A probe sent before the path last answered says nothing about the path now.
           if (seq > this.#answeredUpTo) this.#down = true;
           this.#settleChecks(false, launchedAt);
+          // Backed off, nothing under way until the next probe: hold nothing meanwhile (the links may
+          // heal by themselves long before it).
+          if (this.#inFlight === 0 && this.#nextTickAt - this.#options.clock.now() > this.#options.timeoutMs)
+            this.#options.probe.release?.();
           return;
         }
         this.#answeredUpTo = this.#seq;
@@ -209,45 +227,67 @@ export class PathMonitor {
 }
 
 /**
- * The browser probe: a throwaway RTCPeerConnection with the links' ICE servers gathers candidates;
- * a relay candidate (or, without TURN servers, a server-reflexive one) means the relay answered.
- * Closed as soon as it has answered or is aborted.
+ * The browser probe: an RTCPeerConnection with the links' ICE servers gathers candidates; a relay
+ * candidate (or, without TURN servers, a server-reflexive one) means the relay answered. The connection
+ * is kept while tries follow each other: each later try restarts its ICE and gathers again (a new relay
+ * allocation), so the first 8 s of an outage (20 tries) cost one peer connection; `release` closes it
+ * (the monitor does when it stops, and while backed off between two tries).
  */
 export function browserPathProbe(configuration: () => RTCConfiguration): PathProbe {
-  return (signal) =>
+  let pc: RTCPeerConnection | null = null;
+  let wantsRelay = false;
+  /** Tries under way: a relay candidate answers them all; a gathering that ends without one fails them. */
+  const waiting = new Set<(ok: boolean) => void>();
+  const answer = (ok: boolean) => {
+    for (const settle of [...waiting]) settle(ok);
+  };
+  const probe: PathProbe = (signal) =>
     new Promise<boolean>((resolve) => {
       if (signal.aborted) {
         resolve(false);
         return;
       }
-      const config = configuration();
-      // `urls` is one URL or a list of them: flatMap takes either.
-      const urls = (config.iceServers ?? []).flatMap((server) => server.urls);
-      const wantsRelay = urls.some((u) => u.startsWith('turn'));
-      if (urls.length === 0 || typeof RTCPeerConnection === 'undefined') {
-        resolve(true);
-        return;
-      }
-      const pc = new RTCPeerConnection({ ...config, iceTransportPolicy: wantsRelay ? 'relay' : 'all' });
-      let settled = false;
-      const finish = (ok: boolean) => {
-        if (settled) return;
-        settled = true;
-        pc.onicecandidate = null;
+      if (!pc) {
+        const config = configuration();
+        // `urls` is one URL or a list of them: flatMap takes either.
+        const urls = (config.iceServers ?? []).flatMap((server) => server.urls);
+        if (urls.length === 0 || typeof RTCPeerConnection === 'undefined') {
+          resolve(true);
+          return;
+        }
+        wantsRelay = urls.some((u) => u.startsWith('turn'));
+        const created = new RTCPeerConnection({
+          ...config,
+          iceTransportPolicy: wantsRelay ? 'relay' : 'all',
+        });
+        created.onicecandidate = ({ candidate }) => {
+          const type = candidate?.type;
+          if (type === 'relay' || (!wantsRelay && type === 'srflx')) answer(true);
+          // Gathering ended without such a candidate (e.g. the relay's port refused us): failed, now.
+          else if (candidate === null) answer(false);
+        };
+        created.createDataChannel('holdfast-path-probe');
+        pc = created;
+      } else pc.restartIce();
+      const settle = (ok: boolean) => {
+        waiting.delete(settle);
         unwatch();
-        pc.close();
         resolve(ok);
       };
-      const unwatch = listen(signal, 'abort', () => finish(false));
-      pc.onicecandidate = (event) => {
-        const type = event.candidate?.type;
-        if (type === 'relay' || (!wantsRelay && type === 'srflx')) finish(true);
-        // Gathering ended without such a candidate (e.g. the relay's port refused us): failed, now.
-        else if (event.candidate === null) finish(false);
-      };
-      pc.createDataChannel('holdfast-path-probe');
-      pc.createOffer()
-        .then((offer) => pc.setLocalDescription(offer))
-        .catch(() => finish(false));
+      waiting.add(settle);
+      const unwatch = listen(signal, 'abort', () => settle(false));
+      const current = pc;
+      current
+        .createOffer()
+        .then((offer) => current.setLocalDescription(offer))
+        .catch(() => settle(false));
     });
+  probe.release = () => {
+    answer(false);
+    if (!pc) return;
+    pc.onicecandidate = null;
+    pc.close();
+    pc = null;
+  };
+  return probe;
 }

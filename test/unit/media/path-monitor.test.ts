@@ -56,15 +56,18 @@ describe('PathMonitor', () => {
     expect((t.backs[0] ?? 0) - restoredAt).toBeLessThanOrEqual(400 + 20);
   });
 
-  it('backs off after the first probes: a later return is seen by the next probe of the schedule', async () => {
+  it('probes every 400 ms for 8 s, then backs off: a later return is seen by the next probe of the schedule', async () => {
     const t = setup();
     t.monitor.wake();
-    await t.clock.advance(5000);
-    // 0, 400, 800, 1200, then 1600, 2400, 4000 (the interval doubles).
-    expect(t.probes).toBe(7);
+    await t.clock.advance(7_900);
+    // 0, 400, …, 7600: twenty probes at the first interval.
+    expect(t.probes).toBe(20);
+    await t.clock.advance(4_100);
+    // Then 8000, 8800, 10400 (the interval doubles), the next at 13600.
+    expect(t.probes).toBe(23);
     t.setUp(true);
-    await t.clock.advance(2300);
-    expect(t.backs).toEqual([7200 + 20]);
+    await t.clock.advance(2_000);
+    expect(t.backs).toEqual([13_600 + 20]);
   });
 
   it('reports nothing when the path never failed (the other side of a broken link)', async () => {
@@ -92,21 +95,34 @@ describe('PathMonitor', () => {
     expect(t.clock.pending).toBe(0);
   });
 
-  it('starts at most 8 probes (throwaway peer connections) in a minute, however often it is woken', async () => {
+  it('a minute-long outage takes 27 probes on its schedule, under the budget of 30', async () => {
     const t = setup();
     for (let i = 0; i < 60; i++) {
       t.monitor.wake();
       await t.clock.advance(1000);
     }
-    expect(t.probes).toBe(8);
-    expect(t.monitor.recentProbes).toBeLessThanOrEqual(8);
-    // A minute after the first, the window has room again.
-    for (let i = 0; i < 5; i++) {
+    // 20 in the first 8 s, then 8000, 8800, 10400, 13600, 20000, 32800, 58400.
+    expect(t.probes).toBe(27);
+    expect(t.monitor.running).toBe(true);
+  });
+
+  it('starts at most 30 probes in a minute, however often it is stopped and woken again', async () => {
+    const t = setup();
+    for (let i = 0; i < 60; i++) {
+      t.monitor.stop();
       t.monitor.wake();
       await t.clock.advance(1000);
     }
-    expect(t.probes).toBeGreaterThan(8);
-    expect(t.probes).toBeLessThanOrEqual(16);
+    expect(t.probes).toBe(30);
+    expect(t.monitor.recentProbes).toBeLessThanOrEqual(30);
+    // A minute after the first, the window has room again.
+    for (let i = 0; i < 5; i++) {
+      t.monitor.stop();
+      t.monitor.wake();
+      await t.clock.advance(1000);
+    }
+    expect(t.probes).toBeGreaterThan(30);
+    expect(t.probes).toBeLessThanOrEqual(45);
   });
 
   it('stops once the path answers: a link broken for a minute on the far side costs one probe', async () => {
@@ -114,7 +130,7 @@ describe('PathMonitor', () => {
     t.setUp(true);
     t.monitor.wake();
     await t.clock.advance(60_000);
-    // One probe, stopped at its answer (before: every 400 ms, then doubling, 8 in the minute).
+    // One probe, stopped at its answer (not every 400 ms, then doubling, 27 in the minute).
     expect(t.probes).toBe(1);
     expect(t.monitor.running).toBe(false);
     expect(t.backs).toEqual([]);
@@ -159,5 +175,130 @@ describe('PathMonitor', () => {
     t.setUp(true);
     await t.clock.advance(2000);
     await expect(late).resolves.toBe(false);
+  });
+});
+
+/** A stand-in for the browser's RTCPeerConnection: records what the probe does; the test fires candidates. */
+class FakeProbePc {
+  static made: FakeProbePc[] = [];
+  onicecandidate: ((event: { candidate: { type: string } | null }) => void) | null = null;
+  restarts = 0;
+  offers = 0;
+  closed = false;
+  constructor(readonly config: RTCConfiguration) {
+    FakeProbePc.made.push(this);
+  }
+  createDataChannel() {}
+  restartIce() {
+    this.restarts += 1;
+  }
+  async createOffer() {
+    this.offers += 1;
+    return { type: 'offer', sdp: '' };
+  }
+  async setLocalDescription() {}
+  close() {
+    this.closed = true;
+  }
+  gathered(type: string | null) {
+    this.onicecandidate?.({ candidate: type === null ? null : { type } });
+  }
+}
+
+describe('browserPathProbe', () => {
+  const turn: RTCConfiguration = {
+    iceServers: [{ urls: 'turn:relay.example:3478', username: 'u', credential: 'c' }],
+  };
+
+  async function withFakePc(run: () => Promise<void>) {
+    const real = (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection;
+    FakeProbePc.made = [];
+    (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection = FakeProbePc;
+    try {
+      await run();
+    } finally {
+      (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection = real;
+    }
+  }
+
+  it('keeps one connection for an episode: later tries restart its ICE; a relay candidate answers every try; release closes it', () =>
+    withFakePc(async () => {
+      const { browserPathProbe } = await import('../../../src/core/media/path-monitor');
+      const probe = browserPathProbe(() => turn);
+      const first = new AbortController();
+      const tries = [probe(first.signal)];
+      await Promise.resolve();
+      first.abort(); // timed out: the path drops everything
+      await expect(tries[0]).resolves.toBe(false);
+      const second = probe(new AbortController().signal);
+      const third = probe(new AbortController().signal);
+      await Promise.resolve();
+      expect(FakeProbePc.made).toHaveLength(1);
+      const [pc] = FakeProbePc.made as [FakeProbePc];
+      expect(pc.config.iceTransportPolicy).toBe('relay');
+      expect(pc.restarts).toBe(2);
+      expect(pc.offers).toBe(3);
+      pc.gathered('host');
+      pc.gathered('relay');
+      await expect(second).resolves.toBe(true);
+      await expect(third).resolves.toBe(true);
+      expect(pc.closed).toBe(false);
+      probe.release?.();
+      expect(pc.closed).toBe(true);
+      // The next episode starts on a new connection.
+      const next = probe(new AbortController().signal);
+      await Promise.resolve();
+      expect(FakeProbePc.made).toHaveLength(2);
+      FakeProbePc.made[1]?.gathered(null);
+      await expect(next).resolves.toBe(false);
+      probe.release?.();
+    }));
+
+  it('release answers a try still under way with false', () =>
+    withFakePc(async () => {
+      const { browserPathProbe } = await import('../../../src/core/media/path-monitor');
+      const probe = browserPathProbe(() => turn);
+      const pending = probe(new AbortController().signal);
+      probe.release?.();
+      await expect(pending).resolves.toBe(false);
+      expect(FakeProbePc.made[0]?.closed).toBe(true);
+    }));
+
+  it('PathMonitor releases the probe when it stops', async () => {
+    const clock = new FakeClock(0);
+    let released = 0;
+    const probe = Object.assign((_signal: AbortSignal) => Promise.resolve(false), {
+      release: () => {
+        released += 1;
+      },
+    });
+    const monitor = new PathMonitor({ clock, probe, needed: () => true, onPathBack: () => {} });
+    monitor.wake();
+    await clock.advance(1000);
+    expect(released).toBe(0);
+    monitor.stop();
+    expect(released).toBe(1);
+  });
+});
+
+describe('PathMonitor holds its probe only while tries follow each other', () => {
+  it('releases the probe while backed off between two tries, not during the first 8 s', async () => {
+    const clock = new FakeClock(0);
+    const released: number[] = [];
+    const probe = Object.assign(
+      (signal: AbortSignal) =>
+        new Promise<boolean>((resolve) => signal.addEventListener('abort', () => resolve(false))),
+      { release: () => released.push(clock.now()) },
+    );
+    const monitor = new PathMonitor({ clock, probe, needed: () => true, onPathBack: () => {} });
+    monitor.wake();
+    await clock.advance(9_000);
+    // Probes at 0 … 7600, 8000 (every 400 ms, each timing out after 1200 ms): always one under way.
+    expect(released).toEqual([]);
+    await clock.advance(3_000);
+    // 8800's probe times out at 10000 with the next at 10400 (no release); 10400's times out at 11600 with
+    // the next at 13600: released then.
+    expect(released).toEqual([11_600]);
+    monitor.stop();
   });
 });
