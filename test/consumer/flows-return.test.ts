@@ -9,6 +9,7 @@ import {
   pictureBack,
   report,
   startTwoParty,
+  tileGone,
 } from './support/netns-call';
 
 /**
@@ -51,17 +52,12 @@ describe.skipIf(!netnsAvailable())('consumer flows: the same identity comes back
     const [a, b] = await startTwoParty(call(), 'closed');
     const closedAt = Date.now();
     await b.page.close();
-    await waitFor(async () => (await a.page.remoteTiles(b.identity)) === 0, {
-      timeoutMs: 4_000,
+    const destroyed = await tileGone(a.page, b.identity, {
+      withinMs: 4_000,
       what: 'alice no longer shows bob',
-    }).catch(async (error: Error) => {
-      throw new Error(`${error.message}: alice's events ${JSON.stringify(await a.page.events())}`);
     });
     report(`page closed: alice's tile of bob gone after ${Date.now() - closedAt} ms`);
-    const destroyed = (await a.page.events()).filter(
-      (event) => event.name === 'connectionDestroyed' && event.identity === b.identity,
-    );
-    expect(destroyed.map((event) => event.reason)).toEqual(['disconnect']);
+    expect(destroyed).toEqual(['disconnect']);
     await expectPeerConnectionsMatchLinks([[a.page, 0]]);
   });
 
@@ -135,18 +131,12 @@ describe.skipIf(!netnsAvailable())('consumer flows: the same identity comes back
       pictureBack(b.page, c.identity, { withinMs: 10_000, what: 'bob sees carol in the other room' }),
       pictureBack(c.page, b.identity, { withinMs: 10_000, what: 'carol sees bob arrive' }),
     ]);
-    await waitFor(async () => (await a.page.remoteTiles(b.identity)) === 0, {
-      timeoutMs: 4_000,
-      what: 'alice no longer shows bob',
-    });
+    const left = await tileGone(a.page, b.identity, { withinMs: 4_000, what: 'alice no longer shows bob' });
     expect(await b.page.remoteTiles(a.identity), 'bob no longer shows alice').toBe(0);
     report(
       `rooms: moved; bob sees carol after ${carolSeen} ms, carol sees bob after ${bobSeen} ms (${Date.now() - movedAt} ms)`,
     );
-    const left = (await a.page.events()).filter(
-      (e) => e.name === 'connectionDestroyed' && e.identity === b.identity,
-    );
-    expect(left.map((e) => e.reason)).toEqual(['disconnect']);
+    expect(left).toEqual(['disconnect']);
     await expectPeerConnectionsMatchLinks([
       [a.page, 0],
       [b.page, 1],
@@ -155,10 +145,7 @@ describe.skipIf(!netnsAvailable())('consumer flows: the same identity comes back
     const backAt = Date.now();
     await b.page.page.getByRole('button', { name: 'Other room' }).click();
     await expectBackInCall('rooms: back in the first room', a, b, backAt);
-    await waitFor(async () => (await c.page.remoteTiles(b.identity)) === 0, {
-      timeoutMs: 4_000,
-      what: 'carol no longer shows bob',
-    });
+    await tileGone(c.page, b.identity, { withinMs: 4_000, what: 'carol no longer shows bob' });
     await expectPeerConnectionsMatchLinks([[c.page, 0]]);
   });
 

@@ -9,6 +9,7 @@ import {
   type NsParty,
   report,
   startTwoParty,
+  tileGone,
 } from './support/netns-call';
 
 /** The app's text for a call with no remote stream (test/consumer/app/src/App.jsx). */
@@ -155,10 +156,7 @@ describe.skipIf(!netnsAvailable())('consumer flows: the server fails', () => {
   it('the server is down when bob opens the app: the banner says he could not join and offers Try again; with the server back, Try again brings him into the call, video both ways', async () => {
     const [a, b] = await startTwoParty(call(), 'down-at-open');
     await b.page.close();
-    await waitFor(async () => (await a.page.remoteTiles(b.identity)) === 0, {
-      timeoutMs: 5_000,
-      what: 'alice sees bob leave',
-    });
+    await tileGone(a.page, b.identity, { withinMs: 5_000, what: 'alice sees bob leave' });
     await call().server.kill('SIGKILL');
     const page = await b.openPage();
     await waitFor(async () => (await page.banner()).phase === 'joinFailed', {

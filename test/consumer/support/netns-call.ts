@@ -457,3 +457,22 @@ export async function pictureBack(
   });
   return { ms: Date.now() - startedAt, brightness: brightness as unknown as number };
 }
+
+/**
+ * Waits until `page` shows no tile of `identity` within `withinMs` (the error lists the page's events);
+ * resolves with the reasons of every `connectionDestroyed` the page's app saw for `identity`.
+ */
+export async function tileGone(
+  page: ConsumerPage,
+  identity: string,
+  { withinMs, what }: { withinMs: number; what: string },
+): Promise<Array<string | undefined>> {
+  await waitFor(async () => (await page.remoteTiles(identity)) === 0, { timeoutMs: withinMs, what }).catch(
+    async (error: Error) => {
+      throw new Error(`${error.message}: ${page.name}'s events ${JSON.stringify(await page.events())}`);
+    },
+  );
+  return (await page.events())
+    .filter((event) => event.name === 'connectionDestroyed' && event.identity === identity)
+    .map((event) => event.reason);
+}
