@@ -153,6 +153,47 @@ describe.skipIf(!netnsAvailable())('consumer flows: the server fails', () => {
     expect([...a.page.errors, ...b.page.errors]).toEqual([]);
   });
 
+  it('the server restarts while bob is cut off: alice rejoins at once; bob, back after 10 s, rejoins by himself and video runs both ways', async () => {
+    const [a, b] = await startTwoParty(call(), 'restart-while-away');
+    const aBefore = await connectionIdOf(a.page);
+    await b.net.cut();
+    const cutAt = Date.now();
+    await delay(1_000);
+    await call().server.kill('SIGKILL');
+    await call().server.restart();
+    await waitFor(async () => (await connectionIdOf(a.page).catch(() => aBefore)) !== aBefore, {
+      timeoutMs: 15_000,
+      what: 'alice rejoined the restarted server',
+    });
+    report(`restart while away: alice rejoined ${Date.now() - cutAt} ms after bob's cut`);
+    await delay(Math.max(0, cutAt + 10_000 - Date.now()));
+    await b.net.restore();
+    const restoredAt = Date.now();
+    await waitFor(async () => (await b.page.status()).startsWith('connected'), {
+      timeoutMs: 20_000,
+      what: 'bob connected again after his restore',
+    }).catch(async (error: Error) => {
+      throw new Error(
+        `${error.message}: status "${await b.page.status()}", banner ${JSON.stringify(await b.page.banner())}`,
+      );
+    });
+    report(`restart while away: bob connected ${Date.now() - restoredAt} ms after his restore`);
+    await framesRiseAt(
+      'restart while away',
+      [
+        [a.page, 'alice decodes bob'],
+        [b.page, 'bob decodes alice'],
+      ],
+      { withinMs: 15_000, startedAt: restoredAt },
+    );
+    expect(await a.page.remoteTiles(b.identity), 'alice shows one tile of bob').toBe(1);
+    expect(await b.page.remoteTiles(a.identity), 'bob shows one tile of alice').toBe(1);
+    await expectPeerConnectionsMatchLinks([
+      [a.page, 1],
+      [b.page, 1],
+    ]);
+  });
+
   it('the server is down when bob opens the app: the banner says he could not join and offers Try again; with the server back, Try again brings him into the call, video both ways', async () => {
     const [a, b] = await startTwoParty(call(), 'down-at-open');
     await b.page.close();

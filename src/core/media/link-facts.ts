@@ -130,6 +130,8 @@ export type LinkObservation =
   | { type: 'remoteReplaced' }
   /** No word came from the remote's new connection in time to tell its incarnation. */
   | { type: 'incarnationUnconfirmed' }
+  /** The remote's new connection spoke as the same incarnation: the link is kept, re-bound to it. */
+  | { type: 'incarnationConfirmed' }
   /** The transport's bytes were read (every stats interval). */
   | { type: 'transportSampled' }
   /** The remote stream was read: health `before` the reading, video frames received so far. */

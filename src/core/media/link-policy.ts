@@ -387,6 +387,16 @@ const RULES = {
   }),
 
   /**
+   * The link is kept across the remote's re-join. A repair running meanwhile sent its negotiation to the
+   * remote's former connection, which the re-join discarded (an ICE restart's offer, a request): nothing
+   * would answer it, so it starts over at once, on a fresh peer, rather than wait out its step's budget.
+   */
+  incarnationConfirmed: (facts) =>
+    facts.repairing
+      ? { actions: [RENEW], note: 'repair sent to the remote’s former connection: fresh peer' }
+      : NOTHING,
+
+  /**
    * A link that ICE calls connected but that has received nothing for two stats intervals is silent. This
    * side then checks its own path; if it answers, that is half the evidence that neither end is cut off
    * (see {@link RESET_REASON.pathOk}).

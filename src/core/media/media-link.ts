@@ -302,6 +302,7 @@ export class MediaLink {
     this.#log('info', kept ? 'link kept across the remote’s rejoin' : 'remote is another page', {
       connectionId: this.#remoteConnectionId,
     });
+    if (kept) this.#act({ type: 'incarnationConfirmed' });
   }
 
   /** The local stream was published (or replaced) or unpublished. */

@@ -742,6 +742,24 @@ describe('link policy: the other side', () => {
       observation: { type: 'incarnationUnconfirmed' },
       actions: [{ type: 'adoptNextOffer' }],
     },
+    {
+      rule: 'the remote’s new connection is the same page, nothing being repaired → the link goes on untouched',
+      facts: facts({ gen: 3 }),
+      observation: { type: 'incarnationConfirmed' },
+      actions: [],
+    },
+    {
+      rule: 'the remote’s new connection is the same page, a repair running (its offer went to the former connection) → fresh peer',
+      facts: facts({ gen: 3, repairing: true, transport: 'disconnected' }),
+      observation: { type: 'incarnationConfirmed' },
+      actions: [RENEW],
+    },
+    {
+      rule: 'answering side, same page back while its repair request was lost → asks again, for a fresh peer',
+      facts: answerer({ repairing: true, transport: 'disconnected' }),
+      observation: { type: 'incarnationConfirmed' },
+      actions: [RENEW],
+    },
   ]);
 });
 
@@ -1054,6 +1072,7 @@ describe('link policy: the table as a whole', () => {
     remoteIncarnation: true,
     remoteReplaced: true,
     incarnationUnconfirmed: true,
+    incarnationConfirmed: true,
     transportSampled: true,
     mediaSampled: true,
     repairStep: true,
