@@ -10,6 +10,7 @@ import {
   report,
   startTwoParty,
   tileGone,
+  waitConnected,
 } from './support/netns-call';
 
 /** The app's text for a call with no remote stream (test/consumer/app/src/App.jsx). */
@@ -169,14 +170,7 @@ describe.skipIf(!netnsAvailable())('consumer flows: the server fails', () => {
     await delay(Math.max(0, cutAt + 10_000 - Date.now()));
     await b.net.restore();
     const restoredAt = Date.now();
-    await waitFor(async () => (await b.page.status()).startsWith('connected'), {
-      timeoutMs: 20_000,
-      what: 'bob connected again after his restore',
-    }).catch(async (error: Error) => {
-      throw new Error(
-        `${error.message}: status "${await b.page.status()}", banner ${JSON.stringify(await b.page.banner())}`,
-      );
-    });
+    await waitConnected(b.page);
     report(`restart while away: bob connected ${Date.now() - restoredAt} ms after his restore`);
     await framesRiseAt(
       'restart while away',

@@ -25,7 +25,7 @@ export interface PathMonitorOptions {
   /**
    * At most this many probes in any {@link PROBE_WINDOW_MS}, the probes of episodes that ended with the
    * path answering not counted. Past it, probing pauses: a long outage is found over by signaling coming
-   * back or the browser's `online`. (A minute-long outage takes 26 on the default schedule.)
+   * back or the browser's `online`. (A minute-long outage takes 27 on the default schedule.)
    * @default 30
    */
   maxProbes?: number;
@@ -36,7 +36,7 @@ export const PROBE_WINDOW_MS = 60_000;
 /**
  * Probes at the first interval before the interval starts doubling: most outages are short, and the
  * path back is seen at most one interval late while they last (a probe is one gathering on a connection
- * kept for the episode, see {@link browserPathProbe}, not a new peer connection).
+ * kept while tries follow each other, see {@link browserPathProbe}, not a new peer connection).
  */
 const STEADY_PROBES = 20;
 
@@ -235,7 +235,6 @@ export class PathMonitor {
  */
 export function browserPathProbe(configuration: () => RTCConfiguration): PathProbe {
   let pc: RTCPeerConnection | null = null;
-  let wantsRelay = false;
   /** Tries under way: a relay candidate answers them all; a gathering that ends without one fails them. */
   const waiting = new Set<(ok: boolean) => void>();
   const answer = (ok: boolean) => {
@@ -255,7 +254,7 @@ export function browserPathProbe(configuration: () => RTCConfiguration): PathPro
           resolve(true);
           return;
         }
-        wantsRelay = urls.some((u) => u.startsWith('turn'));
+        const wantsRelay = urls.some((u) => u.startsWith('turn'));
         const created = new RTCPeerConnection({
           ...config,
           iceTransportPolicy: wantsRelay ? 'relay' : 'all',

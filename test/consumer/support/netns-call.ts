@@ -267,11 +267,16 @@ export function callPerSuite(options?: NsCallOptions): () => NsCall {
   };
 }
 
+/** Waits until the page's status line says `connected`; the error says what the status and banner showed. */
 export async function waitConnected(page: ConsumerPage, timeoutMs = 20_000): Promise<void> {
   await waitFor(async () => (await page.status()).startsWith('connected'), {
     timeoutMs,
     intervalMs: 100,
     what: `${page.name} connected (status line)`,
+  }).catch(async (error: Error) => {
+    throw new Error(
+      `${error.message}: status "${await page.status()}", banner ${JSON.stringify(await page.banner())}`,
+    );
   });
 }
 

@@ -170,7 +170,6 @@ export function App() {
       <button type="button" onClick={() => setRoom(room === sessionId ? otherRoom : sessionId)}>
         Other room
       </button>
-      <p data-testid="room">{room}</p>
       {inCall ? (
         <SessionProvider
           serverUrl={serverUrl}
