@@ -56,6 +56,46 @@ describe.skipIf(!netnsAvailable())('consumer flows: relay-only media (TURN on th
     ]);
   });
 
+  it('a 60 s media outage (B’s UDP dropped, signaling up): at most 10 peer connections per page, video back both ways within 10 s of the restore', async () => {
+    const [a, b] = await startTwoParty(call(), 'media-outage');
+    await expectRelayed([a, b]);
+    const atCut = { a: await a.page.counts(), b: await b.page.counts() };
+    const statusAtCut = { a: await a.page.status(), b: await b.page.status() };
+    expect(statusAtCut.b).toMatch(/^connected /);
+    await b.net.blockUdp();
+    let restoredAt: number;
+    try {
+      await delay(60_000);
+      // Signaling was never touched: both are still in the call, on the same connection.
+      expect(await b.page.status()).toBe(statusAtCut.b);
+      expect(await a.page.status()).toBe(statusAtCut.a);
+    } finally {
+      restoredAt = Date.now();
+      await b.net.unblockUdp();
+    }
+    await framesRiseAt(
+      'media outage',
+      [
+        [a.page, 'alice decodes bob'],
+        [b.page, 'bob decodes alice'],
+      ],
+      { withinMs: 10_000, startedAt: restoredAt },
+    );
+    const createdA = (await a.page.counts()).peerConnectionsCreated - atCut.a.peerConnectionsCreated;
+    const createdB = (await b.page.counts()).peerConnectionsCreated - atCut.b.peerConnectionsCreated;
+    report(
+      `media outage 60 s: alice created ${createdA}, bob ${createdB} peer connections (recovery included)`,
+    );
+    // Issue #17: no peer connection on a timer without limit (links and path probes, recovery included).
+    expect(createdA, 'peer connections alice created').toBeLessThanOrEqual(10);
+    expect(createdB, 'peer connections bob created').toBeLessThanOrEqual(10);
+    await expectRelayed([a, b]);
+    await expectPeerConnectionsMatchLinks([
+      [a.page, 1],
+      [b.page, 1],
+    ]);
+  });
+
   it('handoff with relay-only ICE: B changes address, video back both ways in 5 s', async () => {
     const [a, b] = await startTwoParty(call(), 'relay-handoff');
     await expectRelayed([a, b]);

@@ -235,6 +235,66 @@ export class NetParticipant {
   }
 
   /**
+   * Drops every UDP packet into and out of the namespace, TCP untouched: the media path (UDP to the relay)
+   * is cut while signaling (a WebSocket over TCP) stays up. Until {@link unblockUdp}. On both ends of the
+   * veth (leaving the namespace, and leaving the bridge towards it), UDP is classified into an HTB class
+   * whose queue holds nothing (`pfifo limit 0`): this kernel has the u32 classifier but no drop action.
+   */
+  async blockUdp(): Promise<void> {
+    for (const [tc, dev] of this.#veths()) {
+      await tc('qdisc', 'add', 'dev', dev, 'root', 'handle', '1:', 'htb', 'default', '20');
+      for (const minor of ['10', '20'])
+        await tc(
+          'class',
+          'add',
+          'dev',
+          dev,
+          'parent',
+          '1:',
+          'classid',
+          `1:${minor}`,
+          'htb',
+          'rate',
+          '10gbit',
+        );
+      await tc('qdisc', 'add', 'dev', dev, 'parent', '1:10', 'handle', '10:', 'pfifo', 'limit', '0');
+      await tc(
+        'filter',
+        'add',
+        'dev',
+        dev,
+        'parent',
+        '1:',
+        'protocol',
+        'ip',
+        'prio',
+        '1',
+        'u32',
+        'match',
+        'ip',
+        'protocol',
+        '17',
+        '0xff',
+        'flowid',
+        '1:10',
+      );
+    }
+  }
+
+  /** Lets UDP through again (same address: the same path returns). */
+  async unblockUdp(): Promise<void> {
+    for (const [tc, dev] of this.#veths()) await tc('qdisc', 'del', 'dev', dev, 'root').catch(() => {});
+  }
+
+  /** `tc` for each end of the veth: inside the namespace, and in the root namespace (the bridge's port). */
+  #veths(): [tc: (...args: string[]) => Promise<string>, dev: string][] {
+    return [
+      [(...args) => run('ip', ['netns', 'exec', this.ns, 'tc', ...args]), this.nsVeth],
+      [(...args) => run('tc', args), this.hostVeth],
+    ];
+  }
+
+  /**
    * A handoff (Wi-Fi → cellular): deletes the participant's address and adds a new one of the same /24
    * (so every socket bound to the old one is dead, and the other side's packets to it go nowhere), then
    * puts the default route back (deleting the address removed it). Resolves with the new address.

@@ -76,6 +76,16 @@ export interface LinkFacts {
   readonly peerBuiltAt: number;
   /** A message of the remote told its incarnation (this link knows which page it serves). */
   readonly remoteIncarnationKnown: boolean;
+  /**
+   * When the remote last spoke at the current generation (an answer, a candidate, a request). Before
+   * `peerBuiltAt`: the current peer has not been answered.
+   */
+  readonly remoteHeardAt: number;
+  /**
+   * This page's own media path is down: a path probe launched since the last evidence of a network
+   * change (signaling back, `online`) failed, and none answered since.
+   */
+  readonly ownPathDown: boolean;
   /** When the transport's received bytes last grew. */
   readonly transportMovedAt: number;
   /** When the current peer's transport last became `connected` (a silence is counted from then on). */
@@ -111,9 +121,12 @@ export type LinkObservation =
    */
   | { type: 'localAddressAppeared'; handoffAt: number }
   /** This page's own path answers again after being down. */
-  | { type: 'pathBack' }
-  /** The grace after the path came back is over; `healing`: ICE checks or bytes reach the link again. */
-  | { type: 'pathBackGraceOver'; healing: boolean }
+  | { type: 'pathBack'; downAt: number }
+  /**
+   * The grace after the path came back is over; `healing`: ICE checks or bytes reach the link again;
+   * `downAt`: when the last probe that failed was launched.
+   */
+  | { type: 'pathBackGraceOver'; healing: boolean; downAt: number }
   /** This side's own path check, launched at `since` for a silent link, answered. */
   | { type: 'ownPathChecked'; since: number; ok: boolean }
   /** A `reset` at the current generation from the answering side. */
@@ -122,6 +135,8 @@ export type LinkObservation =
   | { type: 'offerWithoutPeer' }
   /** An offer or a fresh peer from the offering side (an ICE restart or a renewal, or first contact). */
   | { type: 'remoteFreshPeer' }
+  /** (Answering side) the offerer built a fresh peer under the newer generation `gen`. */
+  | { type: 'remoteNewPeer'; gen: number }
   /** The offerer's repair outlived one fresh-peer budget without media flowing. */
   | { type: 'remoteRepairTimedOut' }
   /** The first message of a remote incarnation, at generation `gen`; `known`: the link served another. */
@@ -156,6 +171,11 @@ export type LinkAction =
   | { type: 'newPeer'; gen: number; why: string }
   /** Answerer: a fresh peer for the offerer's generation `gen`. */
   | { type: 'buildForRemote'; gen: number; why: string }
+  /**
+   * Answerer: move to the offerer's generation `gen` without a peer (the current one is closed), so that
+   * this side's later requests reach the offerer at its generation.
+   */
+  | { type: 'skipToGeneration'; gen: number }
   /** Take the message as any other at this generation. */
   | { type: 'deliver' }
   /** Take the remote's next offer (or fresh peer) at any generation. */
@@ -176,8 +196,8 @@ export type LinkAction =
   | { type: 'checkFlow'; why: string }
   /** Probe this page's own path from `since` on (`ownPathChecked` follows). */
   | { type: 'checkPath'; since: number }
-  /** Give ICE a moment to heal by itself (`pathBackGraceOver` follows). */
-  | { type: 'watchPathBack' }
+  /** Give ICE a moment to heal by itself (`pathBackGraceOver` follows, with `downAt`). */
+  | { type: 'watchPathBack'; downAt: number }
   /** Give the other side a moment: it may be leaving (`departureWaitOver` follows). */
   | { type: 'awaitDeparture' }
   /** Watch this page's own path (the link broke, or its media froze on a silent path). */

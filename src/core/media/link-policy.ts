@@ -62,6 +62,17 @@ export const MAX_FRUITLESS_REPAIRS = 2;
 export const STALL_REPAIR_ATTEMPTS = 2;
 /** Frames received without one decoded that mark a receiver as wedged, during a repair or up to {@link HEALED_SETTLE_MS} after. */
 export const STALLED_FRAMES = 6;
+/**
+ * A fresh peer of the offering side that the remote has not answered for this long: the remote takes no
+ * part (its own path is down, and it defers fresh peers until the path is back).
+ */
+export const UNANSWERED_AFTER_MS = 4_000;
+/**
+ * How long a repair holds on such an unanswered peer before it tries another by itself. The remote's
+ * word (any message) or new evidence (a renewal) ends the hold at once; this only bounds it in case
+ * that word never comes.
+ */
+export const UNANSWERED_HOLD_MS = 30_000;
 
 /** What a rule returns; {@link decide} fills in the rest. */
 interface Verdict {
@@ -310,7 +321,8 @@ const RULES = {
     return { actions: [RENEW], note: 'new local address after the repair began' };
   },
 
-  pathBack: (facts) => (facts.pending.pathBack ? NOTHING : { actions: [{ type: 'watchPathBack' }] }),
+  pathBack: (facts, { downAt }) =>
+    facts.pending.pathBack ? NOTHING : { actions: [{ type: 'watchPathBack', downAt }] },
 
   /**
    * A link still broken after the grace (down, or its stream frozen before ICE noticed) was left on a dead
@@ -319,8 +331,12 @@ const RULES = {
    * A fresh peer, not an ICE restart: a receiver restarted on the new path held its frames in one link
    * of three, costing a fresh peer a second later anyway (docs/decisions/0033-fresh-peer-when-the-path-is-back.md).
    */
-  pathBackGraceOver: (facts, { healing }) => {
+  pathBackGraceOver: (facts, { healing, downAt }) => {
     if (!isDown(facts.transport) && !isTroubled(facts)) return NOTHING;
+    // A peer built since the path was last seen down (e.g. renewed as signaling came back, just before
+    // the probe answered) is not on a dead allocation: it gathers on the path as it is now.
+    if (facts.peerAlive && facts.peerBuiltAt > downAt)
+      return { note: 'path back: the peer built since it was last down is left to connect' };
     return { actions: healing ? [] : [RENEW], note: 'path back' };
   },
 
@@ -349,6 +365,20 @@ const RULES = {
   },
 
   remoteRepairTimedOut: () => ({ actions: [{ type: 'endRemoteRepair' }] }),
+
+  /**
+   * A fresh peer from the offerer while this page's own path is down would gather nothing and be
+   * replaced by the next: the link moves to its generation without one, and this side asks for a fresh
+   * peer once its path is back (the `pathBackGraceOver` rule). The offerer, unanswered, holds its repair
+   * meanwhile (see {@link repairHold}), so an outage costs no peer connections on either side.
+   */
+  remoteNewPeer: (facts, { gen }) =>
+    facts.ownPathDown
+      ? {
+          actions: [{ type: 'skipToGeneration', gen }],
+          note: 'fresh peer from the remote deferred: this page’s path is down',
+        }
+      : { actions: [{ type: 'buildForRemote', gen, why: 'remote new peer' }] },
 
   /**
    * A remote incarnation's generations start over, so its messages are taken at their generation, never
@@ -461,6 +491,28 @@ const RULES = {
 } satisfies LinkRules;
 
 type AnyRule = (facts: LinkFacts, observation: LinkObservation) => Verdict;
+
+/**
+ * Whether the link's repair holds its next step, and why (null: go on). A step into a path that is down
+ * only builds peer connections that gather nothing: while this page's own path is down, no step runs
+ * (the path back renews the link at once, see `pathBackGraceOver`, and the step waits for that grace). And an offerer whose fresh peer the
+ * remote has not answered for {@link UNANSWERED_AFTER_MS} builds no other on its timer for up to
+ * {@link UNANSWERED_HOLD_MS}: the remote takes no part (its path is down) and says when it does. A
+ * renewal (new evidence: the remote's request, signaling back, a new address) goes ahead; the remote
+ * speaking at the current generation ends the hold. So a long outage of one side costs a bounded
+ * number of peer connections on every side, and its end is still acted on at once.
+ */
+export function repairHold(facts: LinkFacts, renew: boolean): string | null {
+  if (facts.ownPathDown) return 'this page’s path is down';
+  // The path just came back: its grace decides between a heal and a fresh peer (pathBackGraceOver).
+  if (facts.pending.pathBack) return 'the path is back: ICE gets a moment to heal by itself';
+  const answered = facts.everConnected || facts.remoteHeardAt >= facts.peerBuiltAt;
+  if (!facts.offerer || renew || answered) return null;
+  const unanswered = facts.now - facts.peerBuiltAt;
+  if (unanswered >= UNANSWERED_AFTER_MS && unanswered < UNANSWERED_AFTER_MS + UNANSWERED_HOLD_MS)
+    return 'the remote has not answered the fresh peer';
+  return null;
+}
 
 /**
  * The repair policy of one media link: what to do about one observation, given everything the link

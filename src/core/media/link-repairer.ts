@@ -14,6 +14,13 @@ export interface RepairHooks {
   context(renew: boolean): RepairContext;
   /** Resolves when signaling is up (every step needs it); rejects when the session ends. */
   whenSignalingUp(signal: AbortSignal): Promise<void>;
+  /**
+   * Why the next step must wait (null: it may run); `renew`: it would be a renewal. Asked again on every
+   * {@link LinkRepairer.check} and at least every {@link HOLD_RECHECK_MS}.
+   */
+  hold(renew: boolean): string | null;
+  /** The repair holds for `reason` (once per hold). */
+  onHold?(reason: string): void;
   /** Starts one step (returns at once; its outcome shows through {@link isHealthy}). */
   runStep(step: RepairStep, attempt: number): void;
   /** True when media flows again: transport connected and, if media is expected, progress since `since`. */
@@ -29,6 +36,8 @@ export interface RepairHooks {
 
 /** Attempts of one repair before it gives up (a later trigger starts a new one). */
 export const MAX_REPAIR_ATTEMPTS = 40;
+/** While a repair holds, how often it asks again whether it may go on (besides every `check()`). */
+export const HOLD_RECHECK_MS = 1_000;
 
 /**
  * Runs the repairs of one link, one at a time: escalates step by step, each with its budget, waits
@@ -113,6 +122,10 @@ export class LinkRepairer {
       if (abort.signal.aborted) return { result: 'cancelled', attempts: attempt };
       try {
         await this.#hooks.whenSignalingUp(abort.signal);
+        const held = await this.#holdWhile(abort.signal, renewNow);
+        if (held === 'healthy') return { result: 'healthy', attempts: attempt };
+        // Signaling may have dropped during the hold.
+        if (held === 'held') await this.#hooks.whenSignalingUp(abort.signal);
       } catch {
         return { result: 'cancelled', attempts: attempt };
       }
@@ -140,6 +153,30 @@ export class LinkRepairer {
         return { result: 'healthy', attempts: attempt + 1 };
     }
     return { result: 'gaveUp', attempts: maxAttempts };
+  }
+
+  /**
+   * Waits while the link asks to hold its next step: 'go' when it did not, 'held' once the hold ended,
+   * 'healthy' when media flows again meanwhile (the link healed by itself).
+   */
+  async #holdWhile(signal: AbortSignal, renew: boolean): Promise<'go' | 'held' | 'healthy'> {
+    const reasonNow = () => this.#hooks.hold(renew || this.#renewNext);
+    let reason = reasonNow();
+    if (reason === null) return 'go';
+    const since = this.#clock.now();
+    let told: string | null = null;
+    while (reason !== null && !signal.aborted) {
+      if (reason !== told) this.#hooks.onHold?.(reason);
+      told = reason;
+      await this.#sleepUntil(
+        this.#clock.now() + HOLD_RECHECK_MS,
+        signal,
+        () => reasonNow() === null || this.#hooks.isHealthy(since),
+      );
+      if (this.#hooks.isHealthy(since)) return 'healthy';
+      reason = reasonNow();
+    }
+    return 'held';
   }
 
   /** Sleeps until `deadline`, waking early when `done()` holds on a wake-up or on abort. */

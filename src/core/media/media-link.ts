@@ -19,6 +19,7 @@ import {
   INCARNATION_CONFIRM_MS,
   PATH_BACK_GRACE_MS,
   RESET_REASON,
+  repairHold,
 } from './link-policy';
 import { LinkRepairer } from './link-repairer';
 import { type LinkStats, readLinkStats } from './link-stats';
@@ -55,6 +56,10 @@ export interface MediaLinkContext {
   onSuspect(): void;
   /** Whether this page's own path answers a probe launched from `since` on (none failed since). */
   checkPath(since: number): Promise<boolean>;
+  /** This page's own path is down now (see `LinkFacts.ownPathDown`). */
+  pathDown(): boolean;
+  /** The link read its stats (every stats interval, with or without a peer). */
+  onSampled(): void;
 }
 
 /**
@@ -85,6 +90,8 @@ export class MediaLink {
   #connectedAt = Number.NEGATIVE_INFINITY;
   #transportBytes = 0;
   #transportMovedAt = Number.NEGATIVE_INFINITY;
+  /** When the remote last spoke at the current generation. */
+  #remoteHeardAt = Number.NEGATIVE_INFINITY;
   /** When a repair of this link (by either side) last started or ended. */
   #repairedAt = Number.NEGATIVE_INFINITY;
   /** The remote re-joined under a new connection: its next offer/new peer is taken at any generation. */
@@ -121,6 +128,8 @@ export class MediaLink {
     this.#repairer = new LinkRepairer(clock, ctx.policy, {
       context: (renew) => ({ offerer: this.initiator, peerAlive: this.#peer?.alive ?? false, renew }),
       whenSignalingUp: (signal) => ctx.host.whenSignalingUp(signal),
+      hold: (renew) => repairHold(this.#facts(), renew),
+      onHold: (reason) => this.#log('info', 'repair holds', { reason }),
       runStep: (step, attempt) => {
         this.#log('info', 'repair step', { step, attempt });
         this.#act({ type: 'repairStep', step });
@@ -167,9 +176,11 @@ export class MediaLink {
     if (!this.#closed) this.#act({ type: 'networkChanged', why });
   }
 
-  /** This page's path answers again after being down. */
-  onPathBack(): void {
-    if (!this.#closed) this.#act({ type: 'pathBack' });
+  /** This page's path answers again after being down (a probe launched at `downAt` still failed). */
+  onPathBack(downAt: number): void {
+    if (this.#closed) return;
+    this.#act({ type: 'pathBack', downAt });
+    this.#repairer.check();
   }
 
   /**
@@ -224,10 +235,13 @@ export class MediaLink {
     if (freshPeer) this.#act({ type: 'remoteFreshPeer' });
     if (ref.gen > this.#gen) {
       if (!freshPeer) return;
-      this.#rebuild(ref.gen, 'remote new peer');
+      this.#act({ type: 'remoteNewPeer', gen: ref.gen });
+      // Deferred (`skipToGeneration`): no peer takes the offer.
       if (payload.type === 'offer') this.#peer?.signal(payload);
       return;
     }
+    this.#remoteHeardAt = this.#ctx.host.clock.now();
+    this.#repairer.check();
     if (payload.type === 'reset') {
       const { reason } = payload;
       if (reason === RESET_REASON.repair || reason === RESET_REASON.renew || reason === RESET_REASON.pathOk)
@@ -380,6 +394,8 @@ export class MediaLink {
       repairedAt: this.#repairedAt,
       peerBuiltAt: this.#peerBuiltAt,
       remoteIncarnationKnown: this.#remoteInc !== undefined,
+      remoteHeardAt: this.#remoteHeardAt,
+      ownPathDown: this.#ctx.pathDown(),
       transportMovedAt: this.#transportMovedAt,
       connectedAt: this.#connectedAt,
       pending: {
@@ -424,6 +440,11 @@ export class MediaLink {
       case 'buildForRemote':
         this.#rebuild(action.gen, action.why);
         return;
+      case 'skipToGeneration':
+        this.#dropPeer();
+        this.#gen = action.gen;
+        this.#ctx.onGeneration(this.identity, action.gen);
+        return;
       case 'adoptNextOffer':
         this.#adoptNext = true;
         return;
@@ -455,8 +476,8 @@ export class MediaLink {
         // ICE checks (or bytes) reaching the link again: ICE is healing by itself.
         this.#pathBackTimer = this.#countOver(peer, PATH_BACK_GRACE_MS, pathActivity, (was, now, current) => {
           this.#pathBackTimer = null;
-          if (current)
-            this.#act({ type: 'pathBackGraceOver', healing: was !== null && now !== null && now > was });
+          const healing = was !== null && now !== null && now > was;
+          if (current) this.#act({ type: 'pathBackGraceOver', healing, downAt: action.downAt });
         });
         return;
       case 'awaitDeparture':
@@ -654,6 +675,7 @@ export class MediaLink {
     this.#statsTimer = clock.setTimeout(() => {
       this.#statsTimer = null;
       void this.#sample().finally(() => {
+        if (!this.#closed) this.#ctx.onSampled();
         const { statsIntervalMs } = this.#ctx.host.settings;
         const due = this.#detector.checkDueAt;
         const now = clock.now();

@@ -81,20 +81,23 @@ class MeshMediaPlane implements MediaPlane {
         const flowing = health === 'live' && this.#links.get(identity)?.flowingSince(this.#heldAt) === true;
         if (!this.#held.has(stream.streamId) || flowing) this.#registry.setHealth(stream.streamId, health);
       },
+      // Every stats reading: the probe's connection is closed as soon as every link is whole again.
+      onSampled: () => this.#pathMonitor.reconsider(),
       onGeneration: (identity, gen) => {
         this.#generations.set(identity, Math.max(gen, this.#generations.get(identity) ?? 0));
       },
       onSuspect: () => this.#pathMonitor.wake(),
       checkPath: (since) => this.#pathMonitor.check(since),
+      pathDown: () => this.#pathMonitor.down,
     };
     this.#addressProbe = options.localAddressProbe ?? browserLocalAddresses;
     this.#pathMonitor = new PathMonitor({
       clock: host.clock,
       probe: options.pathProbe ?? browserPathProbe(() => this.#iceConfiguration()),
       needed: () => [...this.#links.values()].some((link) => link.needsPath),
-      onPathBack: () => {
-        host.log('info', 'media path back', {});
-        for (const link of this.#links.values()) link.onPathBack();
+      onPathBack: (downAt) => {
+        host.log('info', 'media path back', { sinceLastFailedProbeMs: host.clock.now() - downAt });
+        for (const link of this.#links.values()) link.onPathBack(downAt);
       },
     });
   }
@@ -214,6 +217,8 @@ class MeshMediaPlane implements MediaPlane {
     const force = this.#host.settings.forceMediaReconnectionAfterNetworkDrop;
     this.#host.log('info', 'media check', { ...info, force });
     const handoffAt = this.#host.clock.now();
+    // The path may be back too: links stop holding for it until a probe from now on says otherwise.
+    this.#pathMonitor.kick();
     for (const link of this.#links.values())
       link.onSignalingRestored(force, info.downtimeMs, info.addressChanged ?? false);
     if (info.addressChanged) void this.#watchNewAddress(handoffAt);
@@ -247,6 +252,7 @@ class MeshMediaPlane implements MediaPlane {
 
   onNetworkChanged(): void {
     this.#host.log('info', 'network changed', {});
+    this.#pathMonitor.kick();
     for (const link of this.#links.values()) link.checkFlow('network changed');
   }
 
@@ -411,6 +417,7 @@ class MeshMediaPlane implements MediaPlane {
   #closeLink(identity: string, link: MediaLink): void {
     link.close();
     if (this.#links.get(identity) === link) this.#links.delete(identity);
+    this.#pathMonitor.reconsider();
   }
 
   #iceConfiguration(): RTCConfiguration {

@@ -15,7 +15,10 @@ import {
   MAX_FRUITLESS_REPAIRS,
   PATH_OK_AGREE_MS,
   QUICK_RECONNECT_MS,
+  repairHold,
   STALLED_FRAMES,
+  UNANSWERED_AFTER_MS,
+  UNANSWERED_HOLD_MS,
 } from '../../../src/core/media/link-policy';
 import type { StreamHealth } from '../../../src/core/media/types';
 
@@ -50,6 +53,8 @@ function facts(patch: FactsPatch = {}): LinkFacts {
     repairedAt: NEVER,
     peerBuiltAt: NOW - 60_000,
     remoteIncarnationKnown: true,
+    remoteHeardAt: NOW - 59_000,
+    ownPathDown: false,
     transportMovedAt: NOW - 100,
     connectedAt: NOW - 60_000,
     frozenAfterMs: FROZEN_AFTER,
@@ -386,37 +391,49 @@ describe('link policy: evidence of a network change', () => {
     {
       rule: 'own path back → give ICE a grace to heal',
       facts: facts({ transport: 'disconnected' }),
-      observation: { type: 'pathBack' },
-      actions: [{ type: 'watchPathBack' }],
+      observation: { type: 'pathBack', downAt: NOW - 800 },
+      actions: [{ type: 'watchPathBack', downAt: NOW - 800 }],
     },
     {
       rule: 'own path back while a grace runs → nothing more',
       facts: facts({ pending: { pathBack: true } }),
-      observation: { type: 'pathBack' },
+      observation: { type: 'pathBack', downAt: NOW - 800 },
       actions: [],
     },
     {
       rule: 'grace over, link down, nothing reaches it → a fresh peer',
       facts: facts({ transport: 'disconnected' }),
-      observation: { type: 'pathBackGraceOver', healing: false },
+      observation: { type: 'pathBackGraceOver', healing: false, downAt: NOW - 800 },
       actions: [RENEW],
     },
     {
       rule: 'grace over, link down, ICE checks reach it → healing by itself',
       facts: facts({ transport: 'disconnected' }),
-      observation: { type: 'pathBackGraceOver', healing: true },
+      observation: { type: 'pathBackGraceOver', healing: true, downAt: NOW - 800 },
       actions: [],
     },
     {
       rule: 'grace over, connected but frozen (ICE has not noticed) → a fresh peer',
       facts: facts({ health: 'frozen' }),
-      observation: { type: 'pathBackGraceOver', healing: false },
+      observation: { type: 'pathBackGraceOver', healing: false, downAt: NOW - 800 },
+      actions: [RENEW],
+    },
+    {
+      rule: 'grace over, link down, its peer built since the path was last seen down (signaling back first) → left to connect',
+      facts: facts({ transport: 'new', health: 'recovering', everConnected: false, peerBuiltAt: NOW - 450 }),
+      observation: { type: 'pathBackGraceOver', healing: false, downAt: NOW - 2000 },
+      actions: [],
+    },
+    {
+      rule: 'grace over, link down, its peer built before the last failed probe → a fresh peer',
+      facts: facts({ transport: 'new', health: 'recovering', everConnected: false, peerBuiltAt: NOW - 3000 }),
+      observation: { type: 'pathBackGraceOver', healing: false, downAt: NOW - 2000 },
       actions: [RENEW],
     },
     {
       rule: 'grace over, link working → nothing',
       facts: facts(),
-      observation: { type: 'pathBackGraceOver', healing: false },
+      observation: { type: 'pathBackGraceOver', healing: false, downAt: NOW - 800 },
       actions: [],
     },
   ]);
@@ -822,6 +839,93 @@ describe('link policy: repair steps', () => {
   ]);
 });
 
+describe('link policy: a fresh peer from the offerer', () => {
+  check([
+    {
+      rule: 'this page’s path works → a peer for it',
+      facts: answerer({ transport: 'disconnected', health: 'frozen', lastRiseAt: NOW - 9000 }),
+      observation: { type: 'remoteNewPeer', gen: 4 },
+      actions: [{ type: 'buildForRemote', gen: 4, why: 'remote new peer' }],
+    },
+    {
+      rule: 'this page’s path is down → its generation without a peer (asked for again once the path is back)',
+      facts: answerer({
+        transport: 'disconnected',
+        health: 'frozen',
+        lastRiseAt: NOW - 9000,
+        ownPathDown: true,
+      }),
+      observation: { type: 'remoteNewPeer', gen: 4 },
+      actions: [{ type: 'skipToGeneration', gen: 4 }],
+    },
+  ]);
+});
+
+describe('link policy: when a repair holds its next step', () => {
+  const builtAgo = (ms: number, patch: FactsPatch = {}) =>
+    facts({ transport: 'new', everConnected: false, peerBuiltAt: NOW - ms, remoteHeardAt: NEVER, ...patch });
+  it.each([
+    [
+      'this page’s path down → holds, renewal or not',
+      facts({ ownPathDown: true }),
+      true,
+      'this page’s path is down',
+    ],
+    ['the same on the answering side', answerer({ ownPathDown: true }), false, 'this page’s path is down'],
+    [
+      'the path just came back → holds for its grace',
+      facts({ pending: { pathBack: true } }),
+      true,
+      'the path is back: ICE gets a moment to heal by itself',
+    ],
+    [
+      'a fresh peer the remote has not answered, just built → goes on',
+      builtAgo(UNANSWERED_AFTER_MS - 1),
+      false,
+      null,
+    ],
+    [
+      'unanswered for a while → holds',
+      builtAgo(UNANSWERED_AFTER_MS),
+      false,
+      'the remote has not answered the fresh peer',
+    ],
+    ['unanswered, but a renewal → goes on', builtAgo(UNANSWERED_AFTER_MS), true, null],
+    [
+      'answered since it was built → goes on',
+      builtAgo(UNANSWERED_AFTER_MS, { remoteHeardAt: NOW - 100 }),
+      false,
+      null,
+    ],
+    [
+      'unanswered for longer than the hold → one more try',
+      builtAgo(UNANSWERED_AFTER_MS + UNANSWERED_HOLD_MS),
+      false,
+      null,
+    ],
+    [
+      'the answering side asks, it never holds for an answer',
+      answerer({
+        transport: 'new',
+        everConnected: false,
+        peerBuiltAt: NOW - UNANSWERED_AFTER_MS,
+        remoteHeardAt: NEVER,
+      }),
+      false,
+      null,
+    ],
+    ['a working link (heard from) → goes on', facts(), false, null],
+    [
+      'a peer that connected once, never heard since (messages went to an earlier connection) → goes on',
+      builtAgo(UNANSWERED_AFTER_MS, { everConnected: true }),
+      false,
+      null,
+    ],
+  ] as const)('%s', (_rule, input, renew, reason) => {
+    expect(repairHold(input, renew)).toBe(reason);
+  });
+});
+
 describe('link policy: the remote stream', () => {
   const sampled = (before: StreamHealth, framesReceived = 0): LinkObservation => ({
     type: 'mediaSampled',
@@ -1068,6 +1172,7 @@ describe('link policy: the table as a whole', () => {
     remoteReset: true,
     offerWithoutPeer: true,
     remoteFreshPeer: true,
+    remoteNewPeer: true,
     remoteRepairTimedOut: true,
     remoteIncarnation: true,
     remoteReplaced: true,

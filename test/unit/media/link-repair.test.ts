@@ -773,3 +773,137 @@ describe('this page’s path back while a link is still broken', () => {
     plane.destroy();
   });
 });
+
+describe('an outage of the media path only (signaling up): peer connections stay bounded', () => {
+  /** `local` joined with `remotes`, all links connected; its path probe answers (after 20 ms) only while `up`. */
+  function withPath(local: string, remotes: string[]) {
+    let up = true;
+    let clock: { setTimeout(fn: () => void, ms: number): unknown } | undefined;
+    const fx = joinedPlane(
+      local,
+      remotes,
+      {},
+      {
+        pathProbe: (signal) =>
+          new Promise<boolean>((resolve) => {
+            clock?.setTimeout(() => resolve(up), 20);
+            signal.addEventListener('abort', () => resolve(false));
+          }),
+      },
+    );
+    clock = fx.clock;
+    for (const p of fx.peers) p.pc.setState('connected', 'connected');
+    return {
+      ...fx,
+      setUp: (v: boolean) => {
+        up = v;
+      },
+    };
+  }
+
+  it('this page cut off (offering side): no step while its path is down; a fresh peer once it is back', async () => {
+    const { clock, peers, sent, setUp, logs, plane } = withPath('alice', ['bob']);
+    setUp(false);
+    peers[0]?.pc.setState('disconnected', 'disconnected');
+    await clock.advance(60_000);
+    // Neither an ICE restart nor a fresh peer into a dead path, for a minute.
+    expect(peers).toHaveLength(1);
+    expect(peers[0]?.pc.restarts).toBe(0);
+    expect(resetsOf(sent)).toEqual([]);
+    expect(logs.some((l) => l.message === 'media link: repair holds')).toBe(true);
+    setUp(true);
+    // The next probe (≤ 3.2 s backed off) sees the path back; after the 400 ms grace, one fresh peer.
+    await clock.advance(3_700);
+    expect(peers).toHaveLength(2);
+    expect(peers[0]?.pc.restarts).toBe(0);
+    expect(resetsOf(sent)).toEqual([{ gen: 1, reason: 'new-peer' }]);
+    plane.destroy();
+  });
+
+  it('this page cut off (answering side): the offerer’s fresh peers are deferred, and asked for once the path is back', async () => {
+    const { clock, peers, sent, setUp, plane } = withPath('bob', ['alice']);
+    setUp(false);
+    peers[0]?.pc.setState('disconnected', 'disconnected');
+    await clock.advance(5_000);
+    // Alice, whose path works, builds a fresh peer: bob builds nothing for it while his path is down.
+    plane.onMediaMessage(
+      'c-alice',
+      'alice',
+      { linkId: 'alice|bob', gen: 1 },
+      { type: 'reset', reason: 'new-peer' },
+    );
+    plane.onMediaMessage('c-alice', 'alice', { linkId: 'alice|bob', gen: 1 }, { type: 'offer', sdp: 'v=0' });
+    await clock.advance(55_000);
+    expect(peers).toHaveLength(1);
+    expect(peers[0]?.destroyed).toBe(true);
+    // No request either while cut off (each would have alice build a peer for nothing).
+    expect(resetsOf(sent)).toEqual([]);
+    setUp(true);
+    await clock.advance(3_700);
+    // Back: one request for a fresh peer, at alice's generation.
+    expect(resetsOf(sent)).toEqual([{ gen: 1, reason: 'renew' }]);
+    expect(peers).toHaveLength(1);
+    plane.onMediaMessage(
+      'c-alice',
+      'alice',
+      { linkId: 'alice|bob', gen: 2 },
+      { type: 'reset', reason: 'new-peer' },
+    );
+    await clock.advance(0);
+    expect(peers).toHaveLength(2);
+    plane.destroy();
+  });
+
+  it('the other side cut off (offering side, own path fine): an unanswered fresh peer gets no successor on a timer; the remote’s word goes ahead at once', async () => {
+    const { clock, peers, sent, plane } = withPath('alice', ['bob']);
+    peers[0]?.pc.setState('disconnected', 'disconnected');
+    await clock.advance(60_000);
+    // An ICE restart, a fresh peer (unanswered), then one more after the hold: not one every few seconds.
+    expect(peers[0]?.pc.restarts).toBe(1);
+    expect(peers).toHaveLength(3);
+    expect(resetsOf(sent)).toEqual([
+      { gen: 1, reason: 'new-peer' },
+      { gen: 2, reason: 'new-peer' },
+    ]);
+    // Bob is back and asks for a fresh peer: built at once.
+    plane.onMediaMessage('c-bob', 'bob', { linkId: 'alice|bob', gen: 2 }, { type: 'reset', reason: 'renew' });
+    await clock.advance(0);
+    expect(peers).toHaveLength(4);
+    plane.destroy();
+  });
+});
+
+describe('evidence of a network change while this page’s path counts as down', () => {
+  it('signaling back: the renewal goes ahead at once, not held by the last failed probe', async () => {
+    let up = false;
+    let clockRef: { setTimeout(fn: () => void, ms: number): unknown } | undefined;
+    const fx = joinedPlane(
+      'alice',
+      ['bob'],
+      {},
+      {
+        pathProbe: (signal) =>
+          new Promise<boolean>((resolve) => {
+            clockRef?.setTimeout(() => resolve(up), 20);
+            signal.addEventListener('abort', () => resolve(false));
+          }),
+      },
+    );
+    clockRef = fx.clock;
+    const { clock, peers, plane, sent } = fx;
+    peers[0]?.pc.setState('connected', 'connected');
+    peers[0]?.pc.setState('disconnected', 'disconnected');
+    await clock.advance(20_000);
+    expect(peers).toHaveLength(1);
+    // The network is back (signaling reconnected); the next scheduled probe is up to 3.2 s away.
+    up = true;
+    plane.onSignalingRestored({ downtimeMs: 9_000 });
+    await clock.advance(0);
+    expect(peers).toHaveLength(2);
+    expect(resetsOf(sent)).toEqual([{ gen: 1, reason: 'new-peer' }]);
+    // The probe the change launched answers: the path is back, and the peer built since is left to connect.
+    await clock.advance(1_000);
+    expect(peers).toHaveLength(2);
+    plane.destroy();
+  });
+});

@@ -95,34 +95,97 @@ describe('PathMonitor', () => {
     expect(t.clock.pending).toBe(0);
   });
 
-  it('a minute-long outage takes 27 probes on its schedule, under the budget of 30', async () => {
+  it('a minute-long outage takes 38 probes on its schedule (the interval doubles up to 3.2 s), under the budget of 45', async () => {
     const t = setup();
     for (let i = 0; i < 60; i++) {
       t.monitor.wake();
       await t.clock.advance(1000);
     }
-    // 20 in the first 8 s, then 8000, 8800, 10400, 13600, 20000, 32800, 58400.
-    expect(t.probes).toBe(27);
+    // 20 in the first 8 s, then 8000, 8800, 10400 and every 3200 ms from 13600 to 58400.
+    expect(t.probes).toBe(38);
     expect(t.monitor.running).toBe(true);
+    expect(t.monitor.down).toBe(true);
   });
 
-  it('starts at most 30 probes in a minute, however often it is stopped and woken again', async () => {
+  it('starts at most 45 probes in a minute, however often it is stopped and woken again', async () => {
     const t = setup();
     for (let i = 0; i < 60; i++) {
       t.monitor.stop();
       t.monitor.wake();
-      await t.clock.advance(1000);
+      // (At 60 s the first probe leaves the window.)
+      await t.clock.advance(i === 59 ? 999 : 1000);
     }
-    expect(t.probes).toBe(30);
-    expect(t.monitor.recentProbes).toBeLessThanOrEqual(30);
+    expect(t.probes).toBe(45);
+    expect(t.monitor.recentProbes).toBeLessThanOrEqual(45);
     // A minute after the first, the window has room again.
     for (let i = 0; i < 5; i++) {
       t.monitor.stop();
       t.monitor.wake();
       await t.clock.advance(1000);
     }
-    expect(t.probes).toBeGreaterThan(30);
-    expect(t.probes).toBeLessThanOrEqual(45);
+    expect(t.probes).toBeGreaterThan(45);
+    expect(t.probes).toBeLessThanOrEqual(60);
+  });
+
+  it('out of budget, it pauses until the window has room, the path still down; a check is answered false at once', async () => {
+    const clock = new FakeClock(0);
+    let up = false;
+    let probes = 0;
+    const backs: number[] = [];
+    const monitor = new PathMonitor({
+      clock,
+      maxProbes: 5,
+      needed: () => true,
+      onPathBack: () => backs.push(clock.now()),
+      probe: (signal) =>
+        new Promise<boolean>((resolve) => {
+          probes += 1;
+          if (up) clock.setTimeout(() => resolve(true), 20);
+          else signal.addEventListener('abort', () => resolve(false));
+        }),
+    });
+    monitor.wake();
+    await clock.advance(2_000);
+    // 0, 400, 800, 1200, 1600: the budget is spent.
+    expect(probes).toBe(5);
+    expect(monitor.running).toBe(true);
+    expect(monitor.down).toBe(true);
+    const check = monitor.check(clock.now());
+    await clock.advance(1);
+    await expect(check).resolves.toBe(false);
+    await clock.advance(30_000);
+    expect(probes).toBe(5);
+    expect(monitor.down).toBe(true);
+    // A minute after the first probe, the window has room: the next probe sees the path back.
+    up = true;
+    await clock.advance(28_100);
+    expect(probes).toBe(6);
+    expect(backs).toEqual([60_020]);
+    expect(monitor.down).toBe(false);
+  });
+
+  it('down: a probe failed and none answered since; a kick (network change) clears it until a probe from then on fails', async () => {
+    const t = setup(50);
+    expect(t.monitor.down).toBe(false);
+    t.monitor.wake();
+    await t.clock.advance(60);
+    expect(t.monitor.down).toBe(true);
+    await t.clock.advance(10_000);
+    const before = t.probes;
+    // Backed off (the next probe is seconds away): a kick launches one now and clears `down` meanwhile.
+    t.monitor.kick();
+    expect(t.probes).toBe(before + 1);
+    expect(t.monitor.down).toBe(false);
+    await t.clock.advance(60);
+    expect(t.monitor.down).toBe(true);
+    // …and the schedule starts over at 400 ms.
+    await t.clock.advance(400);
+    expect(t.probes).toBe(before + 2);
+    t.setUp(true);
+    await t.clock.advance(500);
+    expect(t.monitor.down).toBe(false);
+    expect(t.backs).toHaveLength(1);
+    expect(t.monitor.running).toBe(false);
   });
 
   it('stops once the path answers: a link broken for a minute on the far side costs one probe', async () => {
@@ -181,10 +244,13 @@ describe('PathMonitor', () => {
 /** A stand-in for the browser's RTCPeerConnection: records what the probe does; the test fires candidates. */
 class FakeProbePc {
   static made: FakeProbePc[] = [];
-  onicecandidate: ((event: { candidate: { type: string } | null }) => void) | null = null;
+  onicecandidate:
+    | ((event: { candidate: { type: string; usernameFragment?: string } | null }) => void)
+    | null = null;
   restarts = 0;
   offers = 0;
   closed = false;
+  iceGatheringState: RTCIceGatheringState = 'new';
   constructor(readonly config: RTCConfiguration) {
     FakeProbePc.made.push(this);
   }
@@ -192,18 +258,28 @@ class FakeProbePc {
   restartIce() {
     this.restarts += 1;
   }
+  /** Each offer gathers under a new username fragment (`u1`, `u2`, …), as `restartIce()` makes it. */
   async createOffer() {
     this.offers += 1;
-    return { type: 'offer', sdp: '' };
+    return { type: 'offer', sdp: `v=0\r\na=ice-ufrag:u${this.offers}\r\n` };
   }
-  async setLocalDescription() {}
+  async setLocalDescription() {
+    this.iceGatheringState = 'gathering';
+  }
   close() {
     this.closed = true;
   }
-  gathered(type: string | null) {
-    this.onicecandidate?.({ candidate: type === null ? null : { type } });
+  /** A candidate of the gathering under `ufrag` (default: the latest offer's); null ends the gathering. */
+  gathered(type: string | null, ufrag = `u${this.offers}`) {
+    if (type === null) this.iceGatheringState = 'complete';
+    this.onicecandidate?.({ candidate: type === null ? null : { type, usernameFragment: ufrag } });
   }
 }
+
+/** Lets the probe's promise chains (createOffer, setLocalDescription) run. */
+const flush = async () => {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+};
 
 describe('browserPathProbe', () => {
   const turn: RTCConfiguration = {
@@ -232,7 +308,7 @@ describe('browserPathProbe', () => {
       await expect(tries[0]).resolves.toBe(false);
       const second = probe(new AbortController().signal);
       const third = probe(new AbortController().signal);
-      await Promise.resolve();
+      await flush();
       expect(FakeProbePc.made).toHaveLength(1);
       const [pc] = FakeProbePc.made as [FakeProbePc];
       expect(pc.config.iceTransportPolicy).toBe('relay');
@@ -247,10 +323,43 @@ describe('browserPathProbe', () => {
       expect(pc.closed).toBe(true);
       // The next episode starts on a new connection.
       const next = probe(new AbortController().signal);
-      await Promise.resolve();
+      await flush();
       expect(FakeProbePc.made).toHaveLength(2);
+      // A gathering's end fails nothing (it cannot be told which gathering ended): the try times out.
       FakeProbePc.made[1]?.gathered(null);
+      await flush();
+      let settled: boolean | null = null;
+      void next.then((ok) => {
+        settled = ok;
+      });
+      await flush();
+      expect(settled).toBe(null);
+      probe.release?.();
       await expect(next).resolves.toBe(false);
+    }));
+
+  it('ignores what an earlier gathering still reports: its end does not fail the next try (Chromium reports it late, as complete), its relay does not answer it', () =>
+    withFakePc(async () => {
+      const { browserPathProbe } = await import('../../../src/core/media/path-monitor');
+      const probe = browserPathProbe(() => turn);
+      const first = probe(new AbortController().signal);
+      await flush();
+      const [pc] = FakeProbePc.made as [FakeProbePc];
+      pc.gathered('relay');
+      await expect(first).resolves.toBe(true);
+      // The next try restarts ICE (gathering u2) before the first gathering's end arrives.
+      let settled: boolean | null = null;
+      void probe(new AbortController().signal).then((ok) => {
+        settled = ok;
+      });
+      await flush();
+      pc.gathered(null); // u1's end, reported after u2 began, with the state `complete`
+      pc.gathered('relay', 'u1'); // late, of u1
+      await flush();
+      expect(settled).toBe(null);
+      pc.gathered('relay');
+      await flush();
+      expect(settled).toBe(true);
       probe.release?.();
     }));
 
@@ -281,24 +390,60 @@ describe('browserPathProbe', () => {
   });
 });
 
-describe('PathMonitor holds its probe only while tries follow each other', () => {
-  it('releases the probe while backed off between two tries, not during the first 8 s', async () => {
+describe('PathMonitor holds its probe while it probes, and not a moment longer', () => {
+  it('on the far side of an outage (its path answers, a link still broken) keeps the probe between wakes, one connection for all', async () => {
+    const clock = new FakeClock(0);
+    let released = 0;
+    let probes = 0;
+    let needed = true;
+    const probe = Object.assign(
+      () => {
+        probes += 1;
+        return new Promise<boolean>((resolve) => clock.setTimeout(() => resolve(true), 20));
+      },
+      {
+        release: () => {
+          released += 1;
+        },
+      },
+    );
+    const monitor = new PathMonitor({ clock, probe, needed: () => needed, onPathBack: () => {} });
+    for (let i = 0; i < 5; i++) {
+      // Each change of the broken link (a new peer, its transport moving) wakes the monitor again.
+      monitor.wake();
+      await clock.advance(5_000);
+      expect(monitor.running).toBe(false);
+      monitor.reconsider();
+    }
+    expect(probes).toBe(5);
+    expect(released).toBe(0);
+    needed = false;
+    monitor.reconsider();
+    expect(released).toBe(1);
+  });
+
+  it('keeps the probe through a long outage (one connection), releases it as soon as no link needs the path', async () => {
     const clock = new FakeClock(0);
     const released: number[] = [];
+    let needed = true;
     const probe = Object.assign(
       (signal: AbortSignal) =>
         new Promise<boolean>((resolve) => signal.addEventListener('abort', () => resolve(false))),
       { release: () => released.push(clock.now()) },
     );
-    const monitor = new PathMonitor({ clock, probe, needed: () => true, onPathBack: () => {} });
+    const monitor = new PathMonitor({ clock, probe, needed: () => needed, onPathBack: () => {} });
     monitor.wake();
-    await clock.advance(9_000);
-    // Probes at 0 … 7600, 8000 (every 400 ms, each timing out after 1200 ms): always one under way.
+    await clock.advance(40_000);
+    // Backed off to 3.2 s between tries, the connection is kept: released, it would be built again.
     expect(released).toEqual([]);
-    await clock.advance(3_000);
-    // 8800's probe times out at 10000 with the next at 10400 (no release); 10400's times out at 11600 with
-    // the next at 13600: released then.
-    expect(released).toEqual([11_600]);
-    monitor.stop();
+    monitor.reconsider();
+    expect(monitor.running).toBe(true);
+    // The links healed (by themselves): the next reading stops the monitor at once, not at its next try.
+    needed = false;
+    await clock.advance(100);
+    monitor.reconsider();
+    expect(released).toEqual([40_100]);
+    expect(monitor.running).toBe(false);
+    expect(monitor.down).toBe(false);
   });
 });
