@@ -441,9 +441,7 @@ export class MediaLink {
         this.#rebuild(action.gen, action.why);
         return;
       case 'skipToGeneration':
-        this.#dropPeer();
-        this.#gen = action.gen;
-        this.#ctx.onGeneration(this.identity, action.gen);
+        this.#moveToGeneration(action.gen);
         return;
       case 'adoptNextOffer':
         this.#adoptNext = true;
@@ -551,9 +549,7 @@ export class MediaLink {
 
   #rebuild(gen: number, why: string): void {
     const { host } = this.#ctx;
-    this.#dropPeer();
-    this.#gen = gen;
-    this.#ctx.onGeneration(this.identity, gen);
+    this.#moveToGeneration(gen);
     this.#log('info', 'peer built', { why, initiator: this.initiator });
     const watchdog = new IceWatchdog(host.clock, host.settings.iceConnectionDisconnectedExceptionTimeout, {
       onException: (name) => this.#exception(name),
@@ -598,6 +594,13 @@ export class MediaLink {
     this.#peerBuiltAt = host.clock.now();
     this.#connectedAt = Number.NEGATIVE_INFINITY;
     this.#act({ type: 'peerBuilt' });
+  }
+
+  /** Closes the current peer and moves the link to generation `gen` (the plane remembers it). */
+  #moveToGeneration(gen: number): void {
+    this.#dropPeer();
+    this.#gen = gen;
+    this.#ctx.onGeneration(this.identity, gen);
   }
 
   #dropPeer(): void {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PeerGeneration } from '../../../src/core/media/peer-generation';
 import { DEFAULT_REPAIR_POLICY, repairStep, retryDelay } from '../../../src/core/media/repair-policy';
 import { fakePeerFactory } from './support/fake-peer';
-import { joinedPlane } from './support/plane-fixture';
+import { joinedPlane, joinedPlaneWithPath } from './support/plane-fixture';
 
 const resetsOf = (sent: { payload: { type: string }; link: { gen: number } }[]) =>
   sent
@@ -775,34 +775,8 @@ describe('this page’s path back while a link is still broken', () => {
 });
 
 describe('an outage of the media path only (signaling up): peer connections stay bounded', () => {
-  /** `local` joined with `remotes`, all links connected; its path probe answers (after 20 ms) only while `up`. */
-  function withPath(local: string, remotes: string[]) {
-    let up = true;
-    let clock: { setTimeout(fn: () => void, ms: number): unknown } | undefined;
-    const fx = joinedPlane(
-      local,
-      remotes,
-      {},
-      {
-        pathProbe: (signal) =>
-          new Promise<boolean>((resolve) => {
-            clock?.setTimeout(() => resolve(up), 20);
-            signal.addEventListener('abort', () => resolve(false));
-          }),
-      },
-    );
-    clock = fx.clock;
-    for (const p of fx.peers) p.pc.setState('connected', 'connected');
-    return {
-      ...fx,
-      setUp: (v: boolean) => {
-        up = v;
-      },
-    };
-  }
-
   it('this page cut off (offering side): no step while its path is down; a fresh peer once it is back', async () => {
-    const { clock, peers, sent, setUp, logs, plane } = withPath('alice', ['bob']);
+    const { clock, peers, sent, setUp, logs, plane } = joinedPlaneWithPath('alice', ['bob']);
     setUp(false);
     peers[0]?.pc.setState('disconnected', 'disconnected');
     await clock.advance(60_000);
@@ -821,7 +795,7 @@ describe('an outage of the media path only (signaling up): peer connections stay
   });
 
   it('this page cut off (answering side): the offerer’s fresh peers are deferred, and asked for once the path is back', async () => {
-    const { clock, peers, sent, setUp, plane } = withPath('bob', ['alice']);
+    const { clock, peers, sent, setUp, plane } = joinedPlaneWithPath('bob', ['alice']);
     setUp(false);
     peers[0]?.pc.setState('disconnected', 'disconnected');
     await clock.advance(5_000);
@@ -855,7 +829,7 @@ describe('an outage of the media path only (signaling up): peer connections stay
   });
 
   it('the other side cut off (offering side, own path fine): an unanswered fresh peer gets no successor on a timer; the remote’s word goes ahead at once', async () => {
-    const { clock, peers, sent, plane } = withPath('alice', ['bob']);
+    const { clock, peers, sent, plane } = joinedPlaneWithPath('alice', ['bob']);
     peers[0]?.pc.setState('disconnected', 'disconnected');
     await clock.advance(60_000);
     // An ICE restart, a fresh peer (unanswered), then one more after the hold: not one every few seconds.
@@ -875,28 +849,13 @@ describe('an outage of the media path only (signaling up): peer connections stay
 
 describe('evidence of a network change while this page’s path counts as down', () => {
   it('signaling back: the renewal goes ahead at once, not held by the last failed probe', async () => {
-    let up = false;
-    let clockRef: { setTimeout(fn: () => void, ms: number): unknown } | undefined;
-    const fx = joinedPlane(
-      'alice',
-      ['bob'],
-      {},
-      {
-        pathProbe: (signal) =>
-          new Promise<boolean>((resolve) => {
-            clockRef?.setTimeout(() => resolve(up), 20);
-            signal.addEventListener('abort', () => resolve(false));
-          }),
-      },
-    );
-    clockRef = fx.clock;
-    const { clock, peers, plane, sent } = fx;
-    peers[0]?.pc.setState('connected', 'connected');
+    const { clock, peers, plane, sent, setUp } = joinedPlaneWithPath('alice', ['bob']);
+    setUp(false);
     peers[0]?.pc.setState('disconnected', 'disconnected');
     await clock.advance(20_000);
     expect(peers).toHaveLength(1);
     // The network is back (signaling reconnected); the next scheduled probe is up to 3.2 s away.
-    up = true;
+    setUp(true);
     plane.onSignalingRestored({ downtimeMs: 9_000 });
     await clock.advance(0);
     expect(peers).toHaveLength(2);

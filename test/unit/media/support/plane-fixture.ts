@@ -70,3 +70,32 @@ export function joinedPlane(
   fixture.join(remotes);
   return fixture;
 }
+
+/**
+ * As {@link joinedPlane}, every link connected, with a path probe that answers after 20 ms whether the
+ * path is up: as `setUp` last said (up at first).
+ */
+export function joinedPlaneWithPath(local: string, remotes: string[]) {
+  let up = true;
+  let clock: FakeClock | undefined;
+  const fixture = joinedPlane(
+    local,
+    remotes,
+    {},
+    {
+      pathProbe: (signal) =>
+        new Promise<boolean>((resolve) => {
+          clock?.setTimeout(() => resolve(up), 20);
+          signal.addEventListener('abort', () => resolve(false));
+        }),
+    },
+  );
+  clock = fixture.clock;
+  for (const peer of fixture.peers) peer.pc.setState('connected', 'connected');
+  return {
+    ...fixture,
+    setUp: (value: boolean) => {
+      up = value;
+    },
+  };
+}
